@@ -1,0 +1,340 @@
+//! Every request and answer of the JSON API under `/api`.
+//!
+//! Paths are constants here so the app and the server cannot disagree on them.
+
+use crate::phone::{Channels, LineKind, PhoneProblem};
+use serde::{Deserialize, Serialize};
+
+/// Header every state-changing request must carry (CSRF defence, OWASP cheat sheet):
+/// a cross-site form cannot set it, and a cross-site `fetch` that sets it needs a CORS
+/// pre-flight the server never grants.
+pub const CSRF_HEADER: &str = "x-phone-mfa";
+/// The value the app sends in [`CSRF_HEADER`].
+pub const CSRF_HEADER_VALUE: &str = "1";
+/// The session cookie. `__Host-` pins it to this origin, path `/`, Secure.
+pub const SESSION_COOKIE: &str = "__Host-phone_mfa_session";
+
+pub mod paths {
+    pub const HEALTH: &str = "/api/health";
+    pub const SIGN_UP: &str = "/api/auth/sign-up";
+    pub const SIGN_IN: &str = "/api/auth/sign-in";
+    pub const SIGN_OUT: &str = "/api/auth/sign-out";
+    pub const SESSION: &str = "/api/session";
+    pub const SKIP_MFA: &str = "/api/mfa/skip";
+    pub const MFA_OPTIONS: &str = "/api/mfa/options";
+    pub const PHONE_CHECK: &str = "/api/phone/check";
+    pub const CHALLENGES: &str = "/api/challenges";
+    pub const TOTP_VERIFY: &str = "/api/totp/verify";
+    pub const METHODS: &str = "/api/methods";
+    pub const DEV_OUTBOX: &str = "/api/dev/outbox";
+    pub const OPENAPI: &str = "/api/openapi.json";
+
+    pub fn challenge_resend(id: &str) -> String {
+        format!("{CHALLENGES}/{id}/resend")
+    }
+    pub fn challenge_verify(id: &str) -> String {
+        format!("{CHALLENGES}/{id}/verify")
+    }
+    pub fn method(id: i64) -> String {
+        format!("{METHODS}/{id}")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    pub status: String,
+    pub version: String,
+}
+
+// ---------------------------------------------------------------- accounts
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignUpRequest {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignInRequest {
+    pub email: String,
+    pub password: String,
+}
+
+/// Where a session stands. Only `SignedIn` reaches the account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionStage {
+    /// Password accepted, the account has no second factor yet: set one up (or skip,
+    /// where the partner does not require it).
+    MfaSetup,
+    /// Password accepted, a second factor is owed.
+    MfaPending,
+    SignedIn,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    pub email: String,
+    pub stage: SessionStage,
+    /// A partner this account uses requires MFA: "Skip for now" is not offered.
+    pub mfa_required: bool,
+    /// Seconds left of the re-authentication window (0: adding, changing or removing
+    /// a method needs a fresh second factor first).
+    pub reauth_valid_for_s: i64,
+    /// The account's second factors (numbers masked). Empty during setup.
+    pub methods: Vec<MethodView>,
+}
+
+// ---------------------------------------------------------------- methods
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MethodKind {
+    /// Text message or phone call.
+    Phone,
+    /// An authenticator app (TOTP, RFC 6238).
+    AuthenticatorApp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// A text message.
+    Sms,
+    /// A phone call that reads the code aloud.
+    Voice,
+}
+
+impl Channel {
+    pub fn other(self) -> Channel {
+        match self {
+            Channel::Sms => Channel::Voice,
+            Channel::Voice => Channel::Sms,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MethodView {
+    pub id: i64,
+    pub kind: MethodKind,
+    /// For phone methods: the number with all but the last two digits hidden.
+    pub masked_phone: Option<String>,
+    /// For phone methods: text or call, as the person chose.
+    pub default_channel: Option<Channel>,
+    /// For phone methods: which channels the number can take.
+    pub channels: Option<Channels>,
+    /// The method offered first at sign-in.
+    pub is_default: bool,
+    /// Unix seconds.
+    pub created_at: i64,
+}
+
+/// A kind of method offered on the "choose a method" screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MethodOption {
+    pub kind: MethodKind,
+    pub available: bool,
+    /// Why it is not available, in words (e.g. for prescribers of controlled substances).
+    pub unavailable_reason: Option<String>,
+    /// NIST SP 800-63B calls text and voice codes "restricted": said on screen, with
+    /// stronger methods offered beside it.
+    pub restricted: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MfaOptions {
+    pub options: Vec<MethodOption>,
+    pub mfa_required: bool,
+    /// Phone numbers the account may still add.
+    pub phones_left: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMethodRequest {
+    pub default_channel: Option<Channel>,
+    pub make_default: Option<bool>,
+}
+
+// ---------------------------------------------------------------- phones
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PhoneInput {
+    /// As typed or pasted.
+    pub number: String,
+    /// Selected country (ISO region), used when the number has no `+`.
+    pub region: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhoneCheck {
+    pub masked: String,
+    pub national: String,
+    pub region: String,
+    pub kind: LineKind,
+    pub channels: Channels,
+}
+
+// ---------------------------------------------------------------- challenges
+
+/// What a code is for. A code is only valid for the purpose it was sent for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Purpose {
+    /// First text/phone method of the account, or one added as a secondary method.
+    Setup,
+    /// The second factor of a sign-in.
+    SignIn,
+    /// Proving it is still you before changing methods.
+    Reauth,
+    /// Confirming a new number for an existing phone method.
+    PhoneChange,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StartChallengeRequest {
+    pub purpose: Purpose,
+    pub channel: Channel,
+    /// The new number (setup, phone change).
+    pub phone: Option<PhoneInput>,
+    /// The phone method to use (sign-in, reauth) or to change (phone change).
+    pub method_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ResendRequest {
+    /// Switch channel ("Call me instead"); the same channel when absent.
+    pub channel: Option<Channel>,
+}
+
+/// A code on its way. Every answer that sends a code says when the next send is
+/// allowed, so the app can count down from the server's figure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChallengeView {
+    pub id: String,
+    pub purpose: Purpose,
+    pub channel: Channel,
+    pub masked_phone: String,
+    pub channels: Channels,
+    pub expires_in_s: i64,
+    pub resend_in_s: i64,
+    /// Sends left for this account today.
+    pub sends_left: u32,
+    pub attempts_left: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyCodeRequest {
+    pub code: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TotpVerifyRequest {
+    pub purpose: Purpose,
+    pub code: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifiedView {
+    pub session: SessionView,
+    /// The method this code created or changed, if any.
+    pub method: Option<MethodView>,
+}
+
+// ---------------------------------------------------------------- dev outbox
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutboxKind {
+    Sms,
+    Voice,
+    Email,
+}
+
+/// A text, call transcript or e-mail the development courier "sent".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxMessage {
+    pub id: i64,
+    pub kind: OutboxKind,
+    pub to: String,
+    pub body: String,
+    /// False for the documented test numbers that simulate a text or call that never arrives.
+    pub delivered: bool,
+    pub created_at: i64,
+}
+
+// ---------------------------------------------------------------- errors
+
+/// Stable error codes: the app matches on these, the message is for people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    InvalidRequest,
+    PayloadTooLarge,
+    CsrfRejected,
+    InvalidEmail,
+    WeakPassword,
+    EmailTaken,
+    InvalidCredentials,
+    Unauthenticated,
+    /// The session is not at the stage this needs (e.g. MFA still pending).
+    WrongStage,
+    ReauthRequired,
+    NotFound,
+    Phone,
+    PhoneAlreadyAdded,
+    PhoneLimitReached,
+    ChannelNotSupported,
+    MethodUnavailable,
+    LastMethod,
+    CodeFormat,
+    CodeWrong,
+    CodeExpired,
+    LockedOut,
+    ResendTooSoon,
+    RateLimited,
+    DeliveryFailed,
+    Internal,
+    #[serde(other)]
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub error: ErrorCode,
+    pub message: String,
+    /// For [`ErrorCode::Phone`]: which rule the number broke.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_problem: Option<PhoneProblem>,
+    /// The field the error concerns, so the app can show it beside that field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempts_left: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_s: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sends_left: Option<u32>,
+}
+
+impl ApiError {
+    pub fn new(error: ErrorCode, message: impl Into<String>) -> Self {
+        ApiError {
+            error,
+            message: message.into(),
+            phone_problem: None,
+            field: None,
+            attempts_left: None,
+            retry_after_s: None,
+            sends_left: None,
+        }
+    }
+}

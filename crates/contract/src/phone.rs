@@ -1,0 +1,376 @@
+//! Phone-number rules, shared by the browser (as the person types) and the server
+//! (which re-checks everything). Built on the `phonenumber` crate, a port of
+//! Google's libphonenumber with its metadata.
+
+use phonenumber::{country, Mode, PhoneNumber, Type};
+use serde::{Deserialize, Serialize};
+use std::str::FromStr;
+
+/// Characters people legitimately type in a phone number besides digits.
+const PUNCTUATION: &[char] = &[' ', '-', '(', ')', '.', '/', '\u{a0}'];
+/// No real number has more digits than this (E.164 allows 15; a trunk prefix adds a few).
+const MAX_DIGITS: usize = 17;
+/// Anything longer is not a phone number and is not worth scanning.
+const MAX_INPUT_CHARS: usize = 64;
+
+/// A country a number can be entered for: what the country selector lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Country {
+    /// ISO 3166 region code, e.g. "US".
+    pub region: &'static str,
+    pub name: &'static str,
+    pub calling_code: u16,
+}
+
+/// The countries offered in the selector, United States first. The server's
+/// allow-list decides which of them may receive codes; the default allows all of them.
+pub const COUNTRIES: &[Country] = &[
+    Country { region: "US", name: "United States", calling_code: 1 },
+    Country { region: "CA", name: "Canada", calling_code: 1 },
+    Country { region: "PR", name: "Puerto Rico", calling_code: 1 },
+    Country { region: "GU", name: "Guam", calling_code: 1 },
+    Country { region: "VI", name: "U.S. Virgin Islands", calling_code: 1 },
+    Country { region: "AS", name: "American Samoa", calling_code: 1 },
+    Country { region: "MP", name: "Northern Mariana Islands", calling_code: 1 },
+    Country { region: "MX", name: "Mexico", calling_code: 52 },
+    Country { region: "GB", name: "United Kingdom", calling_code: 44 },
+    Country { region: "ES", name: "Spain", calling_code: 34 },
+];
+
+/// Looks a selector country up by its region code.
+pub fn country(region: &str) -> Option<&'static Country> {
+    COUNTRIES.iter().find(|c| c.region.eq_ignore_ascii_case(region))
+}
+
+/// What kind of line a number is, as far as sending a code is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LineKind {
+    Mobile,
+    /// A landline: it can take a call, not a text.
+    FixedLine,
+    /// The numbering plan cannot tell (the USA and Canada).
+    FixedLineOrMobile,
+    Voip,
+    /// Freephone numbers ring somewhere, but cannot receive texts.
+    TollFree,
+    PersonalNumber,
+}
+
+/// How a code can reach a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Channels {
+    pub sms: bool,
+    pub voice: bool,
+}
+
+/// A number that passed every rule, ready to send a code to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckedPhone {
+    /// E.164, e.g. "+12015550123": what is stored and sent to.
+    pub e164: String,
+    /// Formatted the way the person's country writes it, e.g. "(201) 555-0123".
+    pub national: String,
+    /// Formatted for the world, e.g. "+1 201-555-0123".
+    pub international: String,
+    /// ISO region the number belongs to, e.g. "US".
+    pub region: String,
+    pub kind: LineKind,
+    pub channels: Channels,
+}
+
+/// Why a typed number cannot be used. Each has its own words so the person knows
+/// what to change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PhoneProblem {
+    Empty,
+    /// "ext. 2", "x2", "#2", ";ext=2": extensions cannot receive codes.
+    Extension,
+    /// Letters (vanity numbers), Unicode digits or other symbols.
+    InvalidCharacters,
+    TooShort,
+    TooLong,
+    /// The right shape, but no such number exists in that country.
+    NotValidInCountry,
+    /// The selected country (or the number's +code) is not one codes are sent to.
+    CountryNotSupported,
+    /// Premium-rate numbers are how toll fraud makes money.
+    PremiumRate,
+    /// Shared-cost and universal-access (company) numbers do not reach one person.
+    SharedCost,
+    /// Pagers, voicemail access, short codes and other lines that are not a personal phone.
+    NotAPersonalPhone,
+}
+
+impl PhoneProblem {
+    /// What to do about it, worded for the person.
+    pub fn message(self) -> &'static str {
+        match self {
+            PhoneProblem::Empty => "Enter a phone number",
+            PhoneProblem::Extension => {
+                "Phone number extensions are not supported. Enter a number without an extension"
+            }
+            PhoneProblem::InvalidCharacters => {
+                "Enter a phone number using only the numbers 0 to 9 (letters and symbols are not allowed)"
+            }
+            PhoneProblem::TooShort => "The phone number is too short",
+            PhoneProblem::TooLong => "The phone number is too long",
+            PhoneProblem::NotValidInCountry => {
+                "This is not a valid phone number for the selected country"
+            }
+            PhoneProblem::CountryNotSupported => {
+                "We can't send codes to phone numbers in this country"
+            }
+            PhoneProblem::PremiumRate => "Premium-rate numbers can't be used. Enter your own phone number",
+            PhoneProblem::SharedCost => {
+                "Shared-cost and company numbers can't be used. Enter your own phone number"
+            }
+            PhoneProblem::NotAPersonalPhone => {
+                "This number can't receive texts or calls. Enter your own phone number"
+            }
+        }
+    }
+}
+
+/// True when the text holds an extension marker: "ext", "x", "#", ";ext=" or ",".
+/// Checked before anything else so the person hears the real reason as soon as they type it.
+pub fn has_extension(input: &str) -> bool {
+    let lower = input.to_ascii_lowercase();
+    let after_digits = |marker: &str| {
+        lower
+            .match_indices(marker)
+            .any(|(i, _)| lower[..i].chars().any(|c| c.is_ascii_digit()))
+    };
+    lower.contains(";ext=")
+        || lower.contains("ext")
+        || lower.contains("extension")
+        || after_digits("x")
+        || after_digits("#")
+        || after_digits(",")
+        || after_digits(";")
+}
+
+/// Checks a typed number against every rule. `region` is the selected country, used
+/// when the number has no `+` prefix.
+///
+/// `allowed` says whether a region may receive codes (the server's allow-list).
+pub fn check_phone(
+    input: &str,
+    region: &str,
+    allowed: impl Fn(&str) -> bool,
+) -> Result<CheckedPhone, PhoneProblem> {
+    let trimmed = input.trim();
+    if trimmed.is_empty() {
+        return Err(PhoneProblem::Empty);
+    }
+    if trimmed.chars().count() > MAX_INPUT_CHARS {
+        return Err(PhoneProblem::TooLong);
+    }
+    if has_extension(trimmed) {
+        return Err(PhoneProblem::Extension);
+    }
+    let (plus, rest) = match trimmed.strip_prefix('+') {
+        Some(rest) => (true, rest),
+        None => (false, trimmed),
+    };
+    if !rest
+        .chars()
+        .all(|c| c.is_ascii_digit() || PUNCTUATION.contains(&c))
+    {
+        return Err(PhoneProblem::InvalidCharacters);
+    }
+    let digits: String = rest.chars().filter(char::is_ascii_digit).collect();
+    if digits.len() > MAX_DIGITS {
+        return Err(PhoneProblem::TooLong);
+    }
+    if digits.len() < 3 {
+        return Err(PhoneProblem::TooShort);
+    }
+    let selected = if plus {
+        None
+    } else {
+        let c = country(region).ok_or(PhoneProblem::CountryNotSupported)?;
+        Some(country::Id::from_str(c.region).map_err(|_| PhoneProblem::CountryNotSupported)?)
+    };
+    let candidate = if plus { format!("+{digits}") } else { digits.clone() };
+    let number = phonenumber::parse(selected, &candidate).map_err(|e| match e {
+        phonenumber::ParseError::TooLong => PhoneProblem::TooLong,
+        phonenumber::ParseError::InvalidCountryCode => PhoneProblem::CountryNotSupported,
+        _ => PhoneProblem::TooShort,
+    })?;
+    let number_region = number
+        .country()
+        .id()
+        .map(|id| id.as_ref().to_owned())
+        .ok_or(PhoneProblem::CountryNotSupported);
+    if !number.is_valid() {
+        return Err(length_problem(&number).unwrap_or(PhoneProblem::NotValidInCountry));
+    }
+    let number_region = number_region?;
+    if !allowed(&number_region) || country(&number_region).is_none() {
+        return Err(PhoneProblem::CountryNotSupported);
+    }
+    let kind = match number.number_type(&phonenumber::metadata::DATABASE) {
+        Type::Mobile => LineKind::Mobile,
+        Type::FixedLine => LineKind::FixedLine,
+        Type::FixedLineOrMobile => LineKind::FixedLineOrMobile,
+        Type::Voip => LineKind::Voip,
+        Type::TollFree => LineKind::TollFree,
+        Type::PersonalNumber => LineKind::PersonalNumber,
+        Type::PremiumRate => return Err(PhoneProblem::PremiumRate),
+        Type::SharedCost | Type::Uan => return Err(PhoneProblem::SharedCost),
+        _ => return Err(PhoneProblem::NotAPersonalPhone),
+    };
+    let channels = Channels {
+        sms: !matches!(kind, LineKind::FixedLine | LineKind::TollFree),
+        voice: true,
+    };
+    Ok(CheckedPhone {
+        e164: number.format().mode(Mode::E164).to_string(),
+        national: number.format().mode(Mode::National).to_string(),
+        international: number.format().mode(Mode::International).to_string(),
+        region: number_region,
+        kind,
+        channels,
+    })
+}
+
+/// For a number that parsed but is not valid: is it simply the wrong length?
+fn length_problem(number: &PhoneNumber) -> Option<PhoneProblem> {
+    let db = &phonenumber::metadata::DATABASE;
+    // An invalid number has no region of its own: fall back to its calling code's main one.
+    let meta = number.metadata(db).or_else(|| {
+        db.by_code(&number.code().value())
+            .and_then(|all| all.into_iter().find(|m| m.is_main_country_for_code()))
+    })?;
+    // The general descriptor carries no lengths in this metadata: take them from
+    // every kind of number the country has.
+    let kinds = [
+        meta.descriptors().fixed_line(),
+        meta.descriptors().mobile(),
+        meta.descriptors().toll_free(),
+        meta.descriptors().premium_rate(),
+        meta.descriptors().shared_cost(),
+        meta.descriptors().personal_number(),
+        meta.descriptors().voip(),
+        meta.descriptors().uan(),
+    ];
+    let lengths = kinds
+        .into_iter()
+        .flatten()
+        .flat_map(|d| d.possible_length().iter().copied());
+    let (min, max) = lengths.fold((u16::MAX, 0), |(lo, hi), l| (lo.min(l), hi.max(l)));
+    if max == 0 {
+        return None;
+    }
+    let len = number.national().to_string().len() as u16;
+    if len < min {
+        Some(PhoneProblem::TooShort)
+    } else if len > max {
+        Some(PhoneProblem::TooLong)
+    } else {
+        None
+    }
+}
+
+/// Shows only the last two digits of a number: all that logs, e-mails and screens
+/// may show (security rules, "logs"). "+12015550123" becomes "•••-•••-••23".
+pub fn mask_e164(e164: &str) -> String {
+    let digits: Vec<char> = e164.chars().filter(char::is_ascii_digit).collect();
+    let keep = 2.min(digits.len());
+    let tail: String = digits[digits.len() - keep..].iter().collect();
+    format!("•••-•••-••{tail}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn us(input: &str) -> Result<CheckedPhone, PhoneProblem> {
+        check_phone(input, "US", |_| true)
+    }
+
+    #[test]
+    fn accepts_pasted_and_formatted_us_numbers() {
+        for input in ["+1 (201) 555-0123", "201-555-0123", "(201) 555 0123", "2015550123", " 201.555.0123 "] {
+            let phone = us(input).unwrap_or_else(|e| panic!("{input}: {e:?}"));
+            assert_eq!(phone.e164, "+12015550123");
+            assert_eq!(phone.region, "US");
+        }
+        assert_eq!(us("2015550123").unwrap().national, "(201) 555-0123");
+    }
+
+    #[test]
+    fn refuses_extensions_with_their_own_problem() {
+        for input in ["201-555-0123 ext. 2", "2015550123x2", "+12015550123;ext=2", "201-555-0123 #2", "201 555 0123, 4", "201-555-0123 extension 9"] {
+            assert_eq!(us(input), Err(PhoneProblem::Extension), "{input}");
+        }
+    }
+
+    #[test]
+    fn refuses_letters_unicode_digits_and_absurd_lengths() {
+        assert_eq!(us("1-800-FLOWERS"), Err(PhoneProblem::InvalidCharacters));
+        assert_eq!(us("call me"), Err(PhoneProblem::InvalidCharacters));
+        assert_eq!(us("٢٠١٥٥٥٠١٢٣"), Err(PhoneProblem::InvalidCharacters));
+        assert_eq!(us("２０１５５５０１２３"), Err(PhoneProblem::InvalidCharacters));
+        assert_eq!(us(&"9".repeat(40)), Err(PhoneProblem::TooLong));
+        assert_eq!(us(""), Err(PhoneProblem::Empty));
+        assert_eq!(us("201555"), Err(PhoneProblem::TooShort));
+        assert_eq!(us("20155501234"), Err(PhoneProblem::TooLong));
+    }
+
+    #[test]
+    fn refuses_premium_rate_and_shared_cost_numbers() {
+        assert_eq!(us("900-200-1234"), Err(PhoneProblem::PremiumRate));
+        assert_eq!(check_phone("+44 909 876 5432", "US", |_| true), Err(PhoneProblem::PremiumRate));
+        assert_eq!(check_phone("901 123 456", "ES", |_| true), Err(PhoneProblem::SharedCost));
+        assert_eq!(check_phone("0330 123 4567", "GB", |_| true), Err(PhoneProblem::SharedCost), "UAN");
+    }
+
+    #[test]
+    fn applies_the_country_allow_list() {
+        assert_eq!(
+            check_phone("+33 6 12 34 56 78", "US", |_| true),
+            Err(PhoneProblem::CountryNotSupported),
+            "France is not in the selector"
+        );
+        assert_eq!(
+            check_phone("+44 7400 123456", "US", |r| r == "US"),
+            Err(PhoneProblem::CountryNotSupported)
+        );
+        assert!(check_phone("+44 7400 123456", "US", |_| true).is_ok());
+    }
+
+    #[test]
+    fn a_landline_can_take_a_call_but_not_a_text() {
+        let landline = check_phone("020 7946 0018", "GB", |_| true).unwrap();
+        assert_eq!(landline.kind, LineKind::FixedLine);
+        assert_eq!(landline.channels, Channels { sms: false, voice: true });
+        let mobile = check_phone("07400 123456", "GB", |_| true).unwrap();
+        assert_eq!(mobile.kind, LineKind::Mobile);
+        assert!(mobile.channels.sms);
+    }
+
+    #[test]
+    fn masks_all_but_the_last_two_digits() {
+        assert_eq!(mask_e164("+12015550123"), "•••-•••-••23");
+        assert!(!mask_e164("+12015550123").contains("0123"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics(s in "\\PC{0,80}", region in "[A-Z]{2}") {
+            let _ = check_phone(&s, &region, |_| true);
+        }
+
+        #[test]
+        fn accepted_numbers_are_e164(s in "[+]?[0-9 ()-]{0,20}") {
+            if let Ok(p) = check_phone(&s, "US", |_| true) {
+                proptest::prop_assert!(p.e164.starts_with('+'));
+                proptest::prop_assert!(p.e164[1..].bytes().all(|b| b.is_ascii_digit()));
+                proptest::prop_assert!(p.e164.len() <= 16);
+            }
+        }
+    }
+}

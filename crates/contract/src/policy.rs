@@ -1,0 +1,49 @@
+//! Every number that is a security policy, in one place, named for what it limits.
+//!
+//! Sources are in `shared/guide/security-rules.md` (NIST SP 800-63B, OWASP ASVS,
+//! login.gov's public defaults). The server enforces these; the app only mirrors
+//! them to explain what is happening.
+
+/// A one-time code is exactly this many ASCII digits.
+pub const CODE_LENGTH: usize = 6;
+/// A code is valid this long after it was sent (NIST 5.1.3.2, login.gov `otp_valid_for`).
+pub const CODE_TTL_SECS: i64 = 10 * 60;
+/// Wrong codes an account may enter before it is locked (login.gov `login_otp_confirmation_max_attempts`).
+pub const MAX_WRONG_CODES: u32 = 10;
+/// How long a lockout lasts (login.gov `lockout_period_in_minutes`).
+pub const LOCKOUT_SECS: i64 = 10 * 60;
+/// Show "N attempts left" once N is at most this (login.gov `otp_min_attempts_remaining_warning_count`).
+pub const ATTEMPTS_LEFT_WARNING_AT: u32 = 3;
+
+/// Wait between two sends of the same challenge (Okta `SHOW_RESEND_TIMEOUT`).
+pub const RESEND_COOLDOWN_SECS: i64 = 30;
+/// Sends to one phone number, across all accounts, in [`PHONE_SEND_WINDOW_SECS`].
+pub const PHONE_SENDS_PER_WINDOW: u32 = 10;
+pub const PHONE_SEND_WINDOW_SECS: i64 = 5 * 60;
+/// Short bursts to one phone number (login.gov `short_term_phone_otp_max_attempts`).
+pub const PHONE_BURST_SENDS: u32 = 2;
+pub const PHONE_BURST_WINDOW_SECS: i64 = 10;
+/// Sends from one IP address in [`IP_SEND_WINDOW_SECS`] (login.gov `otps_per_ip_limit`).
+pub const IP_SENDS_PER_WINDOW: u32 = 25;
+pub const IP_SEND_WINDOW_SECS: i64 = 5 * 60;
+/// Sends for one account in [`ACCOUNT_SEND_WINDOW_SECS`] (login.gov `phone_confirmation_max_attempts`).
+pub const ACCOUNT_SENDS_PER_WINDOW: u32 = 20;
+pub const ACCOUNT_SEND_WINDOW_SECS: i64 = 24 * 60 * 60;
+/// Phone numbers one account may hold (login.gov `max_phone_numbers_per_account`).
+pub const MAX_PHONES_PER_ACCOUNT: usize = 5;
+
+/// Adding, changing or removing a method needs a second factor this recent (login.gov `reauthn_window`).
+pub const REAUTH_WINDOW_SECS: i64 = 20 * 60;
+/// A signed-in session lives this long without use.
+pub const SESSION_IDLE_SECS: i64 = 30 * 60;
+/// Minimum password length for a new account (NIST 5.1.1.2 / ASVS 2.1.1).
+pub const MIN_PASSWORD_CHARS: usize = 12;
+/// Longest password accepted (ASVS 2.1.2 allows at least 64; the bound keeps hashing cheap).
+pub const MAX_PASSWORD_CHARS: usize = 128;
+
+/// Countries a code may be sent to unless the server is configured otherwise.
+/// The United States and its territories that share +1, Canada, Mexico, the UK and Spain:
+/// the people this product serves, and no more, because every other destination is
+/// only a toll-fraud risk (Twilio Geo Permissions).
+pub const DEFAULT_ALLOWED_COUNTRIES: &[&str] =
+    &["US", "PR", "GU", "VI", "AS", "MP", "CA", "MX", "GB", "ES"];
