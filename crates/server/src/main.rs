@@ -1,1 +1,53 @@
-fn main(){}
+use phone_mfa_server::config::Config;
+use phone_mfa_server::{seed, serve, Builder};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,tower_http=info")))
+        .json()
+        .init();
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("phone-mfa-server: {e}");
+            std::process::exit(2);
+        }
+    };
+    let addr = config.addr;
+    let dev = config.dev_mode;
+    if !config.dist_dir.join("index.html").exists() {
+        tracing::warn!(dist = %config.dist_dir.display(), "no built app found: only the API is served (run `cargo xtask run`)");
+    }
+    let state = match Builder::new(config).build().await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("phone-mfa-server: {e}");
+            std::process::exit(1);
+        }
+    };
+    let listener = match tokio::net::TcpListener::bind(addr).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("phone-mfa-server: cannot listen on {addr}: {e}");
+            std::process::exit(1);
+        }
+    };
+    println!("Phone MFA is running at http://{addr}");
+    if dev {
+        println!("Dev mode: texts, calls and e-mails go to http://{addr}/api/dev/outbox");
+        println!("Demo accounts (password \"{}\"):", seed::DEMO_PASSWORD);
+        for a in seed::DEMO_ACCOUNTS {
+            println!("  {:<24} {}", a.email, a.about);
+        }
+        println!("Demo authenticator app secret: {}", seed::DEMO_TOTP_SECRET);
+    }
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    tokio::select! {
+        r = serve(listener, state) => if let Err(e) = r { eprintln!("phone-mfa-server: {e}"); std::process::exit(1) },
+        _ = shutdown => {}
+    }
+}

@@ -1,0 +1,138 @@
+//! Server configuration: every setting has an embedded default so `cargo xtask run`
+//! needs none; each can be overridden by an environment variable (see README,
+//! "Configuration").
+
+use phone_mfa_contract::policy;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `PHONE_MFA_ADDR`, default 127.0.0.1:8080.
+    pub addr: SocketAddr,
+    /// `PHONE_MFA_DB`, default `data/phone-mfa.sqlite3`.
+    pub db_path: PathBuf,
+    /// `PHONE_MFA_DIST`: the built SPA to serve, default `dist`.
+    pub dist_dir: PathBuf,
+    /// Dev mode (the default): demo accounts, the dev outbox at `/api/dev/outbox`.
+    /// `PHONE_MFA_PRODUCTION=1` turns it off.
+    pub dev_mode: bool,
+    /// `PHONE_MFA_SECRET`: key for code MACs and phone fingerprints. Dev mode derives a
+    /// fixed one; production refuses to start without one.
+    pub secret: Vec<u8>,
+    /// `PHONE_MFA_ALLOWED_COUNTRIES`: comma-separated ISO regions codes may be sent to.
+    pub allowed_countries: Vec<String>,
+    /// `PHONE_MFA_PUBLIC_HOST`: the host named in the WebOTP line of a text (`@host #123456`).
+    pub public_host: String,
+    pub limits: SendLimits,
+}
+
+/// Send limits (security rules, "Send limits"). Defaults are the policy constants; the
+/// per-IP limit can be raised where many people share one address (or for a test run).
+#[derive(Debug, Clone, Copy)]
+pub struct SendLimits {
+    pub per_ip: u32,
+    pub per_phone: u32,
+    pub per_account: u32,
+}
+
+impl Default for SendLimits {
+    fn default() -> Self {
+        SendLimits {
+            per_ip: policy::IP_SENDS_PER_WINDOW,
+            per_phone: policy::PHONE_SENDS_PER_WINDOW,
+            per_account: policy::ACCOUNT_SENDS_PER_WINDOW,
+        }
+    }
+}
+
+/// A configuration value that could not be used.
+#[derive(Debug)]
+pub struct ConfigError(pub String);
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Config {
+    /// Defaults for development and tests: dev mode on, nothing read from the environment.
+    pub fn development() -> Self {
+        Config {
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            db_path: PathBuf::from("data/phone-mfa.sqlite3"),
+            dist_dir: PathBuf::from("dist"),
+            dev_mode: true,
+            secret: b"phone-mfa development secret: never use in production".to_vec(),
+            allowed_countries: policy::DEFAULT_ALLOWED_COUNTRIES
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            public_host: "127.0.0.1:8080".into(),
+            limits: SendLimits::default(),
+        }
+    }
+
+    /// Reads `PHONE_MFA_*` variables over the development defaults.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_vars(|name| std::env::var(name).ok())
+    }
+
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let mut config = Config::development();
+        if let Some(port) = var("PHONE_MFA_PORT") {
+            let port: u16 = port
+                .parse()
+                .map_err(|_| ConfigError(format!("PHONE_MFA_PORT is not a port: {port}")))?;
+            config.addr.set_port(port);
+        }
+        if let Some(addr) = var("PHONE_MFA_ADDR") {
+            config.addr = addr
+                .parse()
+                .map_err(|_| ConfigError(format!("PHONE_MFA_ADDR is not an address: {addr}")))?;
+        }
+        config.public_host = config.addr.to_string();
+        if let Some(path) = var("PHONE_MFA_DB") {
+            config.db_path = path.into();
+        }
+        if let Some(path) = var("PHONE_MFA_DIST") {
+            config.dist_dir = path.into();
+        }
+        if let Some(host) = var("PHONE_MFA_PUBLIC_HOST") {
+            config.public_host = host;
+        }
+        config.dev_mode = !matches!(var("PHONE_MFA_PRODUCTION").as_deref(), Some("1" | "true"));
+        match var("PHONE_MFA_SECRET") {
+            Some(secret) if secret.len() >= 32 => config.secret = secret.into_bytes(),
+            Some(_) => return Err(ConfigError("PHONE_MFA_SECRET must be at least 32 characters".into())),
+            None if !config.dev_mode => {
+                return Err(ConfigError("PHONE_MFA_SECRET is required in production".into()))
+            }
+            None => {}
+        }
+        if let Some(list) = var("PHONE_MFA_ALLOWED_COUNTRIES") {
+            let regions: Vec<String> = list
+                .split(',')
+                .map(|s| s.trim().to_ascii_uppercase())
+                .filter(|s| !s.is_empty())
+                .collect();
+            if let Some(bad) = regions.iter().find(|r| phone_mfa_contract::phone::country(r).is_none()) {
+                return Err(ConfigError(format!(
+                    "PHONE_MFA_ALLOWED_COUNTRIES: {bad} is not a supported country"
+                )));
+            }
+            config.allowed_countries = regions;
+        }
+        if let Some(n) = var("PHONE_MFA_IP_SENDS_PER_5_MIN") {
+            config.limits.per_ip = n
+                .parse()
+                .map_err(|_| ConfigError(format!("PHONE_MFA_IP_SENDS_PER_5_MIN is not a number: {n}")))?;
+        }
+        Ok(config)
+    }
+
+    pub fn country_allowed(&self, region: &str) -> bool {
+        self.allowed_countries.iter().any(|c| c.eq_ignore_ascii_case(region))
+    }
+}

@@ -1,0 +1,153 @@
+//! Request extractors that answer bad input with the contract's JSON errors.
+
+use crate::error::AppError;
+use crate::secrets::token_hash;
+use crate::state::AppState;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use phone_mfa_contract::policy::SESSION_IDLE_SECS;
+use phone_mfa_contract::{ErrorCode, SessionStage, SESSION_COOKIE};
+use serde::de::DeserializeOwned;
+
+/// A JSON body. Wrong types, missing or unknown fields, invalid UTF-8 and oversized
+/// bodies all become a 4xx with a message saying what was wrong.
+pub struct Body<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(Body(value)),
+            Err(rejection) => Err(json_rejection(rejection)),
+        }
+    }
+}
+
+fn json_rejection(rejection: JsonRejection) -> AppError {
+    match rejection {
+        JsonRejection::MissingJsonContentType(_) => AppError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode::InvalidRequest,
+            "Send the request as application/json",
+        ),
+        JsonRejection::JsonDataError(e) => AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::InvalidRequest,
+            format!("The request has a missing, unknown or wrongly typed field: {}", e.body_text()),
+        ),
+        JsonRejection::JsonSyntaxError(_) => AppError::bad_request("The request body is not valid JSON"),
+        JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => AppError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::PayloadTooLarge,
+            "The request body is too large",
+        ),
+        other => AppError::bad_request(format!("The request could not be read: {}", other.body_text())),
+    }
+}
+
+/// The signed-in (or half-signed-in) person behind the session cookie.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub token_hash: Vec<u8>,
+    pub account_id: i64,
+    pub email: String,
+    pub stage: SessionStage,
+    pub last_factor_at: i64,
+    pub mfa_required: bool,
+    pub epcs_prescriber: bool,
+}
+
+impl Session {
+    pub fn require_signed_in(&self) -> Result<(), AppError> {
+        if self.stage == SessionStage::SignedIn {
+            Ok(())
+        } else {
+            Err(AppError::wrong_stage("Finish signing in first"))
+        }
+    }
+}
+
+pub fn stage_from_str(s: &str) -> SessionStage {
+    match s {
+        "signed_in" => SessionStage::SignedIn,
+        "mfa_setup" => SessionStage::MfaSetup,
+        _ => SessionStage::MfaPending,
+    }
+}
+
+pub fn stage_str(stage: SessionStage) -> &'static str {
+    match stage {
+        SessionStage::SignedIn => "signed_in",
+        SessionStage::MfaSetup => "mfa_setup",
+        SessionStage::MfaPending => "mfa_pending",
+    }
+}
+
+pub fn session_cookie_value(parts: &Parts) -> Option<String> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_owned())
+}
+
+impl FromRequestParts<AppState> for Session {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let token = session_cookie_value(parts).ok_or_else(AppError::unauthenticated)?;
+        let hash = token_hash(&token);
+        let now = state.now();
+        state
+            .db
+            .write(move |tx| {
+                let found = tx.query_row(
+                    "SELECT s.account_id, a.email, s.stage, s.last_factor_at, a.mfa_required, a.epcs_prescriber, s.last_seen_at
+                     FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ?1",
+                    [&hash],
+                    |r| {
+                        Ok((
+                            r.get::<_, i64>(0)?,
+                            r.get::<_, String>(1)?,
+                            r.get::<_, String>(2)?,
+                            r.get::<_, i64>(3)?,
+                            r.get::<_, bool>(4)?,
+                            r.get::<_, bool>(5)?,
+                            r.get::<_, i64>(6)?,
+                        ))
+                    },
+                );
+                let (account_id, email, stage, last_factor_at, mfa_required, epcs, last_seen) = match found {
+                    Ok(row) => row,
+                    Err(rusqlite::Error::QueryReturnedNoRows) => return Err(AppError::unauthenticated()),
+                    Err(e) => return Err(e.into()),
+                };
+                if now - last_seen > SESSION_IDLE_SECS {
+                    tx.execute("DELETE FROM sessions WHERE token_hash = ?1", [&hash])?;
+                    return Err(AppError::new(
+                        StatusCode::UNAUTHORIZED,
+                        ErrorCode::Unauthenticated,
+                        "Your session timed out. Sign in again",
+                    ));
+                }
+                tx.execute("UPDATE sessions SET last_seen_at = ?1 WHERE token_hash = ?2", rusqlite::params![now, &hash])?;
+                Ok(Session {
+                    token_hash: hash,
+                    account_id,
+                    email,
+                    stage: stage_from_str(&stage),
+                    last_factor_at,
+                    mfa_required,
+                    epcs_prescriber: epcs,
+                })
+            })
+            .await
+    }
+}

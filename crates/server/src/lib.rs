@@ -1,0 +1,68 @@
+//! The Phone MFA reference backend: accounts and sessions, text and voice one-time
+//! codes with their guessing and send limits, the "Sign in & Security" methods, and
+//! the built SPA, served by axum over SQLite.
+
+pub mod accounts;
+pub mod clock;
+pub mod config;
+pub mod couriers;
+pub mod db;
+pub mod error;
+pub mod extract;
+pub mod limits;
+pub mod routes;
+pub mod secrets;
+pub mod seed;
+pub mod state;
+pub mod totp;
+pub mod web;
+
+use clock::Clock;
+use config::Config;
+use couriers::{CodeCourier, DevOutbox, Mailer};
+use db::Db;
+use state::{AppState, Inner};
+use std::sync::Arc;
+
+/// How to build a server: its configuration plus the pieces tests replace.
+pub struct Builder {
+    pub config: Config,
+    pub clock: Arc<dyn Clock>,
+    pub courier: Option<Arc<dyn CodeCourier>>,
+    pub mailer: Option<Arc<dyn Mailer>>,
+}
+
+impl Builder {
+    pub fn new(config: Config) -> Self {
+        Builder { config, clock: Arc::new(clock::SystemClock), courier: None, mailer: None }
+    }
+
+    /// Opens (creating and migrating) the database, seeds demo accounts in dev mode,
+    /// and returns the application's state.
+    pub async fn build(self) -> Result<AppState, String> {
+        let db = Db::open(&self.config.db_path).map_err(|e| format!("cannot open {}: {e}", self.config.db_path.display()))?;
+        if self.config.dev_mode {
+            let now = self.clock.now();
+            db.write(move |tx| seed::seed_demo_accounts(tx, now))
+                .await
+                .map_err(|e| format!("cannot seed demo accounts: {e}"))?;
+        }
+        let outbox = Arc::new(DevOutbox { db: db.clone(), clock: self.clock.clone() });
+        let index = std::fs::read_to_string(self.config.dist_dir.join("index.html")).ok();
+        let csp = web::content_security_policy(index.as_deref());
+        Ok(AppState(Arc::new(Inner {
+            courier: self.courier.unwrap_or_else(|| outbox.clone()),
+            mailer: self.mailer.unwrap_or(outbox),
+            config: self.config,
+            db,
+            clock: self.clock,
+            csp,
+        })))
+    }
+}
+
+/// Serves `state` on an already-bound listener until the future is dropped.
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    let app = routes::router(state);
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await
+}

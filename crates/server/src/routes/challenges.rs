@@ -1,0 +1,577 @@
+//! One-time codes by text or call: start a challenge, resend it, verify it.
+//! Also the authenticator-app check, which shares the wrong-code lockout.
+
+use crate::accounts::{self, audit, channel_from_str, channel_str, MethodRow};
+use crate::couriers::{CodeDelivery, Notice};
+use crate::error::{AppError, AppResult};
+use crate::extract::{Body, Session};
+use crate::limits::{self, SendKey};
+use crate::routes::auth::{rotate_session, session_cookie};
+use crate::routes::ClientIp;
+use crate::secrets::{code_mac, code_matches, new_code, new_token, phone_fingerprint};
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::Json;
+use phone_mfa_contract::code::normalize_code;
+use phone_mfa_contract::phone::{check_phone, mask_e164, Channels};
+use phone_mfa_contract::policy::{CODE_TTL_SECS, MAX_PHONES_PER_ACCOUNT, RESEND_COOLDOWN_SECS};
+use phone_mfa_contract::{
+    Channel, ChallengeView, ErrorCode, MethodKind, Purpose, ResendRequest, SessionStage,
+    StartChallengeRequest, TotpVerifyRequest, VerifiedView, VerifyCodeRequest,
+};
+use rusqlite::{params, OptionalExtension, Transaction};
+
+fn purpose_str(p: Purpose) -> &'static str {
+    match p {
+        Purpose::Setup => "setup",
+        Purpose::SignIn => "sign_in",
+        Purpose::Reauth => "reauth",
+        Purpose::PhoneChange => "phone_change",
+    }
+}
+
+fn purpose_from_str(s: &str) -> Purpose {
+    match s {
+        "setup" => Purpose::Setup,
+        "sign_in" => Purpose::SignIn,
+        "reauth" => Purpose::Reauth,
+        _ => Purpose::PhoneChange,
+    }
+}
+
+/// Is this session at a stage where a code for `purpose` makes sense?
+fn authorize(session: &Session, purpose: Purpose, has_methods: bool, now: i64) -> AppResult<()> {
+    match (purpose, session.stage) {
+        (Purpose::Setup, SessionStage::MfaSetup) => Ok(()),
+        // No method yet (setup was skipped): the first one needs no re-authentication.
+        (Purpose::Setup, SessionStage::SignedIn) if !has_methods => Ok(()),
+        (Purpose::Setup | Purpose::PhoneChange, SessionStage::SignedIn) => accounts::require_recent_factor(session, now),
+        (Purpose::SignIn, SessionStage::MfaPending) => Ok(()),
+        (Purpose::Reauth, SessionStage::SignedIn) => Ok(()),
+        (Purpose::SignIn, _) => Err(AppError::wrong_stage("You are not signing in right now")),
+        _ => Err(AppError::wrong_stage("Finish signing in first")),
+    }
+}
+
+fn channel_not_supported() -> AppError {
+    AppError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::ChannelNotSupported,
+        "This number can't receive text messages. Choose \"Call me\" instead",
+    )
+    .field("channel")
+}
+
+struct Destination {
+    e164: String,
+    sms_ok: bool,
+    method_id: Option<i64>,
+}
+
+fn phone_method(methods: &[MethodRow], id: Option<i64>) -> AppResult<&MethodRow> {
+    let id = id.ok_or_else(|| AppError::bad_request("method_id is required").field("method_id"))?;
+    methods
+        .iter()
+        .find(|m| m.id == id && m.kind == MethodKind::Phone)
+        .ok_or_else(|| AppError::not_found("That phone is not on your account"))
+}
+
+struct Sent {
+    view: ChallengeView,
+    delivery: CodeDelivery,
+}
+
+/// `POST /api/challenges`: sends a code to a new number (setup, phone change) or to one
+/// of the account's phones (sign-in, re-authentication).
+pub async fn start(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    session: Session,
+    Body(req): Body<StartChallengeRequest>,
+) -> AppResult<(StatusCode, HeaderMap, Json<ChallengeView>)> {
+    // Check a new number before touching the database: bad input costs nothing.
+    let new_phone = match (&req.phone, req.purpose) {
+        (Some(input), Purpose::Setup | Purpose::PhoneChange) => Some(
+            check_phone(&input.number, &input.region, |r| state.config.country_allowed(r))
+                .map_err(AppError::phone)?,
+        ),
+        (None, Purpose::Setup | Purpose::PhoneChange) => {
+            return Err(AppError::phone(phone_mfa_contract::phone::PhoneProblem::Empty))
+        }
+        (Some(_), _) => return Err(AppError::bad_request("A phone number is only sent to set one up or change it")),
+        (None, _) => None,
+    };
+    if session.epcs_prescriber && matches!(req.purpose, Purpose::Setup | Purpose::PhoneChange) {
+        return Err(epcs_unavailable());
+    }
+    let now = state.now();
+    let st = state.clone();
+    let sent = state
+        .db
+        .write(move |tx| {
+            let methods = accounts::methods(tx, session.account_id)?;
+            authorize(&session, req.purpose, !methods.is_empty(), now)?;
+            let dest = match req.purpose {
+                Purpose::Setup => {
+                    let phone = new_phone.expect("checked above");
+                    ensure_can_add_phone(&methods, &phone.e164)?;
+                    Destination { e164: phone.e164, sms_ok: phone.channels.sms, method_id: None }
+                }
+                Purpose::PhoneChange => {
+                    let phone = new_phone.expect("checked above");
+                    let existing = phone_method(&methods, req.method_id)?.id;
+                    if methods.iter().any(|m| m.phone_e164.as_deref() == Some(phone.e164.as_str())) {
+                        return Err(already_added());
+                    }
+                    Destination { e164: phone.e164, sms_ok: phone.channels.sms, method_id: Some(existing) }
+                }
+                Purpose::SignIn | Purpose::Reauth => {
+                    let m = phone_method(&methods, req.method_id)?;
+                    Destination {
+                        e164: m.phone_e164.clone().unwrap_or_default(),
+                        sms_ok: m.sms_ok,
+                        method_id: Some(m.id),
+                    }
+                }
+            };
+            if req.channel == Channel::Sms && !dest.sms_ok {
+                return Err(channel_not_supported());
+            }
+            let attempts_left = accounts::check_not_locked(tx, session.account_id, now)?;
+            let fp = phone_fingerprint(&st.config.secret, &dest.e164);
+            let key = SendKey { phone_fp: &fp, ip: &ip, account_id: session.account_id };
+            let sends_left = limits::check(tx, &st.config.limits, &key, now)?;
+            limits::record(tx, &key, now)?;
+            let id = new_token(18);
+            let code = new_code();
+            tx.execute(
+                "INSERT INTO challenges (id, account_id, session_hash, purpose, method_id, phone_e164, sms_ok, channel, code_mac, sent_at, expires_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                params![
+                    id, session.account_id, session.token_hash, purpose_str(req.purpose), dest.method_id,
+                    dest.e164, dest.sms_ok, channel_str(req.channel), code_mac(&st.config.secret, &id, &code),
+                    now, now + CODE_TTL_SECS
+                ],
+            )?;
+            audit(
+                tx,
+                Some(session.account_id),
+                "code_sent",
+                &format!("purpose={} channel={} phone={}", purpose_str(req.purpose), channel_str(req.channel), mask_e164(&dest.e164)),
+                &ip,
+                now,
+            )?;
+            Ok::<_, AppError>(Sent {
+                view: ChallengeView {
+                    id,
+                    purpose: req.purpose,
+                    channel: req.channel,
+                    masked_phone: mask_e164(&dest.e164),
+                    channels: Channels { sms: dest.sms_ok, voice: true },
+                    expires_in_s: CODE_TTL_SECS,
+                    resend_in_s: RESEND_COOLDOWN_SECS,
+                    sends_left,
+                    attempts_left,
+                },
+                delivery: CodeDelivery { to_e164: dest.e164, channel: req.channel, code, host: st.config.public_host.clone() },
+            })
+        })
+        .await?;
+    deliver(&state, &sent.delivery).await?;
+    Ok((StatusCode::CREATED, no_store(), Json(sent.view)))
+}
+
+fn no_store() -> HeaderMap {
+    let mut h = HeaderMap::new();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h
+}
+
+async fn deliver(state: &AppState, delivery: &CodeDelivery) -> AppResult<()> {
+    state.courier.deliver(delivery).await.map_err(|e| {
+        tracing::warn!(error = ?e, phone = %mask_e164(&delivery.to_e164), "code delivery failed");
+        AppError::new(
+            StatusCode::BAD_GATEWAY,
+            ErrorCode::DeliveryFailed,
+            "We couldn't send the code just now. Try again in a moment",
+        )
+    })
+}
+
+pub fn epcs_unavailable() -> AppError {
+    AppError::new(
+        StatusCode::FORBIDDEN,
+        ErrorCode::MethodUnavailable,
+        "Text message and phone call codes are not available to medical providers who prescribe controlled substances. Use an authenticator app or a security key",
+    )
+}
+
+fn already_added() -> AppError {
+    AppError::new(StatusCode::CONFLICT, ErrorCode::PhoneAlreadyAdded, "This phone number is already on your account")
+        .field("phone")
+}
+
+fn ensure_can_add_phone(methods: &[MethodRow], e164: &str) -> AppResult<()> {
+    let phones = methods.iter().filter(|m| m.kind == MethodKind::Phone).count();
+    if methods.iter().any(|m| m.phone_e164.as_deref() == Some(e164)) {
+        return Err(already_added());
+    }
+    if phones >= MAX_PHONES_PER_ACCOUNT {
+        return Err(AppError::new(
+            StatusCode::CONFLICT,
+            ErrorCode::PhoneLimitReached,
+            format!("You can add up to {MAX_PHONES_PER_ACCOUNT} phone numbers. Remove one to add another"),
+        ));
+    }
+    Ok(())
+}
+
+struct ChallengeRow {
+    id: String,
+    purpose: Purpose,
+    method_id: Option<i64>,
+    phone_e164: String,
+    sms_ok: bool,
+    channel: Channel,
+    code_mac: Vec<u8>,
+    sent_at: i64,
+    expires_at: i64,
+    consumed_at: Option<i64>,
+}
+
+/// A challenge is only reachable from the session (and so the account) it was sent for.
+fn load_challenge(tx: &Transaction, session: &Session, id: &str) -> AppResult<ChallengeRow> {
+    tx.query_row(
+        "SELECT id, purpose, method_id, phone_e164, sms_ok, channel, code_mac, sent_at, expires_at, consumed_at
+         FROM challenges WHERE id = ?1 AND account_id = ?2 AND session_hash = ?3",
+        params![id, session.account_id, session.token_hash],
+        |r| {
+            Ok(ChallengeRow {
+                id: r.get(0)?,
+                purpose: purpose_from_str(&r.get::<_, String>(1)?),
+                method_id: r.get(2)?,
+                phone_e164: r.get(3)?,
+                sms_ok: r.get(4)?,
+                channel: channel_from_str(&r.get::<_, String>(5)?),
+                code_mac: r.get(6)?,
+                sent_at: r.get(7)?,
+                expires_at: r.get(8)?,
+                consumed_at: r.get(9)?,
+            })
+        },
+    )
+    .optional()?
+    .ok_or_else(|| AppError::not_found("This code request is no longer valid. Request a new code"))
+}
+
+/// `POST /api/challenges/{id}/resend`: a new code (the old one is void), optionally by
+/// the other channel. Not before the cooldown; never resets the wrong-code count.
+pub async fn resend(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    session: Session,
+    Path(id): Path<String>,
+    Body(req): Body<ResendRequest>,
+) -> AppResult<(HeaderMap, Json<ChallengeView>)> {
+    let now = state.now();
+    let st = state.clone();
+    let sent = state
+        .db
+        .write(move |tx| {
+            let ch = load_challenge(tx, &session, &id)?;
+            if ch.consumed_at.is_some() {
+                return Err(AppError::new(StatusCode::CONFLICT, ErrorCode::CodeExpired, "This code was already used"));
+            }
+            let wait = ch.sent_at + RESEND_COOLDOWN_SECS - now;
+            if wait > 0 {
+                let mut e = AppError::too_many(
+                    ErrorCode::ResendTooSoon,
+                    format!("You can request a new code in {wait} seconds"),
+                    wait,
+                );
+                e.body.sends_left = Some(limits::account_sends_left(tx, &st.config.limits, session.account_id, now)?);
+                return Err(e);
+            }
+            let channel = req.channel.unwrap_or(ch.channel);
+            if channel == Channel::Sms && !ch.sms_ok {
+                return Err(channel_not_supported());
+            }
+            let attempts_left = accounts::check_not_locked(tx, session.account_id, now)?;
+            let fp = phone_fingerprint(&st.config.secret, &ch.phone_e164);
+            let key = SendKey { phone_fp: &fp, ip: &ip, account_id: session.account_id };
+            let sends_left = limits::check(tx, &st.config.limits, &key, now)?;
+            limits::record(tx, &key, now)?;
+            let code = new_code();
+            tx.execute(
+                "UPDATE challenges SET code_mac = ?1, channel = ?2, sent_at = ?3, expires_at = ?4 WHERE id = ?5",
+                params![code_mac(&st.config.secret, &ch.id, &code), channel_str(channel), now, now + CODE_TTL_SECS, ch.id],
+            )?;
+            audit(
+                tx,
+                Some(session.account_id),
+                "code_resent",
+                &format!("channel={} phone={}", channel_str(channel), mask_e164(&ch.phone_e164)),
+                &ip,
+                now,
+            )?;
+            Ok(Sent {
+                view: ChallengeView {
+                    id: ch.id,
+                    purpose: ch.purpose,
+                    channel,
+                    masked_phone: mask_e164(&ch.phone_e164),
+                    channels: Channels { sms: ch.sms_ok, voice: true },
+                    expires_in_s: CODE_TTL_SECS,
+                    resend_in_s: RESEND_COOLDOWN_SECS,
+                    sends_left,
+                    attempts_left,
+                },
+                delivery: CodeDelivery { to_e164: ch.phone_e164, channel, code, host: st.config.public_host.clone() },
+            })
+        })
+        .await?;
+    deliver(&state, &sent.delivery).await?;
+    Ok((no_store(), Json(sent.view)))
+}
+
+/// What a verify transaction decided. A wrong code must still be committed (the count
+/// goes up), so it travels as a value rather than as the transaction's error.
+enum Verdict {
+    Passed { view: VerifiedView, notice: Option<Notice>, new_cookie: Option<String> },
+    Refused(AppError),
+}
+
+/// `POST /api/challenges/{id}/verify`.
+pub async fn verify(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    session: Session,
+    Path(id): Path<String>,
+    Body(req): Body<VerifyCodeRequest>,
+) -> AppResult<(HeaderMap, Json<VerifiedView>)> {
+    let now = state.now();
+    let st = state.clone();
+    let verdict = state
+        .db
+        .write(move |tx| {
+            let ch = load_challenge(tx, &session, &id)?;
+            let methods = accounts::methods(tx, session.account_id)?;
+            authorize(&session, ch.purpose, !methods.is_empty(), now)?;
+            // Locked: the same answer whatever the code, right ones included.
+            accounts::check_not_locked(tx, session.account_id, now)?;
+            let code = normalize_code(&req.code).map_err(|p| {
+                AppError::new(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::CodeFormat, p.message()).field("code")
+            })?;
+            if ch.consumed_at.is_some() {
+                return Err(AppError::new(
+                    StatusCode::CONFLICT,
+                    ErrorCode::CodeExpired,
+                    "This code was already used. Request a new code",
+                ));
+            }
+            if now >= ch.expires_at {
+                return Err(AppError::new(
+                    StatusCode::GONE,
+                    ErrorCode::CodeExpired,
+                    "This code has expired. Request a new code",
+                ));
+            }
+            if !code_matches(&st.config.secret, &ch.id, &code, &ch.code_mac) {
+                return Ok(Verdict::Refused(accounts::record_wrong_code(tx, session.account_id, now, &ip)?));
+            }
+            // Single use: claimed in the same transaction that checked it.
+            let claimed = tx.execute(
+                "UPDATE challenges SET consumed_at = ?1 WHERE id = ?2 AND consumed_at IS NULL",
+                params![now, ch.id],
+            )?;
+            if claimed != 1 {
+                return Err(AppError::new(StatusCode::CONFLICT, ErrorCode::CodeExpired, "This code was already used"));
+            }
+            accounts::reset_failures(tx, session.account_id)?;
+            audit(tx, Some(session.account_id), "code_verified", &format!("purpose={}", purpose_str(ch.purpose)), &ip, now)?;
+            apply_success(tx, &st, &session, &ch, &methods, now, &ip)
+        })
+        .await?;
+    finish(&state, verdict).await
+}
+
+/// What a right code changed, gathered while applying it.
+struct Success {
+    method: Option<MethodRow>,
+    notice: Option<Notice>,
+    stage: SessionStage,
+    new_cookie: Option<String>,
+}
+
+fn notice(email: String, subject: &str, what: String, host: &str) -> Notice {
+    Notice {
+        to_email: email,
+        subject: subject.to_owned(),
+        body: format!(
+            "{what}\n\nIf this was you, there is nothing else to do.\nIf this wasn't you, secure your account now: http://{host}/this-wasnt-me\n\nPhone MFA"
+        ),
+    }
+}
+
+/// What a right code does, by purpose.
+fn apply_success(
+    tx: &Transaction,
+    st: &AppState,
+    session: &Session,
+    ch: &ChallengeRow,
+    methods: &[MethodRow],
+    now: i64,
+    ip: &str,
+) -> AppResult<Verdict> {
+    let mut out = Success { method: None, notice: None, stage: session.stage, new_cookie: None };
+    let email = session.email.clone();
+    let host = &st.config.public_host;
+    match ch.purpose {
+        Purpose::Setup => {
+            // Checked again: another tab may have added a phone since the code was sent.
+            ensure_can_add_phone(methods, &ch.phone_e164)?;
+            let first = methods.is_empty();
+            let id: i64 = tx.query_row(
+                "INSERT INTO methods (account_id, kind, phone_e164, sms_ok, default_channel, is_default, created_at)
+                 VALUES (?1, 'phone', ?2, ?3, ?4, ?5, ?6) RETURNING id",
+                params![session.account_id, ch.phone_e164, ch.sms_ok, channel_str(ch.channel), first, now],
+                |r| r.get(0),
+            )?;
+            audit(tx, Some(session.account_id), "method_added", &format!("phone={}", mask_e164(&ch.phone_e164)), ip, now)?;
+            out.method = accounts::methods(tx, session.account_id)?.into_iter().find(|m| m.id == id);
+            out.notice = Some(notice(
+                email,
+                "A phone number was added to your account",
+                format!("The phone number {} was added to your Phone MFA account for sign-in codes.", mask_e164(&ch.phone_e164)),
+                host,
+            ));
+            if session.stage == SessionStage::MfaSetup {
+                out.stage = SessionStage::SignedIn;
+                out.new_cookie = Some(rotate_session(tx, session, SessionStage::SignedIn, now)?);
+            }
+        }
+        Purpose::SignIn => {
+            out.stage = SessionStage::SignedIn;
+            out.new_cookie = Some(rotate_session(tx, session, SessionStage::SignedIn, now)?);
+            audit(tx, Some(session.account_id), "sign_in_completed", "factor=phone", ip, now)?;
+        }
+        Purpose::Reauth => {
+            audit(tx, Some(session.account_id), "reauthenticated", "factor=phone", ip, now)?;
+        }
+        Purpose::PhoneChange => {
+            let method_id = ch.method_id.unwrap_or_default();
+            let old = accounts::method(tx, session.account_id, method_id)?;
+            let default_channel = if ch.sms_ok { ch.channel } else { Channel::Voice };
+            tx.execute(
+                "UPDATE methods SET phone_e164 = ?1, sms_ok = ?2, default_channel = ?3 WHERE id = ?4 AND account_id = ?5",
+                params![ch.phone_e164, ch.sms_ok, channel_str(default_channel), method_id, session.account_id],
+            )?;
+            let old_masked = old.phone_e164.as_deref().map(mask_e164).unwrap_or_default();
+            audit(
+                tx,
+                Some(session.account_id),
+                "phone_changed",
+                &format!("from={old_masked} to={}", mask_e164(&ch.phone_e164)),
+                ip,
+                now,
+            )?;
+            out.method = accounts::methods(tx, session.account_id)?.into_iter().find(|m| m.id == method_id);
+            out.notice = Some(notice(
+                email,
+                "Your phone number was changed",
+                format!(
+                    "The phone number for sign-in codes on your Phone MFA account was changed from {old_masked} to {}.",
+                    mask_e164(&ch.phone_e164)
+                ),
+                host,
+            ));
+        }
+    }
+    // Every purpose is a second-factor check just passed: the re-authentication window restarts.
+    if ch.purpose != Purpose::SignIn && session.stage == SessionStage::SignedIn {
+        tx.execute("UPDATE sessions SET last_factor_at = ?1 WHERE token_hash = ?2", params![now, session.token_hash])?;
+    }
+    Ok(Verdict::Passed {
+        view: VerifiedView {
+            session: accounts::session_view(tx, session.account_id, out.stage, now, now)?,
+            method: out.method.as_ref().map(MethodRow::view),
+        },
+        notice: out.notice,
+        new_cookie: out.new_cookie,
+    })
+}
+
+async fn finish(state: &AppState, verdict: Verdict) -> AppResult<(HeaderMap, Json<VerifiedView>)> {
+    match verdict {
+        Verdict::Refused(err) => Err(err),
+        Verdict::Passed { view, notice, new_cookie } => {
+            if let Some(notice) = notice {
+                if let Err(e) = state.mailer.send(&notice).await {
+                    tracing::warn!(error = ?e, "account notice could not be sent");
+                }
+            }
+            let mut headers = no_store();
+            if let Some(token) = new_cookie {
+                headers.insert(header::SET_COOKIE, session_cookie(&token));
+            }
+            Ok((headers, Json(view)))
+        }
+    }
+}
+
+/// `POST /api/totp/verify`: the authenticator-app code, for sign-in or re-authentication.
+pub async fn totp_verify(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    session: Session,
+    Body(req): Body<TotpVerifyRequest>,
+) -> AppResult<(HeaderMap, Json<VerifiedView>)> {
+    let now = state.now();
+    let verdict = state
+        .db
+        .write(move |tx| {
+            match (req.purpose, session.stage) {
+                (Purpose::SignIn, SessionStage::MfaPending) | (Purpose::Reauth, SessionStage::SignedIn) => {}
+                _ => return Err(AppError::wrong_stage("An authenticator code is not expected right now")),
+            }
+            let methods = accounts::methods(tx, session.account_id)?;
+            let app = methods
+                .iter()
+                .find(|m| m.kind == MethodKind::AuthenticatorApp)
+                .ok_or_else(|| AppError::not_found("There is no authenticator app on your account"))?;
+            accounts::check_not_locked(tx, session.account_id, now)?;
+            let code = normalize_code(&req.code).map_err(|p| {
+                AppError::new(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::CodeFormat, p.message()).field("code")
+            })?;
+            let step = crate::totp::matching_step(app.totp_secret.as_deref().unwrap_or_default(), &code, now);
+            match step {
+                // A step at or before the last one used is a replay: refused like a wrong code.
+                Some(step) if step > app.totp_last_step => {
+                    tx.execute("UPDATE methods SET totp_last_step = ?1 WHERE id = ?2", params![step, app.id])?;
+                }
+                _ => return Ok(Verdict::Refused(accounts::record_wrong_code(tx, session.account_id, now, &ip)?)),
+            }
+            accounts::reset_failures(tx, session.account_id)?;
+            let mut new_cookie = None;
+            let stage = if req.purpose == Purpose::SignIn {
+                new_cookie = Some(rotate_session(tx, &session, SessionStage::SignedIn, now)?);
+                audit(tx, Some(session.account_id), "sign_in_completed", "factor=authenticator_app", &ip, now)?;
+                SessionStage::SignedIn
+            } else {
+                tx.execute(
+                    "UPDATE sessions SET last_factor_at = ?1 WHERE token_hash = ?2",
+                    params![now, session.token_hash],
+                )?;
+                audit(tx, Some(session.account_id), "reauthenticated", "factor=authenticator_app", &ip, now)?;
+                session.stage
+            };
+            Ok(Verdict::Passed {
+                view: VerifiedView { session: accounts::session_view(tx, session.account_id, stage, now, now)?, method: None },
+                notice: None,
+                new_cookie,
+            })
+        })
+        .await?;
+    finish(&state, verdict).await
+}

@@ -1,0 +1,120 @@
+//! The "Sign in & Security" dashboard: list, change and remove methods.
+
+use crate::accounts::{self, audit, channel_str};
+use crate::couriers::Notice;
+use crate::error::{AppError, AppResult};
+use crate::extract::{Body, Session};
+use crate::routes::ClientIp;
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use phone_mfa_contract::phone::mask_e164;
+use phone_mfa_contract::{Channel, ErrorCode, MethodKind, MethodView, UpdateMethodRequest};
+use rusqlite::params;
+
+/// `GET /api/methods`.
+pub async fn list(State(state): State<AppState>, session: Session) -> AppResult<Json<Vec<MethodView>>> {
+    session.require_signed_in()?;
+    let methods = state
+        .db
+        .write(move |tx| accounts::methods(tx, session.account_id))
+        .await
+        .map_err(AppError::from)?;
+    Ok(Json(methods.iter().map(accounts::MethodRow::view).collect()))
+}
+
+/// `PATCH /api/methods/{id}`: the default channel (text or call) and the default method.
+/// Neither weakens the account, so no re-authentication is asked for.
+pub async fn update(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    session: Session,
+    Path(id): Path<i64>,
+    Body(req): Body<UpdateMethodRequest>,
+) -> AppResult<Json<MethodView>> {
+    session.require_signed_in()?;
+    let now = state.now();
+    let view = state
+        .db
+        .write(move |tx| {
+            let method = accounts::method(tx, session.account_id, id)?;
+            if let Some(channel) = req.default_channel {
+                if method.kind != MethodKind::Phone {
+                    return Err(AppError::bad_request("Only a phone has a text or call choice"));
+                }
+                if channel == Channel::Sms && !method.sms_ok {
+                    return Err(AppError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        ErrorCode::ChannelNotSupported,
+                        "This number can't receive text messages",
+                    ));
+                }
+                tx.execute("UPDATE methods SET default_channel = ?1 WHERE id = ?2", params![channel_str(channel), id])?;
+            }
+            if req.make_default == Some(true) {
+                tx.execute("UPDATE methods SET is_default = (id = ?1) WHERE account_id = ?2", params![id, session.account_id])?;
+            }
+            audit(tx, Some(session.account_id), "method_updated", &format!("method={id}"), &ip, now)?;
+            Ok(accounts::method(tx, session.account_id, id)?.view())
+        })
+        .await?;
+    Ok(Json(view))
+}
+
+/// `DELETE /api/methods/{id}`: never the last method; needs a recent second factor.
+pub async fn remove(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    session: Session,
+    Path(id): Path<i64>,
+) -> AppResult<StatusCode> {
+    let now = state.now();
+    accounts::require_recent_factor(&session, now)?;
+    let host = state.config.public_host.clone();
+    let notice = state
+        .db
+        .write(move |tx| {
+            let methods = accounts::methods(tx, session.account_id)?;
+            let method = methods
+                .iter()
+                .find(|m| m.id == id)
+                .ok_or_else(|| AppError::not_found("That method is not on your account"))?;
+            if methods.len() == 1 {
+                return Err(AppError::new(
+                    StatusCode::CONFLICT,
+                    ErrorCode::LastMethod,
+                    "You can't remove your only sign-in method. Add another method first",
+                ));
+            }
+            tx.execute("DELETE FROM methods WHERE id = ?1 AND account_id = ?2", params![id, session.account_id])?;
+            if method.is_default {
+                let next = methods.iter().find(|m| m.id != id).map(|m| m.id);
+                tx.execute("UPDATE methods SET is_default = 1 WHERE id = ?1", [next])?;
+            }
+            let what = match &method.phone_e164 {
+                Some(p) => format!("The phone number {} was removed from your Phone MFA account.", mask_e164(p)),
+                None => "An authenticator app was removed from your Phone MFA account.".to_owned(),
+            };
+            audit(
+                tx,
+                Some(session.account_id),
+                "method_removed",
+                &method.phone_e164.as_deref().map(mask_e164).unwrap_or_else(|| "authenticator_app".into()),
+                &ip,
+                now,
+            )?;
+            Ok::<_, AppError>(Notice {
+                to_email: session.email.clone(),
+                subject: "A sign-in method was removed from your account".into(),
+                body: format!(
+                    "{what}\n\nIf this was you, there is nothing else to do.\nIf this wasn't you, secure your account now: http://{host}/this-wasnt-me\n\nPhone MFA"
+                ),
+            })
+        })
+        .await?;
+    if let Err(e) = state.mailer.send(&notice).await {
+        tracing::warn!(error = ?e, "account notice could not be sent");
+    }
+    Ok(StatusCode::NO_CONTENT)
+}

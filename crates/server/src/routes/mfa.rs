@@ -1,0 +1,67 @@
+//! What the "choose a method" and "enter your phone" screens ask the server.
+
+use crate::accounts;
+use crate::error::{AppError, AppResult};
+use crate::extract::{Body, Session};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::Json;
+use phone_mfa_contract::phone::{check_phone, mask_e164};
+use phone_mfa_contract::policy::MAX_PHONES_PER_ACCOUNT;
+use phone_mfa_contract::{MethodKind, MethodOption, MfaOptions, PhoneCheck, PhoneInput};
+
+pub const EPCS_REASON: &str = "Text message and phone call codes are not available to medical providers who prescribe controlled substances.";
+
+/// `GET /api/mfa/options`: the methods this account may set up.
+pub async fn options(State(state): State<AppState>, session: Session) -> AppResult<Json<MfaOptions>> {
+    let phones = state
+        .db
+        .write(move |tx| accounts::methods(tx, session.account_id))
+        .await
+        .map_err(AppError::from)?
+        .iter()
+        .filter(|m| m.kind == MethodKind::Phone)
+        .count();
+    let phone_reason = if session.epcs_prescriber {
+        Some(EPCS_REASON.to_owned())
+    } else if phones >= MAX_PHONES_PER_ACCOUNT {
+        Some(format!("You already have {MAX_PHONES_PER_ACCOUNT} phone numbers, the most an account can have."))
+    } else {
+        None
+    };
+    Ok(Json(MfaOptions {
+        options: vec![
+            MethodOption {
+                kind: MethodKind::AuthenticatorApp,
+                available: false,
+                unavailable_reason: Some("Setting up an authenticator app here is coming soon.".into()),
+                restricted: false,
+            },
+            MethodOption {
+                kind: MethodKind::Phone,
+                available: phone_reason.is_none(),
+                unavailable_reason: phone_reason,
+                restricted: true,
+            },
+        ],
+        mfa_required: session.mfa_required,
+        phones_left: MAX_PHONES_PER_ACCOUNT.saturating_sub(phones),
+    }))
+}
+
+/// `POST /api/phone/check`: the server's verdict on a number, by the same rules the
+/// app runs as the person types. Sends nothing.
+pub async fn check(
+    State(state): State<AppState>,
+    _session: Session,
+    Body(input): Body<PhoneInput>,
+) -> AppResult<Json<PhoneCheck>> {
+    let phone = check_phone(&input.number, &input.region, |r| state.config.country_allowed(r)).map_err(AppError::phone)?;
+    Ok(Json(PhoneCheck {
+        masked: mask_e164(&phone.e164),
+        national: phone.national,
+        region: phone.region,
+        kind: phone.kind,
+        channels: phone.channels,
+    }))
+}

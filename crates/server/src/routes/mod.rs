@@ -1,0 +1,76 @@
+//! The HTTP surface: the JSON API under `/api` and the built SPA for everything else.
+
+pub mod auth;
+pub mod challenges;
+pub mod dev;
+pub mod methods;
+pub mod mfa;
+
+use crate::state::AppState;
+use crate::web;
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::routing::{any, delete, get, post};
+use axum::{middleware, Json, Router};
+use phone_mfa_contract::{paths, Health};
+use std::convert::Infallible;
+use std::net::SocketAddr;
+
+/// The caller's IP address, for the per-IP send limit and the audit log. This server
+/// is meant to face the network itself; behind a proxy, take it from the proxy's header.
+pub struct ClientIp(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
+        Ok(ClientIp(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(addr)| addr.ip().to_string())
+                .unwrap_or_else(|| "unknown".into()),
+        ))
+    }
+}
+
+async fn health() -> Json<Health> {
+    Json(Health { status: "ok".into(), version: env!("CARGO_PKG_VERSION").into() })
+}
+
+pub fn api(state: &AppState) -> Router<AppState> {
+    let mut api = Router::new()
+        .route(paths::HEALTH, get(health))
+        .route(paths::SIGN_UP, post(auth::sign_up))
+        .route(paths::SIGN_IN, post(auth::sign_in))
+        .route(paths::SIGN_OUT, post(auth::sign_out))
+        .route(paths::SESSION, get(auth::current))
+        .route(paths::SKIP_MFA, post(auth::skip))
+        .route(paths::MFA_OPTIONS, get(mfa::options))
+        .route(paths::PHONE_CHECK, post(mfa::check))
+        .route(paths::CHALLENGES, post(challenges::start))
+        .route("/api/challenges/{id}/resend", post(challenges::resend))
+        .route("/api/challenges/{id}/verify", post(challenges::verify))
+        .route(paths::TOTP_VERIFY, post(challenges::totp_verify))
+        .route(paths::METHODS, get(methods::list))
+        .route("/api/methods/{id}", delete(methods::remove).patch(methods::update));
+    if state.config.dev_mode {
+        api = api.route(paths::DEV_OUTBOX, get(dev::outbox));
+    }
+    api.route("/api/{*rest}", any(|| async { crate::error::AppError::not_found("There is no such API endpoint") }))
+        .layer(middleware::from_fn(web::csrf_guard))
+        .layer(middleware::from_fn(web::no_store))
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(api(&state))
+        .fallback_service(web::spa(&state.config.dist_dir))
+        .layer(middleware::from_fn_with_state(state.clone(), web::security_headers))
+        .layer(axum::extract::DefaultBodyLimit::max(web::MAX_BODY_BYTES))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            std::time::Duration::from_secs(15),
+        ))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}

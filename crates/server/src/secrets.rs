@@ -1,0 +1,112 @@
+//! Codes, tokens and passwords: how they are made, stored and compared.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use phone_mfa_contract::policy::CODE_LENGTH;
+use rand::Rng;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// A fresh one-time code: six digits from the OS-seeded CSPRNG. `random_range` rejects
+/// out-of-range samples, so every code is equally likely (no modulo bias).
+pub fn new_code() -> String {
+    let n: u32 = rand::rng().random_range(0..10u32.pow(CODE_LENGTH as u32));
+    format!("{n:0width$}", width = CODE_LENGTH)
+}
+
+/// The stored form of a code: HMAC-SHA256 keyed with the server secret over the
+/// challenge id and the code, so a code is bound to its challenge and a leaked
+/// database gives nothing to brute-force offline without the key.
+pub fn code_mac(secret: &[u8], challenge_id: &str, code: &str) -> Vec<u8> {
+    let mut mac = HmacSha256::new_from_slice(secret).expect("HMAC takes any key length");
+    mac.update(challenge_id.as_bytes());
+    mac.update(b"\0");
+    mac.update(code.as_bytes());
+    mac.finalize().into_bytes().to_vec()
+}
+
+/// Constant-time comparison of a typed code against the stored MAC.
+pub fn code_matches(secret: &[u8], challenge_id: &str, code: &str, stored: &[u8]) -> bool {
+    code_mac(secret, challenge_id, code).ct_eq(stored).into()
+}
+
+/// A keyed fingerprint of a phone number: lets the send limits count per number, and
+/// logs refer to a number, without storing or printing the number.
+pub fn phone_fingerprint(secret: &[u8], e164: &str) -> String {
+    let mut mac = HmacSha256::new_from_slice(secret).expect("HMAC takes any key length");
+    mac.update(b"phone\0");
+    mac.update(e164.as_bytes());
+    URL_SAFE_NO_PAD.encode(&mac.finalize().into_bytes()[..12])
+}
+
+/// A random, unguessable token (session cookie, challenge id).
+pub fn new_token(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::rng().fill(&mut buf[..]);
+    URL_SAFE_NO_PAD.encode(buf)
+}
+
+/// Sessions are stored by hash: a leaked database cannot be replayed as cookies.
+pub fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// argon2id with the crate's defaults (19 MiB, 2 passes), OWASP's recommended minimum.
+pub fn hash_password(password: &str) -> String {
+    let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>()).expect("16 bytes is a valid salt");
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .expect("argon2 hashing with default parameters cannot fail")
+        .to_string()
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_six_ascii_digits_and_vary() {
+        let codes: std::collections::HashSet<String> = (0..200).map(|_| new_code()).collect();
+        assert!(codes.iter().all(|c| c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit())));
+        assert!(codes.len() > 190, "200 draws from a million should almost never repeat");
+    }
+
+    #[test]
+    fn code_digits_are_uniform_enough() {
+        // Leading digit of 20,000 codes: each of 0-9 close to 2,000 (bias would skew 0-4).
+        let mut counts = [0u32; 10];
+        for _ in 0..20_000 {
+            counts[(new_code().as_bytes()[0] - b'0') as usize] += 1;
+        }
+        assert!(counts.iter().all(|&c| (1700..2300).contains(&c)), "{counts:?}");
+    }
+
+    #[test]
+    fn a_code_only_matches_its_own_challenge() {
+        let mac = code_mac(b"k", "challenge-a", "123456");
+        assert!(code_matches(b"k", "challenge-a", "123456", &mac));
+        assert!(!code_matches(b"k", "challenge-b", "123456", &mac));
+        assert!(!code_matches(b"k", "challenge-a", "123457", &mac));
+        assert!(!code_matches(b"other key", "challenge-a", "123456", &mac));
+        assert!(!String::from_utf8_lossy(&mac).contains("123456"));
+    }
+
+    #[test]
+    fn passwords_hash_with_argon2id() {
+        let hash = hash_password("correct horse battery");
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery", &hash));
+        assert!(!verify_password("correct horse battery!", &hash));
+    }
+}

@@ -1,0 +1,33 @@
+//! What every handler shares.
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::couriers::{CodeCourier, Mailer};
+use crate::db::Db;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState(pub Arc<Inner>);
+
+pub struct Inner {
+    pub config: Config,
+    pub db: Db,
+    pub clock: Arc<dyn Clock>,
+    pub courier: Arc<dyn CodeCourier>,
+    pub mailer: Arc<dyn Mailer>,
+    /// The Content-Security-Policy, with the hashes of the built index.html's inline scripts.
+    pub csp: String,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    pub fn now(&self) -> i64 {
+        self.clock.now()
+    }
+}

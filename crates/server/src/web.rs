@@ -1,0 +1,138 @@
+//! Web hardening (security rules, "Web"): CSRF checks, security headers, the CSP with
+//! the hashes of the SPA's inline bootstrap script, and serving the built SPA.
+
+use crate::error::AppError;
+use crate::state::AppState;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+use base64::Engine;
+use phone_mfa_contract::{ErrorCode, CSRF_HEADER, CSRF_HEADER_VALUE};
+use sha2::{Digest, Sha256};
+use std::path::Path;
+use tower_http::services::{ServeDir, ServeFile};
+
+/// API bodies are small JSON objects; anything bigger is refused unread.
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+fn csrf_rejected(message: &str) -> Response {
+    axum::response::IntoResponse::into_response(AppError::new(StatusCode::FORBIDDEN, ErrorCode::CsrfRejected, message))
+}
+
+/// State-changing API requests must be same-site JSON carrying the custom header: a
+/// cross-site form or `text/plain` beacon can do none of that.
+pub async fn csrf_guard(req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let headers = req.headers();
+    if headers.get("sec-fetch-site").is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"cross-site")) {
+        return csrf_rejected("Cross-site requests are not allowed");
+    }
+    if headers.get(CSRF_HEADER).map(|v| v.as_bytes()) != Some(CSRF_HEADER_VALUE.as_bytes()) {
+        return csrf_rejected("This request is missing its security header");
+    }
+    let has_body = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .map_or(headers.contains_key(header::TRANSFER_ENCODING), |len| len != "0");
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json")));
+    if has_body && !json {
+        return axum::response::IntoResponse::into_response(AppError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode::CsrfRejected,
+            "Send the request as application/json",
+        ));
+    }
+    next.run(req).await
+}
+
+/// API answers hold personal data: never cached (ASVS 14.3).
+pub async fn no_store(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+/// The CSP: scripts only from this origin, wasm allowed to compile, and the built
+/// index.html's inline bootstrap allowed by its hash: no 'unsafe-inline', no 'unsafe-eval'.
+pub fn content_security_policy(index_html: Option<&str>) -> String {
+    let hashes: String = index_html
+        .map(inline_script_hashes)
+        .unwrap_or_default()
+        .iter()
+        .map(|h| format!(" 'sha256-{h}'"))
+        .collect();
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self'; img-src 'self' data:; \
+         connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    )
+}
+
+/// Base64 SHA-256 of every inline `<script>` body (those without `src`).
+pub fn inline_script_hashes(html: &str) -> Vec<String> {
+    let mut hashes = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        let after = &rest[start..];
+        let Some(open_end) = after.find('>') else { break };
+        let open_tag = &after[..open_end];
+        let body_start = open_end + 1;
+        let Some(close) = after[body_start..].find("</script>") else { break };
+        let body = &after[body_start..body_start + close];
+        if !open_tag.contains(" src=") && !body.trim().is_empty() {
+            hashes.push(base64::engine::general_purpose::STANDARD.encode(Sha256::digest(body.as_bytes())));
+        }
+        rest = &after[body_start + close..];
+    }
+    hashes
+}
+
+pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    if let Ok(csp) = HeaderValue::from_str(&state.csp) {
+        h.insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
+    h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    if !path.starts_with("/api/") && !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static(static_cache_control(&path, h)));
+    }
+    res
+}
+
+/// trunk names built assets `name-<16 hex digits>...`: such a name never changes content,
+/// so it can be cached for a year. Everything else (index.html) is revalidated.
+fn static_cache_control(path: &str, headers: &axum::http::HeaderMap) -> &'static str {
+    let html = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("text/html"));
+    let file = path.rsplit('/').next().unwrap_or("");
+    let hashed = file
+        .split(['-', '_', '.'])
+        .any(|part| part.len() == 16 && part.bytes().all(|b| b.is_ascii_hexdigit()));
+    if !html && hashed {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    }
+}
+
+/// The built SPA: files as they are (brotli or gzip when built alongside), and
+/// index.html for every other path so the app's own routes load on reload.
+pub fn spa(dist: &Path) -> ServeDir<ServeFile> {
+    ServeDir::new(dist)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(ServeFile::new(dist.join("index.html")))
+}

@@ -1,0 +1,269 @@
+//! One-time codes and guessing limits: one test per row of the "Codes" and
+//! "Guessing limits" tables in shared/guide/security-rules.md.
+
+mod common;
+use common::*;
+use phone_mfa_contract::policy::*;
+use phone_mfa_contract::*;
+
+const PHONE: &str = "201-555-0123";
+
+async fn setup_challenge(s: &TestServer, email: &str) -> (Client, String) {
+    let c = s.signed_up(email).await;
+    let r = c.start(Purpose::Setup, Channel::Sms, Some(PHONE), None).await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    (c, challenge_id(&r))
+}
+
+#[tokio::test]
+async fn first_time_setup_secures_the_account() {
+    let s = server().await;
+    let (c, id) = setup_challenge(&s, "a@example.com").await;
+    let r = c.verify(&id, &s.last_code()).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["session"]["stage"], "signed_in");
+    assert_eq!(r.body["method"]["masked_phone"], "•••-•••-••23");
+    let methods = c.methods().await;
+    assert_eq!(methods.len(), 1);
+    assert_eq!(methods[0].default_channel, Some(Channel::Sms));
+    assert!(methods[0].is_default);
+}
+
+#[tokio::test]
+async fn code_is_six_ascii_digits() {
+    let s = server().await;
+    setup_challenge(&s, "a@example.com").await;
+    let code = s.last_code();
+    assert_eq!(code.len(), CODE_LENGTH);
+    assert!(code.bytes().all(|b| b.is_ascii_digit()));
+}
+
+#[tokio::test]
+async fn code_is_valid_for_ten_minutes_only() {
+    let s = server().await;
+    let (c, id) = setup_challenge(&s, "a@example.com").await;
+    let code = s.last_code();
+    s.clock.advance(CODE_TTL_SECS);
+    let r = c.verify(&id, &code).await;
+    assert_eq!((r.status, r.error()), (410, "code_expired"));
+
+    let (c, id) = setup_challenge(&s, "b@example.com").await;
+    s.clock.advance(CODE_TTL_SECS - 1);
+    assert_eq!(c.verify(&id, &s.last_code()).await.status, 200);
+}
+
+#[tokio::test]
+async fn code_is_accepted_once() {
+    let s = server().await;
+    let c = s.with_phone("a@example.com", PHONE).await;
+    let r = c.post(paths::SIGN_OUT, serde_json::json!({})).await;
+    assert_eq!(r.status, 204);
+    let c = s.password_only("a@example.com").await;
+    let phone = c.session().await.body["methods"][0]["id"].as_i64().unwrap();
+    let id = challenge_id(&c.start(Purpose::SignIn, Channel::Sms, None, Some(phone)).await);
+    let code = s.last_code();
+    assert_eq!(c.verify(&id, &code).await.status, 200);
+    let again = c.verify(&id, &code).await;
+    assert!(again.status >= 400 && again.status < 500, "{}", again.status);
+}
+
+#[tokio::test]
+async fn resend_voids_the_older_code() {
+    let s = server().await;
+    let (c, id) = setup_challenge(&s, "a@example.com").await;
+    let old = s.last_code();
+    s.clock.advance(RESEND_COOLDOWN_SECS);
+    assert_eq!(c.resend(&id, None).await.status, 200);
+    let new = s.last_code();
+    if old != new {
+        assert_eq!(c.verify(&id, &old).await.error(), "code_wrong");
+    }
+    assert_eq!(c.verify(&id, &new).await.status, 200);
+}
+
+#[tokio::test]
+async fn code_is_bound_to_its_challenge_account_and_session() {
+    let s = server().await;
+    let (a, id_a) = setup_challenge(&s, "a@example.com").await;
+    let code_a = s.last_code();
+    let (b, id_b) = setup_challenge(&s, "b@example.com").await;
+    // Another account cannot even see the challenge.
+    assert_eq!(b.verify(&id_a, &code_a).await.status, 404);
+    // A's code does not open B's challenge.
+    if code_a != s.last_code() {
+        assert_eq!(b.verify(&id_b, &code_a).await.error(), "code_wrong");
+    }
+    // A second session of the same account cannot use A's challenge either.
+    let a2 = s.client();
+    a2.post(paths::SIGN_IN, serde_json::json!({"email": "a@example.com", "password": PASSWORD})).await;
+    assert_eq!(a2.verify(&id_a, &code_a).await.status, 404);
+    assert_eq!(a.verify(&id_a, &code_a).await.status, 200);
+}
+
+#[tokio::test]
+async fn a_sign_in_code_cannot_be_used_for_another_purpose() {
+    // Purpose binding: the code was sent for re-authentication; the challenge records it
+    // and only that effect follows (no phone added, no stage change beyond reauth).
+    let s = server().await;
+    let c = s.with_phone("a@example.com", PHONE).await;
+    let phone = c.methods().await[0].id;
+    let id = challenge_id(&c.start(Purpose::Reauth, Channel::Sms, None, Some(phone)).await);
+    let r = c.verify(&id, &s.last_code()).await;
+    assert_eq!(r.status, 200);
+    assert!(r.body["method"].is_null(), "a re-authentication code adds or changes nothing");
+    assert_eq!(c.methods().await.len(), 1);
+}
+
+#[tokio::test]
+async fn codes_are_stored_only_as_a_keyed_hash() {
+    let s = server().await;
+    setup_challenge(&s, "a@example.com").await;
+    let code = s.last_code();
+    let db = s.sqlite();
+    let (mac, len): (Vec<u8>, usize) = db
+        .query_row("SELECT code_mac, length(code_mac) FROM challenges", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
+    assert_eq!(len, 32, "HMAC-SHA256");
+    assert!(!String::from_utf8_lossy(&mac).contains(&code));
+    let dump: String = db
+        .query_row("SELECT group_concat(id || phone_e164 || purpose || channel) FROM challenges", [], |r| r.get(0))
+        .unwrap();
+    assert!(!dump.contains(&code));
+}
+
+#[tokio::test]
+async fn typed_codes_are_normalised_but_unicode_digits_are_refused() {
+    let s = server().await;
+    let (c, id) = setup_challenge(&s, "a@example.com").await;
+    let code = s.last_code();
+    for bad in ["12345", "1234567", "12a456", "١٢٣٤٥٦", "１２３４５６", ""] {
+        let r = c.verify(&id, bad).await;
+        assert_eq!((r.status, r.error()), (422, "code_format"), "{bad:?}");
+    }
+    for bad in [serde_json::Value::Null, serde_json::json!(123456), serde_json::json!("9".repeat(100_000))] {
+        let r = c.post(&paths::challenge_verify(&id), serde_json::json!({ "code": bad })).await;
+        assert!((400..500).contains(&r.status), "{bad:?} -> {}", r.status);
+    }
+    let spaced = format!(" #{} {} ", &code[..3], &code[3..]);
+    assert_eq!(c.verify(&id, &spaced).await.status, 200);
+}
+
+#[tokio::test]
+async fn ten_wrong_codes_lock_the_account_for_ten_minutes_even_for_the_right_code() {
+    let s = server().await;
+    let (c, id) = setup_challenge(&s, "a@example.com").await;
+    let code = s.last_code();
+    for n in 1..MAX_WRONG_CODES {
+        let r = c.verify(&id, &wrong(&code)).await;
+        assert_eq!(r.error(), "code_wrong");
+        assert_eq!(r.body["attempts_left"], MAX_WRONG_CODES - n);
+    }
+    let locked = c.verify(&id, &wrong(&code)).await;
+    assert_eq!((locked.status, locked.error()), (429, "locked_out"));
+    assert_eq!(locked.headers["retry-after"], LOCKOUT_SECS.to_string().as_str());
+    let right_refused = c.verify(&id, &code).await;
+    assert_eq!((right_refused.status, right_refused.error()), (429, "locked_out"));
+    assert_eq!(right_refused.body["message"], locked.body["message"], "same answer for right and wrong");
+    s.clock.advance(LOCKOUT_SECS - 1);
+    assert_eq!(c.verify(&id, &code).await.error(), "locked_out");
+    s.clock.advance(1);
+    // The lockout is over; that code has expired meanwhile, so ask for a new one.
+    assert_eq!(c.resend(&id, None).await.status, 200);
+    let r = c.verify(&id, &s.last_code()).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+}
+
+#[tokio::test]
+async fn resend_does_not_reset_the_failure_count_but_success_does() {
+    let s = server().await;
+    let (c, id) = setup_challenge(&s, "a@example.com").await;
+    for _ in 0..5 {
+        c.verify(&id, &wrong(&s.last_code())).await;
+    }
+    s.clock.advance(RESEND_COOLDOWN_SECS);
+    let r = c.resend(&id, None).await;
+    assert_eq!(r.body["attempts_left"], 5, "resend keeps the count");
+    let r = c.verify(&id, &wrong(&s.last_code())).await;
+    assert_eq!(r.body["attempts_left"], 4);
+    assert_eq!(c.verify(&id, &s.last_code()).await.status, 200);
+    // After success the count starts again from ten.
+    let phone = c.methods().await[0].id;
+    let id = challenge_id(&c.start(Purpose::Reauth, Channel::Sms, None, Some(phone)).await);
+    let r = c.verify(&id, &wrong(&s.last_code())).await;
+    assert_eq!(r.body["attempts_left"], MAX_WRONG_CODES - 1);
+}
+
+#[tokio::test]
+async fn attempts_left_is_reported_so_the_app_can_warn_at_three() {
+    let s = server().await;
+    let (c, id) = setup_challenge(&s, "a@example.com").await;
+    let mut last = 0;
+    for _ in 0..(MAX_WRONG_CODES - ATTEMPTS_LEFT_WARNING_AT) {
+        last = c.verify(&id, &wrong(&s.last_code())).await.body["attempts_left"].as_u64().unwrap();
+    }
+    assert_eq!(last as u32, ATTEMPTS_LEFT_WARNING_AT);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn twenty_concurrent_right_codes_exactly_one_wins() {
+    let s = server().await;
+    let (c, id) = setup_challenge(&s, "a@example.com").await;
+    let code = s.last_code();
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let (c, id, code) = (c.clone(), id.clone(), code.clone());
+            tokio::spawn(async move { c.verify(&id, &code).await.status })
+        })
+        .collect();
+    let mut ok = 0;
+    for t in tasks {
+        if t.await.unwrap() == 200 {
+            ok += 1;
+        }
+    }
+    assert_eq!(ok, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_concurrent_wrong_guesses_at_most_ten_are_evaluated() {
+    let s = server().await;
+    let (c, id) = setup_challenge(&s, "a@example.com").await;
+    let bad = wrong(&s.last_code());
+    let tasks: Vec<_> = (0..50)
+        .map(|_| {
+            let (c, id, bad) = (c.clone(), id.clone(), bad.clone());
+            tokio::spawn(async move { c.verify(&id, &bad).await.error().to_owned() })
+        })
+        .collect();
+    let mut wrong_answers = 0;
+    let mut locked = 0;
+    for t in tasks {
+        match t.await.unwrap().as_str() {
+            "code_wrong" => wrong_answers += 1,
+            "locked_out" => locked += 1,
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!(wrong_answers, MAX_WRONG_CODES - 1);
+    assert_eq!(locked, 50 - (MAX_WRONG_CODES - 1));
+    let evaluated: u32 = s
+        .sqlite()
+        .query_row("SELECT COUNT(*) FROM audit_log WHERE event = 'code_wrong'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(evaluated, MAX_WRONG_CODES);
+}
+
+#[tokio::test]
+async fn a_text_ends_with_the_webotp_line_and_a_call_reads_the_code_three_times() {
+    let s = server().await;
+    let (c, id) = setup_challenge(&s, "a@example.com").await;
+    let d = s.last_delivery();
+    assert!(d.sms_body().ends_with(&format!("@127.0.0.1:8080 #{}", d.code)), "{}", d.sms_body());
+    s.clock.advance(RESEND_COOLDOWN_SECS);
+    let r = c.resend(&id, Some(Channel::Voice)).await;
+    assert_eq!(r.body["channel"], "voice");
+    let d = s.last_delivery();
+    assert_eq!(d.channel, Channel::Voice);
+    let spoken: Vec<String> = d.code.chars().map(String::from).collect();
+    assert_eq!(d.voice_script().matches(&spoken.join(", ")).count(), 3);
+}

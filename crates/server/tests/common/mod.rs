@@ -1,0 +1,190 @@
+//! A real server on 127.0.0.1 with a temporary SQLite file, a clock the test moves,
+//! and a courier that records what it was asked to send.
+#![allow(dead_code)]
+
+use phone_mfa_contract::*;
+use phone_mfa_server::clock::ManualClock;
+use phone_mfa_server::config::Config;
+use phone_mfa_server::couriers::{BoxFuture, CodeCourier, CodeDelivery, DeliveryError};
+use phone_mfa_server::Builder;
+use serde_json::{json, Value};
+use std::sync::{Arc, Mutex};
+
+pub const PASSWORD: &str = phone_mfa_server::seed::DEMO_PASSWORD;
+pub const START: i64 = 1_800_000_000;
+
+/// Records every delivery (so tests can read codes) and counts provider calls.
+#[derive(Default)]
+pub struct RecordingCourier {
+    pub sent: Mutex<Vec<CodeDelivery>>,
+}
+
+impl CodeCourier for RecordingCourier {
+    fn deliver<'a>(&'a self, d: &'a CodeDelivery) -> BoxFuture<'a, Result<(), DeliveryError>> {
+        self.sent.lock().unwrap().push(d.clone());
+        Box::pin(async { Ok(()) })
+    }
+}
+
+pub struct TestServer {
+    pub base: String,
+    pub clock: ManualClock,
+    pub courier: Arc<RecordingCourier>,
+    pub db_path: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+pub async fn server() -> TestServer {
+    server_with(|_| {}).await
+}
+
+pub async fn server_with(tweak: impl FnOnce(&mut Config)) -> TestServer {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::development();
+    config.db_path = dir.path().join("test.sqlite3");
+    config.dist_dir = dir.path().join("no-dist");
+    tweak(&mut config);
+    let db_path = config.db_path.clone();
+    let clock = ManualClock::new(START);
+    let courier = Arc::new(RecordingCourier::default());
+    let mut builder = Builder::new(config);
+    builder.clock = Arc::new(clock.clone());
+    builder.courier = Some(courier.clone());
+    let state = builder.build().await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(phone_mfa_server::serve(listener, state));
+    TestServer { base, clock, courier, db_path, _dir: dir }
+}
+
+impl TestServer {
+    pub fn sends(&self) -> usize {
+        self.courier.sent.lock().unwrap().len()
+    }
+    pub fn last_delivery(&self) -> CodeDelivery {
+        self.courier.sent.lock().unwrap().last().cloned().expect("a code was sent")
+    }
+    pub fn last_code(&self) -> String {
+        self.last_delivery().code
+    }
+    /// A browser-like client with no session yet.
+    pub fn client(&self) -> Client {
+        Client { base: self.base.clone(), http: reqwest::Client::new(), cookie: Arc::new(Mutex::new(None)) }
+    }
+    pub async fn signed_up(&self, email: &str) -> Client {
+        let c = self.client();
+        let r = c.post(paths::SIGN_UP, json!({"email": email, "password": PASSWORD})).await;
+        assert_eq!(r.status, 201, "{:?}", r.body);
+        c
+    }
+    /// Password accepted for a demo account (MFA pending or setup).
+    pub async fn password_only(&self, email: &str) -> Client {
+        let c = self.client();
+        let r = c.post(paths::SIGN_IN, json!({"email": email, "password": PASSWORD})).await;
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        c
+    }
+    /// A brand-new account with a phone set up through the real flow: signed in.
+    pub async fn with_phone(&self, email: &str, number: &str) -> Client {
+        let c = self.signed_up(email).await;
+        let ch = c.start(Purpose::Setup, Channel::Sms, Some(number), None).await;
+        assert_eq!(ch.status, 201, "{:?}", ch.body);
+        let id = ch.body["id"].as_str().unwrap().to_owned();
+        let v = c.verify(&id, &self.last_code()).await;
+        assert_eq!(v.status, 200, "{:?}", v.body);
+        c
+    }
+    /// The server's database, opened beside it (WAL allows a second reader).
+    pub fn sqlite(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(&self.db_path).unwrap()
+    }
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Reply {
+    pub fn error(&self) -> &str {
+        self.body["error"].as_str().unwrap_or("")
+    }
+}
+
+#[derive(Clone)]
+pub struct Client {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub cookie: Arc<Mutex<Option<String>>>,
+}
+
+impl Client {
+    async fn finish(&self, res: reqwest::Response) -> Reply {
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        for set in headers.get_all("set-cookie") {
+            let set = set.to_str().unwrap();
+            let pair = set.split(';').next().unwrap().to_owned();
+            *self.cookie.lock().unwrap() = if pair.ends_with('=') { None } else { Some(pair) };
+        }
+        let text = res.text().await.unwrap();
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        Reply { status, headers, body }
+    }
+    fn with_cookie(&self, rb: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match self.cookie.lock().unwrap().clone() {
+            Some(c) => rb.header("cookie", c),
+            None => rb,
+        }
+    }
+    pub async fn get(&self, path: &str) -> Reply {
+        let rb = self.with_cookie(self.http.get(format!("{}{}", self.base, path)));
+        self.finish(rb.send().await.unwrap()).await
+    }
+    /// A request as the app sends it: JSON, with the CSRF header.
+    pub async fn post(&self, path: &str, body: Value) -> Reply {
+        self.send(reqwest::Method::POST, path, Some(body)).await
+    }
+    pub async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Reply {
+        let mut rb = self
+            .with_cookie(self.http.request(method, format!("{}{}", self.base, path)))
+            .header(CSRF_HEADER, CSRF_HEADER_VALUE);
+        if let Some(body) = body {
+            rb = rb.json(&body);
+        }
+        self.finish(rb.send().await.unwrap()).await
+    }
+    pub async fn raw(&self, rb: reqwest::RequestBuilder) -> Reply {
+        self.finish(self.with_cookie(rb).send().await.unwrap()).await
+    }
+    pub async fn start(&self, purpose: Purpose, channel: Channel, phone: Option<&str>, method_id: Option<i64>) -> Reply {
+        let phone = phone.map(|n| json!({"number": n, "region": "US"}));
+        self.post(paths::CHALLENGES, json!({"purpose": purpose, "channel": channel, "phone": phone, "method_id": method_id}))
+            .await
+    }
+    pub async fn verify(&self, challenge: &str, code: &str) -> Reply {
+        self.post(&paths::challenge_verify(challenge), json!({ "code": code })).await
+    }
+    pub async fn resend(&self, challenge: &str, channel: Option<Channel>) -> Reply {
+        self.post(&paths::challenge_resend(challenge), json!({ "channel": channel })).await
+    }
+    pub async fn session(&self) -> Reply {
+        self.get(paths::SESSION).await
+    }
+    pub async fn methods(&self) -> Vec<MethodView> {
+        let r = self.get(paths::METHODS).await;
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        serde_json::from_value(r.body).unwrap()
+    }
+}
+
+/// Any wrong code: the right one with its last digit changed.
+pub fn wrong(code: &str) -> String {
+    let last = code.as_bytes()[5] - b'0';
+    format!("{}{}", &code[..5], (last + 1) % 10)
+}
+
+pub fn challenge_id(r: &Reply) -> String {
+    r.body["id"].as_str().unwrap_or_else(|| panic!("no challenge in {:?}", r.body)).to_owned()
+}

@@ -1,0 +1,212 @@
+//! Send limits and toll-fraud rules ("Send limits" in security-rules.md): each limit
+//! answers 429 with Retry-After and the courier is not called once it trips.
+
+mod common;
+use common::*;
+use phone_mfa_contract::policy::*;
+use phone_mfa_contract::*;
+
+#[tokio::test]
+async fn resend_waits_thirty_seconds() {
+    let s = server().await;
+    let c = s.signed_up("a@example.com").await;
+    let id = challenge_id(&c.start(Purpose::Setup, Channel::Sms, Some("2015550123"), None).await);
+    s.clock.advance(RESEND_COOLDOWN_SECS - 5);
+    let before = s.sends();
+    let r = c.resend(&id, None).await;
+    assert_eq!((r.status, r.error()), (429, "resend_too_soon"));
+    assert_eq!(r.headers["retry-after"], "5");
+    assert_eq!(r.body["retry_after_s"], 5);
+    assert_eq!(s.sends(), before, "no courier call");
+    s.clock.advance(5);
+    assert_eq!(c.resend(&id, None).await.status, 200);
+}
+
+#[tokio::test]
+async fn every_send_says_when_to_resend_and_how_many_sends_are_left() {
+    let s = server().await;
+    let c = s.signed_up("a@example.com").await;
+    let r = c.start(Purpose::Setup, Channel::Sms, Some("2015550123"), None).await;
+    assert_eq!(r.body["resend_in_s"], RESEND_COOLDOWN_SECS);
+    assert_eq!(r.body["sends_left"], ACCOUNT_SENDS_PER_WINDOW - 1);
+    assert_eq!(r.body["expires_in_s"], CODE_TTL_SECS);
+    assert_eq!(r.headers["cache-control"], "no-store");
+}
+
+#[tokio::test]
+async fn a_phone_gets_at_most_two_sends_in_ten_seconds() {
+    let s = server().await;
+    for (i, email) in ["a@example.com", "b@example.com", "c@example.com"].iter().enumerate() {
+        let c = s.signed_up(email).await;
+        let r = c.start(Purpose::Setup, Channel::Sms, Some("2015550123"), None).await;
+        if i < 2 {
+            assert_eq!(r.status, 201);
+        } else {
+            assert_eq!((r.status, r.error()), (429, "rate_limited"));
+            assert!(r.headers.contains_key("retry-after"));
+        }
+    }
+    assert_eq!(s.sends(), 2);
+}
+
+#[tokio::test]
+async fn a_phone_gets_at_most_ten_sends_in_five_minutes_across_accounts() {
+    let s = server().await;
+    for i in 0..12 {
+        let c = s.signed_up(&format!("user{i}@example.com")).await;
+        let r = c.start(Purpose::Setup, Channel::Voice, Some("2015550123"), None).await;
+        if i < PHONE_SENDS_PER_WINDOW as usize {
+            assert_eq!(r.status, 201, "send {i}: {:?}", r.body);
+        } else {
+            assert_eq!((r.status, r.error()), (429, "rate_limited"), "send {i}");
+        }
+        s.clock.advance(PHONE_BURST_WINDOW_SECS);
+    }
+    assert_eq!(s.sends(), PHONE_SENDS_PER_WINDOW as usize);
+    s.clock.advance(PHONE_SEND_WINDOW_SECS);
+    let c = s.signed_up("later@example.com").await;
+    assert_eq!(c.start(Purpose::Setup, Channel::Voice, Some("2015550123"), None).await.status, 201);
+}
+
+#[tokio::test]
+async fn an_ip_gets_at_most_twenty_five_sends_in_five_minutes() {
+    let s = server().await;
+    let mut created = 0;
+    for i in 0..(IP_SENDS_PER_WINDOW + 1) {
+        let c = s.signed_up(&format!("user{i}@example.com")).await;
+        let number = format!("20155501{:02}", 10 + i);
+        let r = c.start(Purpose::Setup, Channel::Sms, Some(&number), None).await;
+        if r.status == 201 {
+            created += 1;
+        } else {
+            assert_eq!((r.status, r.error()), (429, "rate_limited"), "{:?}", r.body);
+        }
+    }
+    assert_eq!(created, IP_SENDS_PER_WINDOW);
+    assert_eq!(s.sends(), IP_SENDS_PER_WINDOW as usize);
+}
+
+#[tokio::test]
+async fn an_account_gets_at_most_twenty_sends_a_day() {
+    let s = server().await;
+    let c = s.signed_up("a@example.com").await;
+    let mut created = 0;
+    for i in 0..(ACCOUNT_SENDS_PER_WINDOW + 1) {
+        // Different numbers and spread in time, so only the account limit applies.
+        let number = format!("20155501{:02}", 10 + i);
+        let r = c.start(Purpose::Setup, Channel::Sms, Some(&number), None).await;
+        if r.status == 201 {
+            created += 1;
+            assert_eq!(r.body["sends_left"], ACCOUNT_SENDS_PER_WINDOW - created);
+        } else {
+            assert_eq!((r.status, r.error()), (429, "rate_limited"));
+            assert_eq!(r.body["sends_left"], 0);
+        }
+        s.clock.advance(IP_SEND_WINDOW_SECS / 4);
+    }
+    assert_eq!(created, ACCOUNT_SENDS_PER_WINDOW);
+    assert_eq!(s.sends(), ACCOUNT_SENDS_PER_WINDOW as usize);
+}
+
+#[tokio::test]
+async fn limits_survive_a_restart_because_they_live_in_the_database() {
+    let s = server().await;
+    let c = s.signed_up("a@example.com").await;
+    c.start(Purpose::Setup, Channel::Sms, Some("2015550123"), None).await;
+    let b = s.signed_up("b@example.com").await;
+    b.start(Purpose::Setup, Channel::Sms, Some("2015550123"), None).await;
+    let count: u32 = s.sqlite().query_row("SELECT COUNT(*) FROM sends", [], |r| r.get(0)).unwrap();
+    assert_eq!(count, 2);
+    let phones: String = s.sqlite().query_row("SELECT group_concat(phone_fp) FROM sends", [], |r| r.get(0)).unwrap();
+    assert!(!phones.contains("2015550123"), "sends are counted by keyed fingerprint");
+}
+
+#[tokio::test]
+async fn hostile_phone_numbers_get_a_clear_4xx_and_no_courier_call() {
+    let s = server().await;
+    let c = s.signed_up("a@example.com").await;
+    let forty = "9".repeat(41);
+    let cases: &[(&str, &str, &str)] = &[
+        ("201-555-0123 ext. 2", "US", "extension"),
+        ("2015550123x2", "US", "extension"),
+        ("+12015550123;ext=2", "US", "extension"),
+        ("201-555-0123 #2", "US", "extension"),
+        ("1-800-FLOWERS", "US", "invalid_characters"),
+        (&forty, "US", "too_long"),
+        ("٢٠١٥٥٥٠١٢٣", "US", "invalid_characters"),
+        ("", "US", "empty"),
+        ("+33 6 12 34 56 78", "US", "country_not_supported"),
+        ("+1 900-200-1234", "US", "premium_rate"),
+        ("901 123 456", "ES", "shared_cost"),
+        ("2015550123", "ZZ", "country_not_supported"),
+    ];
+    for (number, region, problem) in cases {
+        let r = c
+            .post(
+                paths::CHALLENGES,
+                serde_json::json!({"purpose": "setup", "channel": "voice", "phone": {"number": number, "region": region}}),
+            )
+            .await;
+        assert_eq!((r.status, r.error()), (422, "phone"), "{number}");
+        assert_eq!(r.body["phone_problem"], *problem, "{number}");
+        assert!(!r.body["message"].as_str().unwrap().is_empty());
+    }
+    assert_eq!(s.sends(), 0);
+}
+
+#[tokio::test]
+async fn the_country_allow_list_is_configurable() {
+    let s = server_with(|c| c.allowed_countries = vec!["US".into()]).await;
+    let c = s.signed_up("a@example.com").await;
+    let r = c
+        .post(
+            paths::CHALLENGES,
+            serde_json::json!({"purpose": "setup", "channel": "sms", "phone": {"number": "+44 7400 123456", "region": "US"}}),
+        )
+        .await;
+    assert_eq!(r.body["phone_problem"], "country_not_supported");
+    assert_eq!(s.sends(), 0);
+}
+
+#[tokio::test]
+async fn a_landline_can_be_called_but_not_texted() {
+    let s = server().await;
+    let c = s.signed_up("a@example.com").await;
+    let phone = |ch: &str| {
+        serde_json::json!({"purpose": "setup", "channel": ch, "phone": {"number": "020 7946 0018", "region": "GB"}})
+    };
+    let r = c.post(paths::CHALLENGES, phone("sms")).await;
+    assert_eq!((r.status, r.error()), (422, "channel_not_supported"));
+    let r = c.post(paths::CHALLENGES, phone("voice")).await;
+    assert_eq!(r.status, 201);
+    assert_eq!(r.body["channels"], serde_json::json!({"sms": false, "voice": true}));
+}
+
+#[tokio::test]
+async fn the_dev_outbox_shows_texts_calls_and_test_numbers_that_never_arrive() {
+    let s = server_with(|_| {}).await;
+    // The default courier (not the recording one) writes to the outbox.
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = phone_mfa_server::config::Config::development();
+    config.db_path = dir.path().join("outbox.sqlite3");
+    config.dist_dir = dir.path().join("none");
+    let state = phone_mfa_server::Builder::new(config).build().await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(phone_mfa_server::serve(listener, state));
+    let mut c = s.client();
+    c.base = base;
+    c.post(paths::SIGN_UP, serde_json::json!({"email": "a@example.com", "password": PASSWORD})).await;
+    let r = c.start(Purpose::Setup, Channel::Sms, Some("201-555-0199"), None).await;
+    assert_eq!(r.status, 201);
+    let outbox: Vec<OutboxMessage> = serde_json::from_value(c.get(paths::DEV_OUTBOX).await.body).unwrap();
+    assert_eq!(outbox[0].kind, OutboxKind::Sms);
+    assert_eq!(outbox[0].to, "+12015550199");
+    assert!(!outbox[0].delivered, "the documented never-arrives test number");
+}
+
+#[tokio::test]
+async fn the_dev_outbox_is_off_in_production() {
+    let s = server_with(|c| c.dev_mode = false).await;
+    assert_eq!(s.client().get(paths::DEV_OUTBOX).await.status, 404);
+}

@@ -1,0 +1,90 @@
+//! Web hardening over real HTTP: CSRF, headers, hostile JSON.
+
+mod common;
+use common::*;
+use phone_mfa_contract::*;
+use serde_json::json;
+
+#[tokio::test]
+async fn state_changes_need_json_and_the_custom_header() {
+    let s = server().await;
+    let c = s.client();
+    let url = format!("{}{}", s.base, paths::SIGN_UP);
+    let body = json!({"email": "a@example.com", "password": PASSWORD}).to_string();
+    // No custom header (what a cross-site form or fetch without pre-flight sends).
+    let r = c.raw(c.http.post(&url).header("content-type", "application/json").body(body.clone())).await;
+    assert_eq!((r.status, r.error()), (403, "csrf_rejected"));
+    // text/plain and form bodies.
+    for ct in ["text/plain", "application/x-www-form-urlencoded"] {
+        let r = c.raw(c.http.post(&url).header(CSRF_HEADER, "1").header("content-type", ct).body(body.clone())).await;
+        assert_eq!(r.status, 415, "{ct}");
+    }
+    // A cross-site request, even with the header.
+    let r = c
+        .raw(
+            c.http
+                .post(&url)
+                .header(CSRF_HEADER, "1")
+                .header("sec-fetch-site", "cross-site")
+                .header("content-type", "application/json")
+                .body(body.clone()),
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    assert_eq!(s.client().post(paths::SIGN_UP, serde_json::from_str(&body).unwrap()).await.status, 201);
+}
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers() {
+    let s = server().await;
+    let r = s.client().get(paths::HEALTH).await;
+    let csp = r.headers["content-security-policy"].to_str().unwrap();
+    for part in ["script-src 'self' 'wasm-unsafe-eval'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"] {
+        assert!(csp.contains(part), "{csp} lacks {part}");
+    }
+    assert!(!csp.contains("unsafe-eval'") || csp.contains("wasm-unsafe-eval"));
+    assert!(!csp.contains("'unsafe-inline'"));
+    assert!(r.headers["strict-transport-security"].to_str().unwrap().contains("max-age=31536000"));
+    assert_eq!(r.headers["x-content-type-options"], "nosniff");
+    assert_eq!(r.headers["referrer-policy"], "no-referrer");
+    assert_eq!(r.headers["cache-control"], "no-store");
+}
+
+#[test]
+fn the_csp_allows_the_inline_bootstrap_by_hash() {
+    let html = "<html><script type=\"module\">import init from '/app.js';init();</script><script src=\"/x.js\"></script></html>";
+    let hashes = phone_mfa_server::web::inline_script_hashes(html);
+    assert_eq!(hashes.len(), 1);
+    let csp = phone_mfa_server::web::content_security_policy(Some(html));
+    assert!(csp.contains(&format!("'sha256-{}'", hashes[0])));
+}
+
+#[tokio::test]
+async fn hostile_json_gets_a_clear_4xx_never_a_5xx() {
+    let s = server().await;
+    let c = s.client();
+    let url = format!("{}{}", s.base, paths::SIGN_UP);
+    let bodies: Vec<Vec<u8>> = vec![
+        b"{".to_vec(),
+        b"[]".to_vec(),
+        br#"{"email": 5, "password": "x"}"#.to_vec(),
+        br#"{"email": "a@example.com"}"#.to_vec(),
+        br#"{"email": "a@example.com", "password": "correct horse battery", "admin": true}"#.to_vec(),
+        vec![b'{', 0xff, 0xfe, b'}'],
+        format!(r#"{{"email": "{}", "password": "x"}}"#, "a".repeat(1 << 20)).into_bytes(),
+    ];
+    for body in bodies {
+        let r = c
+            .raw(c.http.post(&url).header(CSRF_HEADER, "1").header("content-type", "application/json").body(body.clone()))
+            .await;
+        assert!((400..500).contains(&r.status), "{} for {:?}", r.status, String::from_utf8_lossy(&body[..body.len().min(60)]));
+        assert!(r.body["error"].is_string(), "{:?}", r.body);
+    }
+}
+
+#[tokio::test]
+async fn unknown_api_paths_answer_json_404() {
+    let s = server().await;
+    let r = s.client().get("/api/nope").await;
+    assert_eq!((r.status, r.error()), (404, "not_found"));
+}
