@@ -120,7 +120,7 @@ fn static_cache_control(path: &str, headers: &axum::http::HeaderMap) -> &'static
     let file = path.rsplit('/').next().unwrap_or("");
     let hashed = file
         .split(['-', '_', '.'])
-        .any(|part| part.len() == 16 && part.bytes().all(|b| b.is_ascii_hexdigit()));
+        .any(|part| (12..=16).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_hexdigit()));
     if !html && hashed {
         "public, max-age=31536000, immutable"
     } else {

@@ -1,0 +1,133 @@
+//! Every call to the server, typed with the contract crate. Nothing else in the app
+//! talks HTTP.
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use phone_mfa_contract::*;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// Why a call did not give the answer hoped for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// The server answered with an error the person can act on.
+    Api(ApiError),
+    /// No answer at all: offline, server down, connection cut.
+    Network,
+}
+
+impl Failure {
+    pub fn message(&self) -> String {
+        match self {
+            Failure::Api(e) => e.message.clone(),
+            Failure::Network => {
+                "We couldn't reach Phone MFA. Check your internet connection, then try again.".into()
+            }
+        }
+    }
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            Failure::Api(e) => Some(e.error),
+            Failure::Network => None,
+        }
+    }
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Failure::Api(e) => Some(e),
+            Failure::Network => None,
+        }
+    }
+}
+
+pub type ApiResult<T> = Result<T, Failure>;
+
+async fn read<T: DeserializeOwned>(res: Response) -> ApiResult<T> {
+    if res.ok() {
+        return res.json::<T>().await.map_err(|_| Failure::Network);
+    }
+    match res.json::<ApiError>().await {
+        Ok(e) => Err(Failure::Api(e)),
+        Err(_) => Err(Failure::Api(ApiError::new(
+            ErrorCode::Internal,
+            format!("Something went wrong on our side ({}). Try again in a moment.", res.status()),
+        ))),
+    }
+}
+
+/// State-changing requests carry the CSRF header the server insists on.
+fn guarded(builder: RequestBuilder) -> RequestBuilder {
+    builder.header(CSRF_HEADER, CSRF_HEADER_VALUE)
+}
+
+async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
+    let res = Request::get(path).send().await.map_err(|_| Failure::Network)?;
+    read(res).await
+}
+
+async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> ApiResult<T> {
+    let req = guarded(Request::post(path)).json(body).map_err(|_| Failure::Network)?;
+    let res = req.send().await.map_err(|_| Failure::Network)?;
+    read(res).await
+}
+
+async fn send_empty(builder: RequestBuilder) -> ApiResult<()> {
+    let res = guarded(builder).send().await.map_err(|_| Failure::Network)?;
+    if res.ok() {
+        Ok(())
+    } else {
+        read::<()>(res).await
+    }
+}
+
+pub async fn health() -> ApiResult<Health> {
+    get(paths::HEALTH).await
+}
+
+pub async fn session() -> ApiResult<SessionView> {
+    get(paths::SESSION).await
+}
+
+pub async fn sign_up(req: &SignUpRequest) -> ApiResult<SessionView> {
+    post(paths::SIGN_UP, req).await
+}
+
+pub async fn sign_in(req: &SignInRequest) -> ApiResult<SessionView> {
+    post(paths::SIGN_IN, req).await
+}
+
+pub async fn sign_out() -> ApiResult<()> {
+    send_empty(Request::post(paths::SIGN_OUT)).await
+}
+
+pub async fn skip_mfa() -> ApiResult<SessionView> {
+    post(paths::SKIP_MFA, &serde_json::json!({})).await
+}
+
+pub async fn mfa_options() -> ApiResult<MfaOptions> {
+    get(paths::MFA_OPTIONS).await
+}
+
+pub async fn start_challenge(req: &StartChallengeRequest) -> ApiResult<ChallengeView> {
+    post(paths::CHALLENGES, req).await
+}
+
+pub async fn resend(id: &str, channel: Option<Channel>) -> ApiResult<ChallengeView> {
+    post(&paths::challenge_resend(id), &ResendRequest { channel }).await
+}
+
+pub async fn verify(id: &str, code: &str) -> ApiResult<VerifiedView> {
+    post(&paths::challenge_verify(id), &VerifyCodeRequest { code: code.to_owned() }).await
+}
+
+pub async fn verify_totp(purpose: Purpose, code: &str) -> ApiResult<VerifiedView> {
+    post(paths::TOTP_VERIFY, &TotpVerifyRequest { purpose, code: code.to_owned() }).await
+}
+
+pub async fn update_method(id: i64, req: &UpdateMethodRequest) -> ApiResult<MethodView> {
+    let builder = guarded(Request::patch(&paths::method(id)));
+    let res = builder.json(req).map_err(|_| Failure::Network)?.send().await.map_err(|_| Failure::Network)?;
+    read(res).await
+}
+
+pub async fn remove_method(id: i64) -> ApiResult<()> {
+    send_empty(Request::delete(&paths::method(id))).await
+}

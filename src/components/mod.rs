@@ -1,0 +1,15 @@
+//! Building blocks shared by the screens.
+
+pub mod code_input;
+pub mod error_summary;
+pub mod page;
+pub mod phone_input;
+pub mod text_field;
+pub mod ticker;
+
+pub use code_input::CodeInput;
+pub use error_summary::{ErrorSummary, FieldError};
+pub use page::Page;
+pub use phone_input::PhoneInput;
+pub use text_field::TextField;
+pub use ticker::use_now_ms;

@@ -1,0 +1,120 @@
+use leptos::prelude::*;
+use phone_mfa_contract::phone::{check_phone, has_extension, CheckedPhone, PhoneProblem, COUNTRIES};
+
+/// The region of the browser's language ("en-US" -> "US") if it is one we list, so a
+/// person abroad starts with their own country; the United States otherwise.
+pub fn default_region() -> String {
+    let lang = web_sys::window().and_then(|w| w.navigator().language()).unwrap_or_default();
+    lang.rsplit(['-', '_'])
+        .next()
+        .filter(|r| r.len() == 2)
+        .map(|r| r.to_ascii_uppercase())
+        .filter(|r| COUNTRIES.iter().any(|c| c.region == r))
+        .unwrap_or_else(|| "US".into())
+}
+
+/// Checks a typed number with the same rules the server applies.
+pub fn validate(number: &str, region: &str) -> Result<CheckedPhone, PhoneProblem> {
+    // Every listed country is offered; the server's allow-list has the final word.
+    check_phone(number, region, |_| true)
+}
+
+/// Whether a problem should be shown while the person is still typing: an extension or
+/// a letter is wrong however the number ends, "too short" is not worth saying yet.
+pub fn show_while_typing(problem: PhoneProblem) -> bool {
+    matches!(problem, PhoneProblem::Extension | PhoneProblem::InvalidCharacters | PhoneProblem::TooLong)
+}
+
+/// Country selector and phone number field, validated in wasm as the person types.
+#[component]
+pub fn PhoneInput(
+    /// The typed number.
+    number: RwSignal<String>,
+    /// The selected country (ISO region).
+    region: RwSignal<String>,
+    /// Set once the person has tried to continue or left the field: every problem shows.
+    touched: RwSignal<bool>,
+    /// An error from the server about this number, shown like a local one.
+    #[prop(into)]
+    server_error: Signal<Option<String>>,
+) -> impl IntoView {
+    let checked = Memo::new(move |_| validate(&number.get(), &region.get()));
+    let message = Signal::derive(move || {
+        if let Some(e) = server_error.get() {
+            return Some(e);
+        }
+        match checked.get() {
+            Err(p) if touched.get() || show_while_typing(p) || has_extension(&number.get()) => Some(p.message().to_owned()),
+            _ => None,
+        }
+    });
+    let hint = move || match checked.get() {
+        Ok(phone) if !phone.channels.sms => Some(format!(
+            "{} looks like a landline, which can't receive texts. We'll call it instead.",
+            phone.national
+        )),
+        Ok(phone) => Some(format!("We'll send the code to {}", phone.national)),
+        Err(_) => None,
+    };
+    let describedby = move || {
+        let mut ids = vec!["phone-help"];
+        if message.get().is_some() {
+            ids.push("phone-error");
+        }
+        if hint().is_some() && message.get().is_none() {
+            ids.push("phone-hint");
+        }
+        ids.join(" ")
+    };
+    view! {
+        <div class=move || if message.get().is_some() { "field field-invalid" } else { "field" }>
+            <label for="country">"Country"</label>
+            <select
+                id="country"
+                name="country"
+                autocomplete="tel-country-code"
+                on:change=move |ev| region.set(event_target_value(&ev))
+                prop:value=move || region.get()
+            >
+                {COUNTRIES
+                    .iter()
+                    .map(|c| {
+                        view! {
+                            <option value=c.region selected=move || region.get() == c.region>
+                                {format!("{} (+{})", c.name, c.calling_code)}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+            <label for="phone">"Phone number"</label>
+            <p id="phone-help" class="help">
+                "A mobile or landline number. Extensions are not supported."
+            </p>
+            <p id="phone-error" class="field-error" aria-live="polite" hidden=move || message.get().is_none()>
+                <span class="visually-hidden">"Error: "</span>
+                {move || message.get()}
+            </p>
+            <input
+                id="phone"
+                name="phone"
+                type="tel"
+                autocomplete="tel"
+                inputmode="tel"
+                spellcheck="false"
+                aria-describedby=describedby
+                aria-invalid=move || message.get().is_some().to_string()
+                prop:value=move || number.get()
+                on:input=move |ev| number.set(event_target_value(&ev))
+                on:blur=move |_| {
+                    if !number.get_untracked().trim().is_empty() {
+                        touched.set(true)
+                    }
+                }
+            />
+            <p id="phone-hint" class="hint" aria-live="polite" hidden=move || message.get().is_some() || hint().is_none()>
+                {hint}
+            </p>
+        </div>
+    }
+}

@@ -1,0 +1,118 @@
+use crate::api;
+use crate::components::Page;
+use crate::flow::Auth;
+use crate::routes::{go, use_session_guard};
+use leptos::prelude::*;
+use phone_mfa_contract::{MethodKind, MfaOptions};
+
+/// First-time setup, step 1: choose an MFA method. Text Message or Phone Call is
+/// offered beside the authenticator app, marked as the less secure ("restricted") one,
+/// and shown as unavailable, with the reason, where the account may not use it.
+#[component]
+pub fn ChooseMethod() -> impl IntoView {
+    let known = use_session_guard();
+    let auth = Auth::get();
+    let options = LocalResource::new(api::mfa_options);
+    let choice = RwSignal::new(None::<MethodKind>);
+    let error = RwSignal::new(None::<String>);
+    let skip = Action::new_local(|_: &()| api::skip_mfa());
+    Effect::new(move |_| {
+        if let Some(result) = skip.value().get() {
+            match result {
+                Ok(session) => {
+                    auth.session.set(Some(session));
+                    go("/account", false);
+                }
+                Err(e) => error.set(Some(e.message())),
+            }
+        }
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match choice.get_untracked() {
+            Some(MethodKind::Phone) => go("/setup/phone", false),
+            _ => error.set(Some("Choose a method to continue".into())),
+        }
+    };
+    let render = move |opts: MfaOptions| {
+        let required = opts.mfa_required;
+        let items = opts
+            .options
+            .into_iter()
+            .map(|o| {
+                let (label, hint) = match o.kind {
+                    MethodKind::Phone => (
+                        "Text Message or Phone Call",
+                        "We'll text or call your phone with a 6-digit code each time you sign in. This is a restricted method: codes sent to a phone can be intercepted, so an authenticator app is safer.",
+                    ),
+                    MethodKind::AuthenticatorApp => (
+                        "Authenticator app",
+                        "An app on your phone shows a new 6-digit code every 30 seconds. The most secure choice here.",
+                    ),
+                };
+                let id = match o.kind {
+                    MethodKind::Phone => "method-phone",
+                    MethodKind::AuthenticatorApp => "method-app",
+                };
+                let kind = o.kind;
+                let reason = o.unavailable_reason.clone();
+                view! {
+                    <div class="choice" class:unavailable=!o.available>
+                        <input type="radio" name="method" id=id disabled=!o.available
+                            aria-describedby=format!("{id}-hint")
+                            on:change=move |_| { choice.set(Some(kind)); error.set(None); } />
+                        <label for=id>{label}</label>
+                        <p id=format!("{id}-hint") class="hint">
+                            {hint}
+                            {reason.map(|r| view! { <strong class="unavailable-reason">" Not available: " {r}</strong> })}
+                        </p>
+                    </div>
+                }
+            })
+            .collect_view();
+        view! {
+            <form on:submit=on_submit novalidate>
+                <fieldset aria-describedby=move || if error.get().is_some() { "method-error" } else { "" }>
+                    <legend>"Choose a method"</legend>
+                    <p id="method-error" class="field-error" role="alert" hidden=move || error.get().is_none()>
+                        {move || error.get()}
+                    </p>
+                    {items}
+                </fieldset>
+                <button type="submit" class="button primary">"Continue"</button>
+            </form>
+            {(!required).then(|| view! {
+                <div class="recommendation">
+                    <p>
+                        "Multi-factor authentication isn't required for your account, but we recommend it: it protects your account from scams and phishing attempts."
+                    </p>
+                    <button type="button" class="button secondary" on:click=move |_| { skip.dispatch_local(()); }
+                        prop:disabled=move || skip.pending().get()>
+                        "Skip for now"
+                    </button>
+                </div>
+            })}
+        }
+    };
+    view! {
+        <Page title="Secure your account">
+            <p>"Each time you sign in, you'll confirm it's you with a second step. Choose how."</p>
+            <details class="before-you-start">
+                <summary>"Before you start"</summary>
+                <ul>
+                    <li>"Phone number extensions are not supported. For example, you can't use 555-555-5555 ext. 2."</li>
+                    <li>"Text message and phone call codes are not available to medical providers who prescribe controlled substances."</li>
+                </ul>
+            </details>
+            <Transition fallback=|| view! { <p class="loading">"Loading your options…"</p> }>
+                {move || {
+                    known.get().then(|| ())?;
+                    options.get().map(|r| match r {
+                        Ok(opts) => render(opts).into_any(),
+                        Err(e) => view! { <p class="alert error" role="alert">{e.message()}</p> }.into_any(),
+                    })
+                }}
+            </Transition>
+        </Page>
+    }
+}

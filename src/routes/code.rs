@@ -1,0 +1,234 @@
+use crate::api::{self, Failure};
+use crate::components::{use_now_ms, CodeInput, ErrorSummary, FieldError, Page};
+use crate::flow::{clear_pending, load_pending, mm_ss, now_ms, save_pending, Auth, PendingCode};
+use crate::routes::go;
+use leptos::prelude::*;
+use phone_mfa_contract::code::normalize_code;
+use phone_mfa_contract::policy::ATTEMPTS_LEFT_WARNING_AT;
+use phone_mfa_contract::{Channel, ErrorCode, Purpose, VerifiedView};
+
+/// Words for where the code went.
+fn sent_line(p: &PendingCode) -> String {
+    match p.challenge.channel {
+        Channel::Sms => format!("We sent a text message with a 6-digit code to {}.", p.challenge.masked_phone),
+        Channel::Voice => format!(
+            "We're calling {}. The call reads out a 6-digit code three times.",
+            p.challenge.masked_phone
+        ),
+    }
+}
+
+pub fn attempts_warning(attempts_left: Option<u32>) -> Option<String> {
+    match attempts_left {
+        Some(n) if n <= ATTEMPTS_LEFT_WARNING_AT => Some(format!(
+            "You have {n} attempt{} left before your account is locked for 10 minutes.",
+            if n == 1 { "" } else { "s" }
+        )),
+        _ => None,
+    }
+}
+
+/// Enter the 6-digit code: the same screen for setup, sign-in, re-authentication and a
+/// phone change. Everything about the code on its way is here: where it went, when a
+/// new one may be sent, the other channel, a different number, and what to do when
+/// nothing arrives.
+#[component]
+pub fn EnterCode() -> impl IntoView {
+    let auth = Auth::get();
+    let pending = RwSignal::new(load_pending());
+    let now = use_now_ms();
+    let code = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let attempts_left = RwSignal::new(None::<u32>);
+    let status = RwSignal::new(None::<String>);
+
+    let verify = Action::new_local(move |code: &String| {
+        let code = code.clone();
+        let id = pending.get_untracked().map(|p| p.challenge.id).unwrap_or_default();
+        async move { api::verify(&id, &code).await }
+    });
+    let resend = Action::new_local(move |channel: &Option<Channel>| {
+        let channel = *channel;
+        let id = pending.get_untracked().map(|p| p.challenge.id).unwrap_or_default();
+        async move { api::resend(&id, channel).await }
+    });
+
+    let locked_for = move || pending.get().map(|p| p.locked_for_s(now.get())).unwrap_or(0);
+    let expired = move || pending.get().map(|p| p.expires_in_s(now.get()) == 0).unwrap_or(false);
+    let resend_wait = move || pending.get().map(|p| p.resend_wait_s(now.get())).unwrap_or(0);
+    let busy = Signal::derive(move || verify.pending().get() || resend.pending().get());
+    let locked = move || locked_for() > 0;
+    let resend_blocked = move || busy.get() || resend_wait() > 0 || locked();
+
+    let lock = move |secs: i64| {
+        pending.update(|p| {
+            if let Some(p) = p {
+                p.locked_until_ms = Some(now_ms() + secs as f64 * 1000.0);
+                save_pending(p);
+            }
+        })
+    };
+
+    Effect::new(move |_| {
+        let Some(result) = verify.value().get() else { return };
+        match result {
+            Ok(VerifiedView { session, .. }) => {
+                let next = pending.get_untracked().map(|p| p.next).unwrap_or_else(|| "/account".into());
+                auth.session.set(Some(session));
+                clear_pending();
+                go(&next, true);
+            }
+            Err(Failure::Api(e)) => {
+                code.set(String::new());
+                match e.error {
+                    ErrorCode::CodeWrong => attempts_left.set(e.attempts_left),
+                    ErrorCode::LockedOut => lock(e.retry_after_s.unwrap_or(600)),
+                    ErrorCode::CodeExpired => pending.update(|p| {
+                        if let Some(p) = p {
+                            p.challenge.expires_in_s = 0;
+                        }
+                    }),
+                    _ => {}
+                }
+                error.set(Some(e.message));
+            }
+            Err(network) => error.set(Some(network.message())),
+        }
+    });
+
+    Effect::new(move |_| {
+        let Some(result) = resend.value().get() else { return };
+        match result {
+            Ok(challenge) => {
+                let how = match challenge.channel {
+                    Channel::Sms => "We sent a new code by text message.",
+                    Channel::Voice => "We're calling you with a new code.",
+                };
+                attempts_left.set(Some(challenge.attempts_left).filter(|n| *n <= ATTEMPTS_LEFT_WARNING_AT));
+                pending.update(|p| {
+                    if let Some(p) = p {
+                        p.challenge = challenge;
+                        p.received_at_ms = now_ms();
+                        save_pending(p);
+                    }
+                });
+                error.set(None);
+                code.set(String::new());
+                status.set(Some(how.into()));
+            }
+            Err(Failure::Api(e)) => {
+                if let Some(wait) = e.retry_after_s {
+                    if e.error == ErrorCode::LockedOut {
+                        lock(wait);
+                    } else {
+                        // The server's figure wins: count down from what it said.
+                        pending.update(|p| {
+                            if let Some(p) = p {
+                                let elapsed = ((now_ms() - p.received_at_ms) / 1000.0) as i64;
+                                p.challenge.resend_in_s = elapsed + wait;
+                                if let Some(left) = e.sends_left {
+                                    p.challenge.sends_left = left;
+                                }
+                            }
+                        });
+                    }
+                }
+                status.set(None);
+                error.set(Some(e.message));
+            }
+            Err(network) => error.set(Some(network.message())),
+        }
+    });
+
+    let submit = move |digits: String| {
+        if busy.get_untracked() || locked() {
+            return;
+        }
+        match normalize_code(&digits) {
+            Ok(c) => {
+                error.set(None);
+                status.set(None);
+                verify.dispatch_local(c);
+            }
+            Err(p) => error.set(Some(p.message().into())),
+        }
+    };
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        submit(code.get_untracked());
+    };
+    let errors = Signal::derive(move || {
+        error.get().map(|m| vec![FieldError { field_id: "code", message: m }]).unwrap_or_default()
+    });
+    let title = Signal::derive(move || match pending.get().map(|p| p.challenge.channel) {
+        Some(Channel::Voice) => "Answer your phone".to_owned(),
+        Some(Channel::Sms) => "Check your phone".to_owned(),
+        None => "No code on its way".to_owned(),
+    });
+
+    view! {
+        <Page title=title>
+            {move || match pending.get() {
+                None => view! {
+                    <p>"There's no code on its way to you right now."</p>
+                    <p><a href="/">"Start again"</a></p>
+                }.into_any(),
+                Some(p) => {
+                    let other = p.challenge.channel.other();
+                    let can_switch = other == Channel::Voice || p.challenge.channels.sms;
+                    let new_number = matches!(p.challenge.purpose, Purpose::Setup | Purpose::PhoneChange);
+                    view! {
+                        <ErrorSummary errors=errors />
+                        <p class="sent-to">{sent_line(&p)} " The code expires in 10 minutes."</p>
+                        <p class="alert warning" role="status" hidden=move || attempts_warning(attempts_left.get()).is_none()>
+                            {move || attempts_warning(attempts_left.get())}
+                        </p>
+                        <p class="alert error" role="alert" hidden=move || !locked()>
+                            {move || format!("For your security, you can try again in {}.", mm_ss(locked_for()))}
+                        </p>
+                        <p class="alert info" hidden=move || !expired() || locked()>
+                            "This code has expired. Send a new code to continue."
+                        </p>
+                        <p class="alert success" role="status" hidden=move || status.get().is_none()>{move || status.get()}</p>
+                        <form on:submit=on_submit novalidate>
+                            <CodeInput
+                                value=code
+                                on_complete=Callback::new(submit)
+                                error=error
+                                disabled=Signal::derive(move || busy.get() || locked())
+                                webotp=p.challenge.channel == Channel::Sms
+                            />
+                            <button type="submit" class="button primary" prop:disabled=move || busy.get() || locked()
+                                aria-busy=move || verify.pending().get().to_string()>
+                                {move || if verify.pending().get() { "Checking…" } else { "Continue" }}
+                            </button>
+                        </form>
+                        <div class="resend">
+                            <h2>"Didn't get it?"</h2>
+                            <button type="button" class="button secondary" id="resend"
+                                prop:disabled=resend_blocked
+                                on:click=move |_| { resend.dispatch_local(None); }>
+                                {move || match resend_wait() {
+                                    0 => "Send a new code".to_owned(),
+                                    s => format!("Send a new code (available in {})", mm_ss(s)),
+                                }}
+                            </button>
+                            {can_switch.then(|| view! {
+                                <button type="button" class="button link" id="switch-channel"
+                                    prop:disabled=resend_blocked
+                                    on:click=move |_| { resend.dispatch_local(Some(other)); }>
+                                    {match other { Channel::Voice => "Call me instead", Channel::Sms => "Text me instead" }}
+                                </button>
+                            })}
+                            <p class="small" aria-live="polite">
+                                {move || pending.get().map(|p| format!("{} more code{} can be sent today.", p.challenge.sends_left, if p.challenge.sends_left == 1 { "" } else { "s" }))}
+                            </p>
+                            {new_number.then(|| view! { <p><a href="/setup/phone">"Use a different number"</a></p> })}
+                            <p><a href="/help/no-code">"I didn't receive a text message or phone call"</a></p>
+                        </div>
+                    }.into_any()
+                }
+            }}
+        </Page>
+    }
+}

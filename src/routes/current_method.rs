@@ -1,0 +1,136 @@
+use crate::api;
+use crate::components::{CodeInput, ErrorSummary, FieldError, Page};
+use crate::flow::{now_ms, safe_next, save_pending, Auth, PendingCode};
+use crate::routes::{go, use_session_guard};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use phone_mfa_contract::{Channel, MethodKind, MethodView, Purpose, StartChallengeRequest};
+
+/// Confirm it's you with a method you already have: the second step of sign-in
+/// (`Purpose::SignIn`) and the re-authentication before changing methods
+/// (`Purpose::Reauth`).
+#[component]
+pub fn CurrentMethod(purpose: Purpose) -> impl IntoView {
+    let known = use_session_guard();
+    let auth = Auth::get();
+    let next = safe_next(use_query_map().get_untracked().get("next"), "/account");
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let app_code = RwSignal::new(String::new());
+    let app_error = RwSignal::new(None::<String>);
+    let show_app = RwSignal::new(false);
+
+    let send = Action::new_local(move |req: &StartChallengeRequest| {
+        let req = req.clone();
+        async move { api::start_challenge(&req).await }
+    });
+    let next_after_code = next.clone();
+    Effect::new(move |_| {
+        let Some(result) = send.value().get() else { return };
+        match result {
+            Ok(challenge) => {
+                save_pending(&PendingCode::new(challenge, next_after_code.clone(), now_ms()));
+                go("/verify", false);
+            }
+            Err(e) => errors.set(vec![FieldError { field_id: "methods", message: e.message() }]),
+        }
+    });
+    let totp = Action::new_local(move |code: &String| {
+        let code = code.clone();
+        async move { api::verify_totp(purpose, &code).await }
+    });
+    Effect::new(move |_| {
+        let Some(result) = totp.value().get() else { return };
+        match result {
+            Ok(v) => {
+                auth.session.set(Some(v.session));
+                go(&next, true);
+            }
+            Err(e) => {
+                app_code.set(String::new());
+                app_error.set(Some(e.message()));
+            }
+        }
+    });
+    let submit_app = move |code: String| {
+        if !totp.pending().get_untracked() {
+            app_error.set(None);
+            totp.dispatch_local(code);
+        }
+    };
+    let busy = move || send.pending().get() || totp.pending().get();
+    let phone_row = move |m: MethodView| {
+        let sms = m.channels.map(|c| c.sms).unwrap_or(false);
+        let masked = m.masked_phone.clone().unwrap_or_default();
+        let id = m.id;
+        let start = move |channel: Channel| {
+            send.dispatch_local(StartChallengeRequest { purpose, channel, phone: None, method_id: Some(id) });
+        };
+        view! {
+            <li class="method">
+                <h2>"Text Message or Phone Call"</h2>
+                <p class="masked">{masked.clone()}</p>
+                <div class="actions">
+                    <button type="button" class="button primary" prop:disabled=move || !sms || busy()
+                        aria-label=format!("Text me at {masked}") on:click=move |_| start(Channel::Sms)>"Text me"</button>
+                    <button type="button" class="button secondary" prop:disabled=busy
+                        aria-label=format!("Call me at {}", m.masked_phone.clone().unwrap_or_default())
+                        on:click=move |_| start(Channel::Voice)>"Call me"</button>
+                </div>
+            </li>
+        }
+    };
+    let app_row = move || {
+        view! {
+            <li class="method">
+                <h2>"Authenticator app"</h2>
+                <button type="button" class="button secondary" aria-expanded=move || show_app.get().to_string()
+                    on:click=move |_| show_app.update(|v| *v = !*v)>"Use my authenticator app"</button>
+                <form hidden=move || !show_app.get() on:submit=move |ev: leptos::ev::SubmitEvent| {
+                    ev.prevent_default();
+                    submit_app(app_code.get_untracked());
+                }>
+                    <CodeInput value=app_code on_complete=Callback::new(submit_app) error=app_error
+                        disabled=Signal::derive(move || totp.pending().get()) />
+                    <button type="submit" class="button primary" prop:disabled=move || totp.pending().get()>"Continue"</button>
+                </form>
+            </li>
+        }
+    };
+    let title = match purpose {
+        Purpose::SignIn => "Complete your sign-in",
+        _ => "Confirm it's you",
+    };
+    let intro = match purpose {
+        Purpose::SignIn => "Choose how to get your security code.",
+        _ => "For your security, confirm it's you with your current method before changing how you sign in.",
+    };
+    view! {
+        <Page title=title>
+            <ErrorSummary errors=errors />
+            <p>{intro}</p>
+            <ul class="methods" id="methods" tabindex="-1">
+                {move || {
+                    known.get().then(|| ())?;
+                    let methods = auth.session.get().map(|s| s.methods).unwrap_or_default();
+                    Some(methods
+                        .into_iter()
+                        .map(|m| match m.kind {
+                            MethodKind::Phone => phone_row(m).into_any(),
+                            MethodKind::AuthenticatorApp => app_row().into_any(),
+                        })
+                        .collect_view())
+                }}
+            </ul>
+        </Page>
+    }
+}
+
+#[component]
+pub fn SignInMethod() -> impl IntoView {
+    view! { <CurrentMethod purpose=Purpose::SignIn /> }
+}
+
+#[component]
+pub fn Reauthenticate() -> impl IntoView {
+    view! { <CurrentMethod purpose=Purpose::Reauth /> }
+}

@@ -1,0 +1,173 @@
+use crate::api;
+use crate::components::Page;
+use crate::flow::Auth;
+use crate::routes::{go, use_session_guard};
+use leptos::prelude::*;
+use phone_mfa_contract::policy::MAX_PHONES_PER_ACCOUNT;
+use phone_mfa_contract::{Channel, ErrorCode, MethodKind, MethodView, UpdateMethodRequest};
+
+/// Sends the person to confirm it's them, then on to `next`.
+fn confirm_then(next: &str) {
+    go(&format!("/account/confirm?next={}", js_sys::encode_uri_component(next)), false);
+}
+
+/// "Sign in & Security": the account's methods, with set up, change number, text or
+/// call, and remove.
+#[component]
+pub fn Dashboard() -> impl IntoView {
+    let known = use_session_guard();
+    let auth = Auth::get();
+    let status = RwSignal::new(None::<String>);
+    let problem = RwSignal::new(None::<String>);
+    let confirming = RwSignal::new(None::<i64>);
+
+    let refresh = move || {
+        leptos::task::spawn_local(async move {
+            if let Ok(s) = api::session().await {
+                auth.session.set(Some(s));
+            }
+        })
+    };
+    let remove = Action::new_local(|id: &i64| api::remove_method(*id));
+    Effect::new(move |_| {
+        let Some(result) = remove.value().get() else { return };
+        confirming.set(None);
+        match result {
+            Ok(()) => {
+                status.set(Some("The method was removed. We've emailed you about this change.".into()));
+                refresh();
+            }
+            Err(e) if e.code() == Some(ErrorCode::ReauthRequired) => confirm_then("/account"),
+            Err(e) => problem.set(Some(e.message())),
+        }
+    });
+    let update = Action::new_local(|(id, req): &(i64, UpdateMethodRequest)| {
+        let (id, req) = (*id, req.clone());
+        async move { api::update_method(id, &req).await }
+    });
+    Effect::new(move |_| {
+        let Some(result) = update.value().get() else { return };
+        match result {
+            Ok(_) => {
+                status.set(Some("Saved.".into()));
+                refresh();
+            }
+            Err(e) => problem.set(Some(e.message())),
+        }
+    });
+    let sign_out = Action::new_local(|_: &()| api::sign_out());
+    Effect::new(move |_| {
+        if sign_out.value().get().is_some() {
+            auth.session.set(None);
+            go("/sign-in", true);
+        }
+    });
+
+    let method_row = move |m: MethodView, count: usize, reauth_ok: bool| {
+        let id = m.id;
+        let masked = m.masked_phone.clone().unwrap_or_default();
+        let is_phone = m.kind == MethodKind::Phone;
+        let name = if is_phone { "Text Message or Phone Call" } else { "Authenticator app" };
+        let sms_ok = m.channels.map(|c| c.sms).unwrap_or(false);
+        let channel = m.default_channel;
+        let radio = move |value: Channel, label: &'static str| {
+            let input_id = format!("channel-{id}-{}", if value == Channel::Sms { "sms" } else { "voice" });
+            view! {
+                <span class="choice inline">
+                    <input type="radio" name=format!("channel-{id}") id=input_id.clone()
+                        prop:checked=channel == Some(value)
+                        disabled=value == Channel::Sms && !sms_ok
+                        on:change=move |_| { update.dispatch_local((id, UpdateMethodRequest { default_channel: Some(value), make_default: None })); } />
+                    <label for=input_id>{label}</label>
+                </span>
+            }
+        };
+        let masked_for_confirm = masked.clone();
+        view! {
+            <li class="method">
+                <h3>{name} {m.is_default.then(|| view! { <span class="badge">"Default"</span> })}</h3>
+                {is_phone.then(|| view! {
+                    <p class="masked">{masked.clone()}</p>
+                    <fieldset class="inline-choices">
+                        <legend>"Send my codes by"</legend>
+                        {radio(Channel::Sms, "Text message")}
+                        {radio(Channel::Voice, "Phone call")}
+                    </fieldset>
+                })}
+                <div class="actions">
+                    {is_phone.then(|| {
+                        let target = format!("/setup/phone?change={id}");
+                        view! {
+                            <button type="button" class="button secondary" on:click=move |_| {
+                                if reauth_ok { go(&target, false) } else { confirm_then(&target) }
+                            }>"Change number"</button>
+                        }
+                    })}
+                    {(!m.is_default).then(|| view! {
+                        <button type="button" class="button link" on:click=move |_| {
+                            update.dispatch_local((id, UpdateMethodRequest { default_channel: None, make_default: Some(true) }));
+                        }>"Make default"</button>
+                    })}
+                    <button type="button" class="button danger" prop:disabled=count <= 1
+                        aria-describedby=(count <= 1).then(|| format!("only-{id}"))
+                        on:click=move |_| {
+                            if reauth_ok { confirming.set(Some(id)) } else { confirm_then("/account") }
+                        }>"Remove"</button>
+                </div>
+                {(count <= 1).then(|| view! { <p id=format!("only-{id}") class="hint">"This is your only method, so it can't be removed."</p> })}
+                <div class="confirm" role="alertdialog" aria-labelledby=format!("confirm-{id}") hidden=move || confirming.get() != Some(id)>
+                    <p id=format!("confirm-{id}")>
+                        {if is_phone { format!("Remove {masked_for_confirm}? You'll no longer get codes at this number.") } else { "Remove your authenticator app?".to_owned() }}
+                    </p>
+                    <button type="button" class="button danger" prop:disabled=move || remove.pending().get()
+                        on:click=move |_| { remove.dispatch_local(id); }>"Yes, remove"</button>
+                    <button type="button" class="button secondary" on:click=move |_| confirming.set(None)>"Cancel"</button>
+                </div>
+            </li>
+        }
+    };
+
+    view! {
+        <Page title="Sign in & Security" class="wide">
+            <p class="alert success" role="status" hidden=move || status.get().is_none()>{move || status.get()}</p>
+            <p class="alert error" role="alert" hidden=move || problem.get().is_none()>{move || problem.get()}</p>
+            {move || {
+                known.get().then(|| ())?;
+                let session = auth.session.get()?;
+                let count = session.methods.len();
+                let reauth_ok = session.reauth_valid_for_s > 0;
+                let phones = session.methods.iter().filter(|m| m.kind == MethodKind::Phone).count();
+                let add_target = if count == 0 { None } else { Some("/setup/phone") };
+                Some(view! {
+                    <p>{format!("Signed in as {}", session.email)}</p>
+                    {(count == 0).then(|| view! {
+                        <div class="alert warning">
+                            <p>"Your account isn't protected by multi-factor authentication. We recommend setting it up to protect your account from scams and phishing attempts."</p>
+                        </div>
+                    })}
+                    <h2>"Your sign-in methods"</h2>
+                    <ul class="methods">
+                        {session.methods.into_iter().map(|m| method_row(m, count, reauth_ok)).collect_view()}
+                    </ul>
+                    <h2>"Add a method"</h2>
+                    <div class="method add">
+                        <h3>"Text Message or Phone Call"</h3>
+                        <p class="hint">"Get a 6-digit code by text or phone call. A restricted method: an authenticator app is more secure."</p>
+                        {if phones >= MAX_PHONES_PER_ACCOUNT {
+                            view! { <p class="hint">{format!("You have {MAX_PHONES_PER_ACCOUNT} phone numbers, the most an account can have.")}</p> }.into_any()
+                        } else {
+                            view! {
+                                <button type="button" class="button primary" id="setup-phone" on:click=move |_| match add_target {
+                                    // Adding a method always asks for the current one first.
+                                    Some(t) => confirm_then(t),
+                                    None => go("/setup/phone", false),
+                                }>"Set up"</button>
+                            }.into_any()
+                        }}
+                    </div>
+                })
+            }}
+            <button type="button" class="button link" on:click=move |_| { sign_out.dispatch_local(()); }>"Sign out"</button>
+        </Page>
+    }
+}

@@ -1,0 +1,56 @@
+//! One screen a file, one route each (see `crate::App` for the paths).
+
+pub mod choose_method;
+pub mod code;
+pub mod confirmed;
+pub mod create_account;
+pub mod current_method;
+pub mod dashboard;
+pub mod health;
+pub mod not_found;
+pub mod phone;
+pub mod sign_in;
+pub mod success;
+pub mod troubleshooting;
+
+use crate::api;
+use crate::flow::Auth;
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+use phone_mfa_contract::{ErrorCode, SessionStage, SessionView};
+
+/// Where a session at this stage belongs.
+pub fn home_for(session: &SessionView) -> &'static str {
+    match session.stage {
+        SessionStage::MfaSetup => "/setup",
+        SessionStage::MfaPending => "/sign-in/verify",
+        SessionStage::SignedIn => "/account",
+    }
+}
+
+/// Loads the session if this screen was opened directly (reload, bookmark), and sends
+/// the person to sign in when there is none. Returns whether it is known yet.
+pub fn use_session_guard() -> Signal<bool> {
+    let auth = Auth::get();
+    let navigate = use_navigate();
+    if auth.session.get_untracked().is_none() {
+        leptos::task::spawn_local(async move {
+            match api::session().await {
+                Ok(s) => auth.session.set(Some(s)),
+                Err(e) if e.code() == Some(ErrorCode::Unauthenticated) => {
+                    navigate("/sign-in", NavigateOptions { replace: true, ..Default::default() })
+                }
+                Err(_) => {}
+            }
+        });
+    }
+    Signal::derive(move || auth.session.get().is_some())
+}
+
+/// A `navigate` that replaces the current history entry (a finished step should not
+/// be reachable with Back).
+pub fn go(to: &str, replace: bool) {
+    let navigate = use_navigate();
+    navigate(to, NavigateOptions { replace, ..Default::default() });
+}

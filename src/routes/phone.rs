@@ -1,0 +1,118 @@
+use crate::api;
+use crate::components::phone_input::{default_region, validate};
+use crate::components::{ErrorSummary, FieldError, Page, PhoneInput};
+use crate::flow::{now_ms, save_pending, PendingCode};
+use crate::routes::{go, use_session_guard};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use phone_mfa_contract::{Channel, ErrorCode, PhoneInput as PhoneBody, Purpose, StartChallengeRequest};
+
+/// Setup step 2 (and "change number"): enter the phone number, choose "Text me" or
+/// "Call me", Continue sends the code.
+#[component]
+pub fn EnterPhone() -> impl IntoView {
+    use_session_guard();
+    let query = use_query_map();
+    // `?change=<method id>`: replacing the number of an existing phone method.
+    let change: Option<i64> = query.get_untracked().get("change").and_then(|v| v.parse().ok());
+    let number = RwSignal::new(String::new());
+    let region = RwSignal::new(default_region());
+    let touched = RwSignal::new(false);
+    let channel = RwSignal::new(Channel::Sms);
+    let server_error = RwSignal::new(None::<String>);
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let checked = Memo::new(move |_| validate(&number.get(), &region.get()));
+    let sms_possible = move || checked.get().map(|p| p.channels.sms).unwrap_or(true);
+    // A landline cannot take a text: switch to a call rather than let Continue fail.
+    Effect::new(move |_| {
+        if !sms_possible() && channel.get_untracked() == Channel::Sms {
+            channel.set(Channel::Voice);
+        }
+    });
+    Effect::new(move |_| {
+        number.track();
+        region.track();
+        server_error.set(None);
+    });
+    let send = Action::new_local(|req: &StartChallengeRequest| {
+        let req = req.clone();
+        async move { api::start_challenge(&req).await }
+    });
+    Effect::new(move |_| {
+        let Some(result) = send.value().get() else { return };
+        match result {
+            Ok(challenge) => {
+                let next = if change.is_some() { "/setup/confirmed?changed=1" } else { "/setup/confirmed" };
+                save_pending(&PendingCode::new(challenge, next, now_ms()));
+                go("/verify", false);
+            }
+            Err(e) if e.code() == Some(ErrorCode::ReauthRequired) => {
+                let here = match change {
+                    Some(id) => format!("/setup/phone?change={id}"),
+                    None => "/setup/phone".into(),
+                };
+                go(&format!("/account/confirm?next={}", js_sys::encode_uri_component(&here)), false);
+            }
+            Err(e) => {
+                let field_id = match e.api().and_then(|a| a.field.as_deref()) {
+                    Some("channel") => "channel-sms",
+                    _ => "phone",
+                };
+                if field_id == "phone" {
+                    server_error.set(Some(e.message()));
+                }
+                errors.set(vec![FieldError { field_id, message: e.message() }]);
+            }
+        }
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        touched.set(true);
+        match checked.get_untracked() {
+            Err(problem) => errors.set(vec![FieldError { field_id: "phone", message: problem.message().into() }]),
+            Ok(_) => {
+                errors.set(vec![]);
+                send.dispatch_local(StartChallengeRequest {
+                    purpose: if change.is_some() { Purpose::PhoneChange } else { Purpose::Setup },
+                    channel: channel.get_untracked(),
+                    phone: Some(PhoneBody { number: number.get_untracked(), region: region.get_untracked() }),
+                    method_id: change,
+                });
+            }
+        }
+    };
+    let busy = send.pending();
+    view! {
+        <Page title=if change.is_some() { "Enter your new phone number" } else { "Enter your phone number" }>
+            <ErrorSummary errors=errors />
+            <form on:submit=on_submit novalidate>
+                <PhoneInput number=number region=region touched=touched server_error=server_error />
+                <fieldset class="channels">
+                    <legend>"How should we send your code?"</legend>
+                    <div class="choice">
+                        <input type="radio" name="channel" id="channel-sms" value="sms"
+                            prop:checked=move || channel.get() == Channel::Sms
+                            prop:disabled=move || !sms_possible()
+                            aria-describedby="channel-sms-hint"
+                            on:change=move |_| channel.set(Channel::Sms) />
+                        <label for="channel-sms">"Text me"</label>
+                        <p id="channel-sms-hint" class="hint">
+                            {move || if sms_possible() { "Message and data rates may apply." } else { "Not available: this number can't receive texts." }}
+                        </p>
+                    </div>
+                    <div class="choice">
+                        <input type="radio" name="channel" id="channel-voice" value="voice"
+                            prop:checked=move || channel.get() == Channel::Voice
+                            on:change=move |_| channel.set(Channel::Voice) />
+                        <label for="channel-voice">"Call me"</label>
+                    </div>
+                </fieldset>
+                <button type="submit" class="button primary" prop:disabled=move || busy.get()
+                    aria-busy=move || busy.get().to_string()>
+                    {move || if busy.get() { "Sending your code…" } else { "Continue" }}
+                </button>
+            </form>
+            <p class="small">"Phone number extensions are not supported."</p>
+        </Page>
+    }
+}

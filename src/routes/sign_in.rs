@@ -1,0 +1,60 @@
+use crate::api;
+use crate::components::{ErrorSummary, FieldError, Page, TextField};
+use crate::flow::Auth;
+use crate::routes::{go, home_for};
+use leptos::prelude::*;
+use phone_mfa_contract::SignInRequest;
+
+/// Sign in: the password half. Where it leads depends on the account: setup, the
+/// second factor, or straight to the dashboard.
+#[component]
+pub fn SignIn() -> impl IntoView {
+    let auth = Auth::get();
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let submit = Action::new_local(|req: &SignInRequest| {
+        let req = req.clone();
+        async move { api::sign_in(&req).await }
+    });
+    Effect::new(move |_| {
+        if let Some(result) = submit.value().get() {
+            match result {
+                Ok(session) => {
+                    let to = home_for(&session);
+                    auth.session.set(Some(session));
+                    go(to, false);
+                }
+                Err(e) => errors.set(vec![FieldError { field_id: "email", message: e.message() }]),
+            }
+        }
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut problems = vec![];
+        if email.get_untracked().trim().is_empty() {
+            problems.push(FieldError { field_id: "email", message: "Enter your email address".into() });
+        }
+        if password.get_untracked().is_empty() {
+            problems.push(FieldError { field_id: "password", message: "Enter your password".into() });
+        }
+        errors.set(problems.clone());
+        if problems.is_empty() {
+            submit.dispatch_local(SignInRequest { email: email.get_untracked(), password: password.get_untracked() });
+        }
+    };
+    view! {
+        <Page title="Sign in to Phone MFA">
+            <ErrorSummary errors=errors />
+            <form on:submit=on_submit novalidate>
+                <TextField id="email" label="Email address" input_type="email" autocomplete="username" value=email errors=errors />
+                <TextField id="password" label="Password" input_type="password" autocomplete="current-password" value=password errors=errors />
+                <button type="submit" class="button primary" prop:disabled=move || submit.pending().get()
+                    aria-busy=move || submit.pending().get().to_string()>
+                    {move || if submit.pending().get() { "Signing in…" } else { "Sign in" }}
+                </button>
+            </form>
+            <p>"New here? " <a href="/create-account">"Create an account"</a></p>
+        </Page>
+    }
+}

@@ -1,0 +1,202 @@
+// Every flow of the help article, as a person does it, in Chromium against the real server.
+import { test, expect } from '@playwright/test';
+import { createAccount, expectAccessible, fresh, latestCode, outbox, signIn, totp, watchConsole, DEMO_TOTP_SECRET } from './helpers';
+
+test('the app reaches the server (thin slice: SPA -> gloo-net -> axum)', async ({ page }) => {
+  const problems = watchConsole(page);
+  await page.goto('/');
+  await expect(page.getByTestId('server-status')).toHaveText(/Server: ok/);
+  await expect(page).toHaveTitle('Sign in to Phone MFA - Phone MFA');
+  await expectAccessible(page);
+  expect(problems).toEqual([]);
+});
+
+test('first-time setup by text message: choose, phone, Text me, code, Continue, secure', async ({ page, request }) => {
+  const problems = watchConsole(page);
+  const { email, national, last2 } = fresh();
+  await createAccount(page, email);
+  await expectAccessible(page);
+  await page.getByLabel('Text Message or Phone Call').check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+
+  await expect(page.getByRole('heading', { level: 1, name: 'Enter your phone number' })).toBeFocused();
+  await page.getByLabel('Phone number').fill(`+1 ${national}`);
+  await expect(page.getByText(`We'll send the code to ${national}`)).toBeVisible();
+  await page.getByLabel('Text me').check();
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Continue' }).click();
+
+  await expect(page.getByRole('heading', { level: 1, name: 'Check your phone' })).toBeVisible();
+  await expect(page.getByText(`••${last2}`)).toBeVisible();
+  await expect(page.getByRole('button', { name: /Send a new code \(available in 0:[0-9]{2}\)/ })).toBeDisabled();
+  await expectAccessible(page);
+  const { code } = await latestCode(request, `+1201555${'01' + last2}`);
+  // Pasted with a space, as people do: the field accepts it and submits at six digits.
+  await page.getByLabel('Enter the 6-digit code').fill(`${code.slice(0, 3)} ${code.slice(3)}`);
+
+  await expect(page.getByRole('heading', { level: 1, name: 'Your phone number is confirmed' })).toBeVisible();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Your account is now secure' })).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole('link', { name: 'Go to Sign in & Security' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in & Security' })).toBeVisible();
+  await expect(page.getByText(`•••-•••-••${last2}`, { exact: true })).toBeVisible();
+  await expectAccessible(page);
+  // The account was told by e-mail, with the number masked.
+  const mail = (await outbox(request)).find((m) => m.kind === 'email' && m.to === email);
+  expect(mail?.body).toContain(`••${last2}`);
+  expect(problems).toEqual([]);
+});
+
+test('first-time setup by phone call, keyboard only', async ({ page, request }) => {
+  const { email, national, last2 } = fresh();
+  await createAccount(page, email);
+  await page.getByLabel('Text Message or Phone Call').focus();
+  await page.keyboard.press('Space');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'Enter your phone number' })).toBeFocused();
+  await page.getByLabel('Phone number').focus();
+  await page.keyboard.type(national);
+  await page.getByLabel('Call me').focus();
+  await page.keyboard.press('Space');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'Answer your phone' })).toBeVisible();
+  const { code, kind } = await latestCode(request, `+1201555${'01' + last2}`);
+  expect(kind).toBe('voice');
+  await page.getByLabel('Enter the 6-digit code').focus();
+  await page.keyboard.type(code);
+  await expect(page.getByRole('heading', { level: 1, name: 'Your phone number is confirmed' })).toBeVisible();
+});
+
+test('sign in with a text, and with a call', async ({ page, request }) => {
+  for (const [button, kind] of [['Text me', 'sms'], ['Call me', 'voice']] as const) {
+    await signIn(page, 'secure@example.com');
+    await expect(page.getByRole('heading', { level: 1, name: 'Complete your sign-in' })).toBeVisible();
+    await expectAccessible(page);
+    const before = Math.max(0, ...(await outbox(request)).map((m) => m.id));
+    await page.getByRole('button', { name: `${button} at •••-•••-••00` }).click();
+    const sent = await latestCode(request, '+12015550100', before);
+    expect(sent.kind).toBe(kind);
+    await page.getByLabel('Enter the 6-digit code').fill(sent.code);
+    await expect(page.getByRole('heading', { level: 1, name: 'Sign in & Security' })).toBeVisible();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Sign in to Phone MFA' })).toBeVisible();
+    await page.waitForTimeout(100);
+    if (kind === 'sms') await new Promise((r) => setTimeout(r, 10_500)); // the 2-per-10-s burst limit per number
+  }
+});
+
+test('add text/phone as a secondary method after confirming with the authenticator app', async ({ page, request }) => {
+  const { national, last2 } = fresh();
+  await signIn(page, 'app-only@example.com');
+  await page.getByRole('button', { name: 'Use my authenticator app' }).click();
+  await page.getByLabel('Enter the 6-digit code').fill(totp(DEMO_TOTP_SECRET));
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in & Security' })).toBeVisible();
+  await page.getByRole('button', { name: 'Set up' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: "Confirm it's you" })).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Use my authenticator app' }).click();
+  // A new 30-second step, so the sign-in code is not replayed.
+  await page.waitForTimeout(Math.max(0, 30_000 - (Date.now() % 30_000)) + 500);
+  await page.getByLabel('Enter the 6-digit code').fill(totp(DEMO_TOTP_SECRET));
+  await expect(page.getByRole('heading', { level: 1, name: 'Enter your phone number' })).toBeVisible();
+  await page.getByLabel('Phone number').fill(national);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  const { code } = await latestCode(request, `+1201555${'01' + last2}`);
+  await page.getByLabel('Enter the 6-digit code').fill(code);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Your account is now secure' })).toBeVisible();
+  await page.getByRole('link', { name: 'Go to Sign in & Security' }).click();
+  await expect(page.getByRole('heading', { level: 3, name: /Authenticator app/ })).toBeVisible();
+  await expect(page.getByText(`•••-•••-••${last2}`, { exact: true })).toBeVisible();
+});
+
+test('an extension is refused as soon as it is typed, without losing the number', async ({ page }) => {
+  const { email } = fresh();
+  await createAccount(page, email);
+  await page.goto('/setup/phone');
+  const field = page.getByLabel('Phone number');
+  await field.fill('201-555-0123 ext');
+  await expect(page.locator('#phone-error')).toContainText('extensions are not supported');
+  await expect(field).toHaveAttribute('aria-invalid', 'true');
+  await expect(field).toHaveValue('201-555-0123 ext');
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'There is a problem' })).toBeFocused();
+});
+
+test('wrong codes warn at three attempts left, then lock with a countdown', async ({ page, request }) => {
+  const { email, national, last2 } = fresh();
+  await createAccount(page, email);
+  await page.goto('/setup/phone');
+  await page.getByLabel('Phone number').fill(national);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  const { code } = await latestCode(request, `+1201555${'01' + last2}`);
+  const wrong = code.slice(0, 5) + String((Number(code[5]) + 1) % 10);
+  const field = page.getByLabel('Enter the 6-digit code');
+  for (let i = 1; i <= 7; i++) {
+    await field.fill(wrong);
+    await expect(page.locator('#code-error')).toContainText('not right');
+    await expect(field).toHaveValue('');
+  }
+  await expect(page.getByText('You have 3 attempts left')).toBeVisible();
+  await expectAccessible(page);
+  for (let i = 8; i <= 10; i++) await field.fill(wrong), await expect(field).toHaveValue('');
+  await expect(page.getByText(/you can try again in (9:5\d|10:00)/)).toBeVisible();
+  await expect(field).toBeDisabled();
+  await expectAccessible(page);
+});
+
+test('troubleshooting when the text never arrives', async ({ page, request }) => {
+  const { email } = fresh();
+  await createAccount(page, email);
+  await page.goto('/setup/phone');
+  await page.getByLabel('Phone number').fill('201-555-0199'); // documented: texts never arrive
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Check your phone' })).toBeVisible();
+  const sent = (await outbox(request)).find((m) => m.to === '+12015550199');
+  expect(sent?.delivered).toBe(false);
+  await page.getByRole('link', { name: "I didn't receive a text message or phone call" }).click();
+  await expect(page.getByRole('heading', { level: 1, name: "I didn't receive a text message or phone call" })).toBeFocused();
+  await expect(page.getByText('Restart your phone.')).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole('link', { name: 'Try again' }).click();
+  await expect(page.getByRole('button', { name: 'Call me instead' })).toBeVisible();
+  await page.getByRole('link', { name: 'Use a different number' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Enter your phone number' })).toBeVisible();
+});
+
+test('a medical provider who prescribes controlled substances cannot choose text or phone', async ({ page }) => {
+  await signIn(page, 'prescriber@example.com');
+  await expect(page.getByRole('heading', { level: 1, name: 'Secure your account' })).toBeVisible();
+  await expect(page.getByLabel('Text Message or Phone Call')).toBeDisabled();
+  await expect(page.getByText(/not available to medical providers who prescribe controlled substances/).last()).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Skip for now' })).toHaveCount(0);
+  await expectAccessible(page);
+});
+
+test('skip for now is offered only where MFA is recommended, not required', async ({ page }) => {
+  await signIn(page, 'required@example.com');
+  await expect(page.getByRole('heading', { level: 1, name: 'Secure your account' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Skip for now' })).toHaveCount(0);
+  const { email } = fresh();
+  await createAccount(page, email);
+  await expect(page.getByText('we recommend it')).toBeVisible();
+  await page.getByRole('button', { name: 'Skip for now' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in & Security' })).toBeVisible();
+  await expect(page.getByText("isn't protected by multi-factor authentication")).toBeVisible();
+});
+
+test('reload and back keep the code screen working', async ({ page, request }) => {
+  const { email, national, last2 } = fresh();
+  await createAccount(page, email);
+  await page.goto('/setup/phone');
+  await page.getByLabel('Phone number').fill(national);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Check your phone' })).toBeVisible();
+  await page.reload();
+  await expect(page.getByText(`••${last2}`)).toBeVisible();
+  const { code } = await latestCode(request, `+1201555${'01' + last2}`);
+  await page.getByLabel('Enter the 6-digit code').fill(`#${code}`);
+  await expect(page.getByRole('heading', { level: 1, name: 'Your phone number is confirmed' })).toBeVisible();
+});

@@ -1,0 +1,81 @@
+import { expect, Page, APIRequestContext } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { createHmac } from 'node:crypto';
+
+export const PASSWORD = 'correct horse battery staple';
+export const DEMO_TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+
+let counter = 0;
+/** A fresh email and US number for each test, so accounts and send limits never collide. */
+export function fresh(): { email: string; national: string; last2: string } {
+  counter += 1;
+  const n = (Date.now() % 80) + counter; // 555-01xx numbers are fictional but valid
+  const two = String(10 + (n % 80)).padStart(2, '0');
+  return { email: `e2e-${Date.now()}-${counter}@example.com`, national: `(201) 555-01${two}`, last2: two };
+}
+
+/** Fails the test on any console error or CSP violation while `page` lives. */
+export function watchConsole(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(msg.text());
+  });
+  page.on('pageerror', (err) => problems.push(String(err)));
+  return problems;
+}
+
+export async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(', ')})`)).toEqual([]);
+}
+
+type OutboxMessage = { id: number; kind: 'sms' | 'voice' | 'email'; to: string; body: string; delivered: boolean };
+
+export async function outbox(request: APIRequestContext): Promise<OutboxMessage[]> {
+  const res = await request.get('/api/dev/outbox');
+  expect(res.ok()).toBeTruthy();
+  return res.json();
+}
+
+/** The newest code sent to `e164` by text or call, read from the dev outbox. */
+export async function latestCode(request: APIRequestContext, e164: string, afterId = 0): Promise<{ code: string; id: number; kind: string }> {
+  for (let i = 0; i < 50; i++) {
+    const msg = (await outbox(request)).find((m) => m.to === e164 && m.kind !== 'email' && m.id > afterId);
+    if (msg) {
+      const digits = msg.kind === 'sms' ? msg.body.match(/#(\d{6})\s*$/)![1] : msg.body.match(/code is: ([\d, ]+?)\./)![1].replace(/\D/g, '');
+      return { code: digits, id: msg.id, kind: msg.kind };
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no code sent to ${e164}`);
+}
+
+/** RFC 6238 TOTP (SHA-1, 6 digits, 30 s), as an authenticator app computes it. */
+export function totp(secretBase32: string, at = Date.now()): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secretBase32.replace(/=+$/, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g)!.map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return String(value).padStart(6, '0');
+}
+
+export async function createAccount(page: Page, email: string) {
+  await page.goto('/create-account');
+  await expect(page.getByRole('heading', { level: 1, name: 'Create your account' })).toBeFocused();
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Create a password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Secure your account' })).toBeVisible();
+}
+
+export async function signIn(page: Page, email: string) {
+  await page.goto('/sign-in');
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
