@@ -48,7 +48,10 @@ async fn read<T: DeserializeOwned>(res: Response) -> ApiResult<T> {
         Ok(e) => Err(Failure::Api(e)),
         Err(_) => Err(Failure::Api(ApiError::new(
             ErrorCode::Internal,
-            format!("Something went wrong on our side ({}). Try again in a moment.", res.status()),
+            format!(
+                "Something went wrong on our side ({}). Try again in a moment.",
+                res.status()
+            ),
         ))),
     }
 }
@@ -64,7 +67,9 @@ async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
 }
 
 async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> ApiResult<T> {
-    let req = guarded(Request::post(path)).json(body).map_err(|_| Failure::Network)?;
+    let req = guarded(Request::post(path))
+        .json(body)
+        .map_err(|_| Failure::Network)?;
     let res = req.send().await.map_err(|_| Failure::Network)?;
     read(res).await
 }
@@ -115,16 +120,34 @@ pub async fn resend(id: &str, channel: Option<Channel>) -> ApiResult<ChallengeVi
 }
 
 pub async fn verify(id: &str, code: &str) -> ApiResult<VerifiedView> {
-    post(&paths::challenge_verify(id), &VerifyCodeRequest { code: code.to_owned() }).await
+    post(
+        &paths::challenge_verify(id),
+        &VerifyCodeRequest {
+            code: code.to_owned(),
+        },
+    )
+    .await
 }
 
 pub async fn verify_totp(purpose: Purpose, code: &str) -> ApiResult<VerifiedView> {
-    post(paths::TOTP_VERIFY, &TotpVerifyRequest { purpose, code: code.to_owned() }).await
+    post(
+        paths::TOTP_VERIFY,
+        &TotpVerifyRequest {
+            purpose,
+            code: code.to_owned(),
+        },
+    )
+    .await
 }
 
 pub async fn update_method(id: i64, req: &UpdateMethodRequest) -> ApiResult<MethodView> {
     let builder = guarded(Request::patch(&paths::method(id)));
-    let res = builder.json(req).map_err(|_| Failure::Network)?.send().await.map_err(|_| Failure::Network)?;
+    let res = builder
+        .json(req)
+        .map_err(|_| Failure::Network)?
+        .send()
+        .await
+        .map_err(|_| Failure::Network)?;
     read(res).await
 }
 

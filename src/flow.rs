@@ -14,7 +14,9 @@ pub struct Auth {
 
 impl Auth {
     pub fn provide() -> Auth {
-        let auth = Auth { session: RwSignal::new(None) };
+        let auth = Auth {
+            session: RwSignal::new(None),
+        };
         provide_context(auth);
         auth
     }
@@ -38,7 +40,12 @@ pub struct PendingCode {
 
 impl PendingCode {
     pub fn new(challenge: ChallengeView, next: impl Into<String>, now_ms: f64) -> Self {
-        PendingCode { challenge, next: next.into(), received_at_ms: now_ms, locked_until_ms: None }
+        PendingCode {
+            challenge,
+            next: next.into(),
+            received_at_ms: now_ms,
+            locked_until_ms: None,
+        }
     }
 
     fn elapsed_s(&self, now_ms: f64) -> i64 {
@@ -116,7 +123,10 @@ mod tests {
                 purpose: Purpose::Setup,
                 channel: Channel::Sms,
                 masked_phone: "•••-•••-••23".into(),
-                channels: Channels { sms: true, voice: true },
+                channels: Channels {
+                    sms: true,
+                    voice: true,
+                },
                 expires_in_s: 600,
                 resend_in_s: 30,
                 sends_left: 19,

@@ -13,9 +13,18 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use routes::{
-    choose_method::ChooseMethod, code::EnterCode, confirmed::PhoneConfirmed, create_account::CreateAccount,
-    current_method::{Reauthenticate, SignInMethod}, dashboard::Dashboard, health::ServerStatus,
-    not_found::NotFound, phone::EnterPhone, sign_in::SignIn, success::AccountSecure, troubleshooting::NoCode,
+    choose_method::ChooseMethod,
+    code::EnterCode,
+    confirmed::PhoneConfirmed,
+    create_account::CreateAccount,
+    current_method::{Reauthenticate, SignInMethod},
+    dashboard::Dashboard,
+    health::ServerStatus,
+    not_found::NotFound,
+    phone::EnterPhone,
+    sign_in::SignIn,
+    success::AccountSecure,
+    troubleshooting::NoCode,
 };
 
 /// The whole app: a header, the current screen, a footer.

@@ -65,14 +65,18 @@ fn listen_for_webotp(accept: impl Fn(String) + 'static) {
     if !js_sys::Reflect::has(&window, &"OTPCredential".into()).unwrap_or(false) {
         return;
     }
-    let Ok(controller) = web_sys::AbortController::new() else { return };
+    let Ok(controller) = web_sys::AbortController::new() else {
+        return;
+    };
     let options = web_sys::CredentialRequestOptions::new();
     let otp = js_sys::Object::new();
     let transport = js_sys::Array::of1(&"sms".into());
     let _ = js_sys::Reflect::set(&otp, &"transport".into(), &transport);
     let _ = js_sys::Reflect::set(&options, &"otp".into(), &otp);
     options.set_signal(&controller.signal());
-    let Ok(promise) = window.navigator().credentials().get_with_options(&options) else { return };
+    let Ok(promise) = window.navigator().credentials().get_with_options(&options) else {
+        return;
+    };
     let abort = controller.clone();
     on_cleanup(move || abort.abort());
     leptos::task::spawn_local(async move {

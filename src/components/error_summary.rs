@@ -16,7 +16,10 @@ pub fn ErrorSummary(#[prop(into)] errors: Signal<Vec<FieldError>>) -> impl IntoV
     Effect::new(move |_| {
         if !errors.get().is_empty() {
             if let Some(el) = node.get() {
-                let _ = el.focus();
+                // After this frame's DOM updates: the box is still `hidden` right now.
+                request_animation_frame(move || {
+                    let _ = el.focus();
+                });
             }
         }
     });

@@ -4,7 +4,9 @@ use phone_mfa_contract::phone::{check_phone, has_extension, CheckedPhone, PhoneP
 /// The region of the browser's language ("en-US" -> "US") if it is one we list, so a
 /// person abroad starts with their own country; the United States otherwise.
 pub fn default_region() -> String {
-    let lang = web_sys::window().and_then(|w| w.navigator().language()).unwrap_or_default();
+    let lang = web_sys::window()
+        .and_then(|w| w.navigator().language())
+        .unwrap_or_default();
     lang.rsplit(['-', '_'])
         .next()
         .filter(|r| r.len() == 2)
@@ -22,7 +24,10 @@ pub fn validate(number: &str, region: &str) -> Result<CheckedPhone, PhoneProblem
 /// Whether a problem should be shown while the person is still typing: an extension or
 /// a letter is wrong however the number ends, "too short" is not worth saying yet.
 pub fn show_while_typing(problem: PhoneProblem) -> bool {
-    matches!(problem, PhoneProblem::Extension | PhoneProblem::InvalidCharacters | PhoneProblem::TooLong)
+    matches!(
+        problem,
+        PhoneProblem::Extension | PhoneProblem::InvalidCharacters | PhoneProblem::TooLong
+    )
 }
 
 /// Country selector and phone number field, validated in wasm as the person types.
@@ -44,7 +49,9 @@ pub fn PhoneInput(
             return Some(e);
         }
         match checked.get() {
-            Err(p) if touched.get() || show_while_typing(p) || has_extension(&number.get()) => Some(p.message().to_owned()),
+            Err(p) if touched.get() || show_while_typing(p) || has_extension(&number.get()) => {
+                Some(p.message().to_owned())
+            }
             _ => None,
         }
     });

@@ -18,7 +18,13 @@ pub fn TextField(
     #[prop(optional, into)]
     help: Option<String>,
 ) -> impl IntoView {
-    let error = Memo::new(move |_| errors.get().into_iter().find(|e| e.field_id == id).map(|e| e.message));
+    let error = Memo::new(move |_| {
+        errors
+            .get()
+            .into_iter()
+            .find(|e| e.field_id == id)
+            .map(|e| e.message)
+    });
     let help_id = format!("{id}-help");
     let error_id = format!("{id}-error");
     let has_help = help.is_some();

@@ -5,7 +5,9 @@ use std::time::Duration;
 /// drives countdowns without each one keeping its own timer.
 pub fn use_now_ms() -> ReadSignal<f64> {
     let (now, set_now) = signal(crate::flow::now_ms());
-    if let Ok(handle) = set_interval_with_handle(move || set_now.set(crate::flow::now_ms()), Duration::from_secs(1)) {
+    if let Ok(handle) =
+        set_interval_with_handle(move || set_now.set(crate::flow::now_ms()), Duration::from_secs(1))
+    {
         on_cleanup(move || handle.clear());
     }
     now

@@ -106,7 +106,9 @@ pub fn ChooseMethod() -> impl IntoView {
             </details>
             <Transition fallback=|| view! { <p class="loading">"Loading your options…"</p> }>
                 {move || {
-                    known.get().then(|| ())?;
+                    if !known.get() {
+                        return None;
+                    }
                     options.get().map(|r| match r {
                         Ok(opts) => render(opts).into_any(),
                         Err(e) => view! { <p class="alert error" role="alert">{e.message()}</p> }.into_any(),

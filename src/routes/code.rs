@@ -10,7 +10,10 @@ use phone_mfa_contract::{Channel, ErrorCode, Purpose, VerifiedView};
 /// Words for where the code went.
 fn sent_line(p: &PendingCode) -> String {
     match p.challenge.channel {
-        Channel::Sms => format!("We sent a text message with a 6-digit code to {}.", p.challenge.masked_phone),
+        Channel::Sms => format!(
+            "We sent a text message with a 6-digit code to {}.",
+            p.challenge.masked_phone
+        ),
         Channel::Voice => format!(
             "We're calling {}. The call reads out a 6-digit code three times.",
             p.challenge.masked_phone
@@ -44,17 +47,28 @@ pub fn EnterCode() -> impl IntoView {
 
     let verify = Action::new_local(move |code: &String| {
         let code = code.clone();
-        let id = pending.get_untracked().map(|p| p.challenge.id).unwrap_or_default();
+        let id = pending
+            .get_untracked()
+            .map(|p| p.challenge.id)
+            .unwrap_or_default();
         async move { api::verify(&id, &code).await }
     });
     let resend = Action::new_local(move |channel: &Option<Channel>| {
         let channel = *channel;
-        let id = pending.get_untracked().map(|p| p.challenge.id).unwrap_or_default();
+        let id = pending
+            .get_untracked()
+            .map(|p| p.challenge.id)
+            .unwrap_or_default();
         async move { api::resend(&id, channel).await }
     });
 
     let locked_for = move || pending.get().map(|p| p.locked_for_s(now.get())).unwrap_or(0);
-    let expired = move || pending.get().map(|p| p.expires_in_s(now.get()) == 0).unwrap_or(false);
+    let expired = move || {
+        pending
+            .get()
+            .map(|p| p.expires_in_s(now.get()) == 0)
+            .unwrap_or(false)
+    };
     let resend_wait = move || pending.get().map(|p| p.resend_wait_s(now.get())).unwrap_or(0);
     let busy = Signal::derive(move || verify.pending().get() || resend.pending().get());
     let locked = move || locked_for() > 0;
@@ -70,10 +84,15 @@ pub fn EnterCode() -> impl IntoView {
     };
 
     Effect::new(move |_| {
-        let Some(result) = verify.value().get() else { return };
+        let Some(result) = verify.value().get() else {
+            return;
+        };
         match result {
             Ok(VerifiedView { session, .. }) => {
-                let next = pending.get_untracked().map(|p| p.next).unwrap_or_else(|| "/account".into());
+                let next = pending
+                    .get_untracked()
+                    .map(|p| p.next)
+                    .unwrap_or_else(|| "/account".into());
                 auth.session.set(Some(session));
                 clear_pending();
                 go(&next, true);
@@ -97,7 +116,9 @@ pub fn EnterCode() -> impl IntoView {
     });
 
     Effect::new(move |_| {
-        let Some(result) = resend.value().get() else { return };
+        let Some(result) = resend.value().get() else {
+            return;
+        };
         match result {
             Ok(challenge) => {
                 let how = match challenge.channel {
@@ -158,7 +179,15 @@ pub fn EnterCode() -> impl IntoView {
         submit(code.get_untracked());
     };
     let errors = Signal::derive(move || {
-        error.get().map(|m| vec![FieldError { field_id: "code", message: m }]).unwrap_or_default()
+        error
+            .get()
+            .map(|m| {
+                vec![FieldError {
+                    field_id: "code",
+                    message: m,
+                }]
+            })
+            .unwrap_or_default()
     });
     let title = Signal::derive(move || match pending.get().map(|p| p.challenge.channel) {
         Some(Channel::Voice) => "Answer your phone".to_owned(),

@@ -25,8 +25,15 @@ pub fn CreateAccount() -> impl IntoView {
                     go("/setup", false);
                 }
                 Err(e) => {
-                    let field_id = if e.api().and_then(|a| a.field.as_deref()) == Some("password") { "password" } else { "email" };
-                    errors.set(vec![FieldError { field_id, message: e.message() }]);
+                    let field_id = if e.api().and_then(|a| a.field.as_deref()) == Some("password") {
+                        "password"
+                    } else {
+                        "email"
+                    };
+                    errors.set(vec![FieldError {
+                        field_id,
+                        message: e.message(),
+                    }]);
                 }
             }
         }
@@ -35,7 +42,10 @@ pub fn CreateAccount() -> impl IntoView {
         ev.prevent_default();
         let mut problems = vec![];
         if !email.get_untracked().contains('@') {
-            problems.push(FieldError { field_id: "email", message: "Enter an email address, like name@example.com".into() });
+            problems.push(FieldError {
+                field_id: "email",
+                message: "Enter an email address, like name@example.com".into(),
+            });
         }
         if password.get_untracked().chars().count() < MIN_PASSWORD_CHARS {
             problems.push(FieldError {
@@ -45,7 +55,10 @@ pub fn CreateAccount() -> impl IntoView {
         }
         errors.set(problems.clone());
         if problems.is_empty() {
-            submit.dispatch_local(SignUpRequest { email: email.get_untracked(), password: password.get_untracked() });
+            submit.dispatch_local(SignUpRequest {
+                email: email.get_untracked(),
+                password: password.get_untracked(),
+            });
         }
     };
     view! {

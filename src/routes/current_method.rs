@@ -31,7 +31,10 @@ pub fn CurrentMethod(purpose: Purpose) -> impl IntoView {
                 save_pending(&PendingCode::new(challenge, next_after_code.clone(), now_ms()));
                 go("/verify", false);
             }
-            Err(e) => errors.set(vec![FieldError { field_id: "methods", message: e.message() }]),
+            Err(e) => errors.set(vec![FieldError {
+                field_id: "methods",
+                message: e.message(),
+            }]),
         }
     });
     let totp = Action::new_local(move |code: &String| {
@@ -63,7 +66,12 @@ pub fn CurrentMethod(purpose: Purpose) -> impl IntoView {
         let masked = m.masked_phone.clone().unwrap_or_default();
         let id = m.id;
         let start = move |channel: Channel| {
-            send.dispatch_local(StartChallengeRequest { purpose, channel, phone: None, method_id: Some(id) });
+            send.dispatch_local(StartChallengeRequest {
+                purpose,
+                channel,
+                phone: None,
+                method_id: Some(id),
+            });
         };
         view! {
             <li class="method">
@@ -110,7 +118,9 @@ pub fn CurrentMethod(purpose: Purpose) -> impl IntoView {
             <p>{intro}</p>
             <ul class="methods" id="methods" tabindex="-1">
                 {move || {
-                    known.get().then(|| ())?;
+                    if !known.get() {
+                        return None;
+                    }
                     let methods = auth.session.get().map(|s| s.methods).unwrap_or_default();
                     Some(methods
                         .into_iter()

@@ -8,7 +8,10 @@ use phone_mfa_contract::{Channel, ErrorCode, MethodKind, MethodView, UpdateMetho
 
 /// Sends the person to confirm it's them, then on to `next`.
 fn confirm_then(next: &str) {
-    go(&format!("/account/confirm?next={}", js_sys::encode_uri_component(next)), false);
+    go(
+        &format!("/account/confirm?next={}", js_sys::encode_uri_component(next)),
+        false,
+    );
 }
 
 /// "Sign in & Security": the account's methods, with set up, change number, text or
@@ -30,11 +33,15 @@ pub fn Dashboard() -> impl IntoView {
     };
     let remove = Action::new_local(|id: &i64| api::remove_method(*id));
     Effect::new(move |_| {
-        let Some(result) = remove.value().get() else { return };
+        let Some(result) = remove.value().get() else {
+            return;
+        };
         confirming.set(None);
         match result {
             Ok(()) => {
-                status.set(Some("The method was removed. We've emailed you about this change.".into()));
+                status.set(Some(
+                    "The method was removed. We've emailed you about this change.".into(),
+                ));
                 refresh();
             }
             Err(e) if e.code() == Some(ErrorCode::ReauthRequired) => confirm_then("/account"),
@@ -46,7 +53,9 @@ pub fn Dashboard() -> impl IntoView {
         async move { api::update_method(id, &req).await }
     });
     Effect::new(move |_| {
-        let Some(result) = update.value().get() else { return };
+        let Some(result) = update.value().get() else {
+            return;
+        };
         match result {
             Ok(_) => {
                 status.set(Some("Saved.".into()));
@@ -67,11 +76,18 @@ pub fn Dashboard() -> impl IntoView {
         let id = m.id;
         let masked = m.masked_phone.clone().unwrap_or_default();
         let is_phone = m.kind == MethodKind::Phone;
-        let name = if is_phone { "Text Message or Phone Call" } else { "Authenticator app" };
+        let name = if is_phone {
+            "Text Message or Phone Call"
+        } else {
+            "Authenticator app"
+        };
         let sms_ok = m.channels.map(|c| c.sms).unwrap_or(false);
         let channel = m.default_channel;
         let radio = move |value: Channel, label: &'static str| {
-            let input_id = format!("channel-{id}-{}", if value == Channel::Sms { "sms" } else { "voice" });
+            let input_id = format!(
+                "channel-{id}-{}",
+                if value == Channel::Sms { "sms" } else { "voice" }
+            );
             view! {
                 <span class="choice inline">
                     <input type="radio" name=format!("channel-{id}") id=input_id.clone()
@@ -132,7 +148,9 @@ pub fn Dashboard() -> impl IntoView {
             <p class="alert success" role="status" hidden=move || status.get().is_none()>{move || status.get()}</p>
             <p class="alert error" role="alert" hidden=move || problem.get().is_none()>{move || problem.get()}</p>
             {move || {
-                known.get().then(|| ())?;
+                if !known.get() {
+                        return None;
+                    }
                 let session = auth.session.get()?;
                 let count = session.methods.len();
                 let reauth_ok = session.reauth_valid_for_s > 0;

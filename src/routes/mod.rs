@@ -38,9 +38,13 @@ pub fn use_session_guard() -> Signal<bool> {
         leptos::task::spawn_local(async move {
             match api::session().await {
                 Ok(s) => auth.session.set(Some(s)),
-                Err(e) if e.code() == Some(ErrorCode::Unauthenticated) => {
-                    navigate("/sign-in", NavigateOptions { replace: true, ..Default::default() })
-                }
+                Err(e) if e.code() == Some(ErrorCode::Unauthenticated) => navigate(
+                    "/sign-in",
+                    NavigateOptions {
+                        replace: true,
+                        ..Default::default()
+                    },
+                ),
                 Err(_) => {}
             }
         });
@@ -52,5 +56,11 @@ pub fn use_session_guard() -> Signal<bool> {
 /// be reachable with Back).
 pub fn go(to: &str, replace: bool) {
     let navigate = use_navigate();
-    navigate(to, NavigateOptions { replace, ..Default::default() });
+    navigate(
+        to,
+        NavigateOptions {
+            replace,
+            ..Default::default()
+        },
+    );
 }

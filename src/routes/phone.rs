@@ -42,7 +42,11 @@ pub fn EnterPhone() -> impl IntoView {
         let Some(result) = send.value().get() else { return };
         match result {
             Ok(challenge) => {
-                let next = if change.is_some() { "/setup/confirmed?changed=1" } else { "/setup/confirmed" };
+                let next = if change.is_some() {
+                    "/setup/confirmed?changed=1"
+                } else {
+                    "/setup/confirmed"
+                };
                 save_pending(&PendingCode::new(challenge, next, now_ms()));
                 go("/verify", false);
             }
@@ -51,7 +55,10 @@ pub fn EnterPhone() -> impl IntoView {
                     Some(id) => format!("/setup/phone?change={id}"),
                     None => "/setup/phone".into(),
                 };
-                go(&format!("/account/confirm?next={}", js_sys::encode_uri_component(&here)), false);
+                go(
+                    &format!("/account/confirm?next={}", js_sys::encode_uri_component(&here)),
+                    false,
+                );
             }
             Err(e) => {
                 let field_id = match e.api().and_then(|a| a.field.as_deref()) {
@@ -61,7 +68,10 @@ pub fn EnterPhone() -> impl IntoView {
                 if field_id == "phone" {
                     server_error.set(Some(e.message()));
                 }
-                errors.set(vec![FieldError { field_id, message: e.message() }]);
+                errors.set(vec![FieldError {
+                    field_id,
+                    message: e.message(),
+                }]);
             }
         }
     });
@@ -69,13 +79,23 @@ pub fn EnterPhone() -> impl IntoView {
         ev.prevent_default();
         touched.set(true);
         match checked.get_untracked() {
-            Err(problem) => errors.set(vec![FieldError { field_id: "phone", message: problem.message().into() }]),
+            Err(problem) => errors.set(vec![FieldError {
+                field_id: "phone",
+                message: problem.message().into(),
+            }]),
             Ok(_) => {
                 errors.set(vec![]);
                 send.dispatch_local(StartChallengeRequest {
-                    purpose: if change.is_some() { Purpose::PhoneChange } else { Purpose::Setup },
+                    purpose: if change.is_some() {
+                        Purpose::PhoneChange
+                    } else {
+                        Purpose::Setup
+                    },
                     channel: channel.get_untracked(),
-                    phone: Some(PhoneBody { number: number.get_untracked(), region: region.get_untracked() }),
+                    phone: Some(PhoneBody {
+                        number: number.get_untracked(),
+                        region: region.get_untracked(),
+                    }),
                     method_id: change,
                 });
             }

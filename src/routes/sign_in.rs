@@ -25,7 +25,10 @@ pub fn SignIn() -> impl IntoView {
                     auth.session.set(Some(session));
                     go(to, false);
                 }
-                Err(e) => errors.set(vec![FieldError { field_id: "email", message: e.message() }]),
+                Err(e) => errors.set(vec![FieldError {
+                    field_id: "email",
+                    message: e.message(),
+                }]),
             }
         }
     });
@@ -33,14 +36,23 @@ pub fn SignIn() -> impl IntoView {
         ev.prevent_default();
         let mut problems = vec![];
         if email.get_untracked().trim().is_empty() {
-            problems.push(FieldError { field_id: "email", message: "Enter your email address".into() });
+            problems.push(FieldError {
+                field_id: "email",
+                message: "Enter your email address".into(),
+            });
         }
         if password.get_untracked().is_empty() {
-            problems.push(FieldError { field_id: "password", message: "Enter your password".into() });
+            problems.push(FieldError {
+                field_id: "password",
+                message: "Enter your password".into(),
+            });
         }
         errors.set(problems.clone());
         if problems.is_empty() {
-            submit.dispatch_local(SignInRequest { email: email.get_untracked(), password: password.get_untracked() });
+            submit.dispatch_local(SignInRequest {
+                email: email.get_untracked(),
+                password: password.get_untracked(),
+            });
         }
     };
     view! {

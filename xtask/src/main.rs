@@ -1,1 +1,375 @@
-fn main() {}
+//! Project automation, std only so it builds in seconds:
+//!
+//! - `cargo xtask run [--port N]`: install what is missing, build the app, serve it.
+//! - `cargo xtask test`: every check (format, lints, native tests, browser tests, end to end).
+//!
+//! Tools are installed only when missing or at the wrong version, so a second run
+//! with nothing changed starts quickly.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Instant, SystemTime};
+
+const TRUNK_VERSION: &str = "0.21.14";
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = project_root();
+    std::env::set_current_dir(&root).expect("project root exists");
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run(&args[1..]),
+        Some("test") => test(),
+        Some("build") => ensure_tools()
+            .and_then(|_| build_app(true))
+            .and_then(|_| build_server()),
+        _ => {
+            eprintln!("usage: cargo xtask <run [--port N] | test | build>");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+/// PATH with the npm-installed tools (wasm-opt) first, so trunk finds them.
+fn tool_path() -> String {
+    let bin = project_root().join("node_modules/.bin");
+    format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default())
+}
+
+fn cmd(program: &str, args: &[&str]) -> Command {
+    let mut c = Command::new(program);
+    c.args(args).env("PATH", tool_path());
+    c
+}
+
+fn status(mut c: Command) -> Result {
+    let shown = format!("{c:?}");
+    let st = c.status().map_err(|e| format!("cannot start {shown}: {e}"))?;
+    if st.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed ({st})"))
+    }
+}
+
+fn output(program: &str, args: &[&str]) -> Option<String> {
+    let out = cmd(program, args).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn step(what: &str) {
+    println!("\n==> {what}");
+}
+
+// ------------------------------------------------------------------ tools
+
+/// The wasm-bindgen version Cargo.lock pins: the CLI must match it exactly.
+fn locked_wasm_bindgen() -> Result<String> {
+    let lock = std::fs::read_to_string("Cargo.lock").map_err(|e| format!("Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\"" {
+            if let Some(v) = lines.next().and_then(|l| l.strip_prefix("version = \"")) {
+                return Ok(v.trim_end_matches('"').to_owned());
+            }
+        }
+    }
+    Err("wasm-bindgen is not in Cargo.lock".into())
+}
+
+fn ensure_tools() -> Result {
+    step("Checking tools");
+    let targets = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
+    if !targets.lines().any(|t| t.trim() == WASM_TARGET) {
+        println!("installing the {WASM_TARGET} target");
+        status(cmd("rustup", &["target", "add", WASM_TARGET]))?;
+    }
+    let trunk = output("trunk", &["--version"]).unwrap_or_default();
+    if !trunk.contains(TRUNK_VERSION) {
+        println!("installing trunk {TRUNK_VERSION} (about 8 minutes on 2 cores)");
+        status(cmd(
+            "cargo",
+            &["install", "trunk", "--version", TRUNK_VERSION, "--locked"],
+        ))?;
+    }
+    let wanted = locked_wasm_bindgen()?;
+    let have = output("wasm-bindgen", &["--version"]).unwrap_or_default();
+    if !have.split_whitespace().any(|w| w == wanted) {
+        println!("installing wasm-bindgen-cli {wanted} (matches Cargo.lock)");
+        // No --locked: its lockfile pins a webpki-roots the registry here does not have.
+        status(cmd(
+            "cargo",
+            &["install", "wasm-bindgen-cli", "--version", &format!("={wanted}")],
+        ))?;
+    }
+    if !Path::new("node_modules/.bin/wasm-opt").exists()
+        || !Path::new("node_modules/.bin/playwright").exists()
+    {
+        println!("installing wasm-opt (npm binaryen) and Playwright from package-lock.json");
+        status(cmd("npm", &["ci", "--no-audit", "--no-fund"]))?;
+    }
+    println!(
+        "trunk {TRUNK_VERSION}, wasm-bindgen {wanted}, {}",
+        output("node_modules/.bin/wasm-opt", &["--version"])
+            .unwrap_or_default()
+            .trim()
+    );
+    Ok(())
+}
+
+// ------------------------------------------------------------------ build
+
+fn newest_mtime(path: &Path) -> SystemTime {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(_) => return SystemTime::UNIX_EPOCH,
+    };
+    if meta.is_dir() {
+        std::fs::read_dir(path)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| newest_mtime(&e.path()))
+            .max()
+            .unwrap_or(SystemTime::UNIX_EPOCH)
+    } else {
+        meta.modified().unwrap_or(SystemTime::UNIX_EPOCH)
+    }
+}
+
+/// Everything the built SPA depends on.
+const APP_INPUTS: &[&str] = &[
+    "src",
+    "style",
+    "public",
+    "index.html",
+    "Trunk.toml",
+    "Cargo.toml",
+    "Cargo.lock",
+    "crates/contract",
+];
+
+fn app_is_fresh() -> bool {
+    let built = newest_mtime(Path::new("dist/index.html"));
+    built > SystemTime::UNIX_EPOCH && APP_INPUTS.iter().all(|p| newest_mtime(Path::new(p)) <= built)
+}
+
+fn build_app(release: bool) -> Result {
+    if app_is_fresh() {
+        step("The app in dist/ is up to date");
+        return Ok(());
+    }
+    step("Building the app (trunk build --release --offline)");
+    let started = Instant::now();
+    let mut args = vec!["build", "--offline"];
+    if release {
+        args.push("--release");
+    }
+    status(cmd("trunk", &args))?;
+    println!("built in {:.0} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn build_server() -> Result {
+    step("Building the server");
+    status(cmd("cargo", &["build", "-p", "phone-mfa-server"]))
+}
+
+// ------------------------------------------------------------------ run
+
+fn run(args: &[String]) -> Result {
+    let mut port = std::env::var("PHONE_MFA_PORT").unwrap_or_else(|_| "8080".into());
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--port" => port = it.next().cloned().ok_or("--port needs a number")?,
+            other => return Err(format!("unknown option {other}")),
+        }
+    }
+    ensure_tools()?;
+    build_app(true)?;
+    build_server()?;
+    step("Starting the server (Ctrl-C stops it)");
+    let mut c = cmd("target/debug/phone-mfa-server", &[]);
+    c.env("PHONE_MFA_PORT", &port);
+    if std::env::var_os("RUST_LOG").is_none() {
+        c.env("RUST_LOG", "info,tower_http=warn");
+    }
+    status(c)
+}
+
+// ------------------------------------------------------------------ test
+
+/// Totals read from each runner's closing lines.
+#[derive(Default)]
+struct Tally {
+    passed: u64,
+    failed: u64,
+    /// Each step's closing summary line.
+    closing: BTreeMap<usize, (String, String)>,
+}
+
+/// Runs a step, echoing its output, and adds up the test counts its runner prints.
+fn counted(tally: &mut Tally, index: usize, name: &str, mut c: Command) -> Result {
+    step(name);
+    let shown = format!("{c:?}");
+    let mut child = c
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| format!("cannot start {shown}: {e}"))?;
+    let mut last_summary = String::new();
+    for line in BufReader::new(child.stdout.take().expect("piped"))
+        .lines()
+        .map_while(|l| l.ok())
+    {
+        println!("{line}");
+        let t = line.trim();
+        // cargo test: "test result: ok. 12 passed; 0 failed; ..."
+        if let Some(rest) = t.strip_prefix("test result: ") {
+            let num = |word: &str| {
+                rest.split(';')
+                    .find_map(|part| {
+                        part.trim()
+                            .trim_start_matches("ok. ")
+                            .trim_start_matches("FAILED. ")
+                            .strip_suffix(word)
+                    })
+                    .and_then(|n| n.trim().parse::<u64>().ok())
+                    .unwrap_or(0)
+            };
+            tally.passed += num(" passed");
+            tally.failed += num(" failed");
+            last_summary = t.to_owned();
+        // Playwright: "  12 passed (40.1s)" / "  1 failed"
+        } else if let Some((n, _)) = t.split_once(" passed (") {
+            tally.passed += n.trim().parse::<u64>().unwrap_or(0);
+            last_summary = t.to_owned();
+        } else if let Some(n) = t
+            .strip_suffix(" failed")
+            .filter(|n| n.trim().parse::<u64>().is_ok())
+        {
+            tally.failed += n.trim().parse::<u64>().unwrap_or(0);
+            last_summary = t.to_owned();
+        }
+    }
+    let st = child.wait().map_err(|e| e.to_string())?;
+    let verdict = if st.success() { "ok" } else { "FAILED" };
+    tally
+        .closing
+        .insert(index, (format!("{name}: {verdict}"), last_summary));
+    if st.success() {
+        Ok(())
+    } else {
+        Err(format!("{name} failed"))
+    }
+}
+
+fn test() -> Result {
+    let started = Instant::now();
+    ensure_tools()?;
+    for (tool, path) in [("chromium", CHROMIUM), ("chromedriver", CHROMEDRIVER)] {
+        if !Path::new(path).exists() {
+            return Err(format!("{tool} is missing at {path}: `bash .ci/run` installs it (apt-get install chromium chromium-driver)"));
+        }
+    }
+    let mut tally = Tally::default();
+    let mut failures = vec![];
+    let wasm_timeout = std::env::var("WASM_BINDGEN_TEST_TIMEOUT").unwrap_or_else(|_| "120".into());
+    let steps: Vec<(&str, Command)> = vec![
+        (
+            "format (cargo fmt --check)",
+            cmd("cargo", &["fmt", "--all", "--check"]),
+        ),
+        (
+            "lints, native (clippy -D warnings)",
+            cmd(
+                "cargo",
+                &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
+            ),
+        ),
+        (
+            "lints, wasm32 (clippy -D warnings)",
+            cmd(
+                "cargo",
+                &[
+                    "clippy",
+                    "--target",
+                    WASM_TARGET,
+                    "-p",
+                    "phone-mfa",
+                    "-p",
+                    "phone-mfa-contract",
+                    "--all-targets",
+                    "--",
+                    "-D",
+                    "warnings",
+                ],
+            ),
+        ),
+        (
+            "native tests (every crate)",
+            cmd("cargo", &["test", "--workspace"]),
+        ),
+        ("browser tests (wasm-bindgen-test in headless Chromium)", {
+            let mut c = cmd("cargo", &["test", "--target", WASM_TARGET, "-p", "phone-mfa"]);
+            c.env("CHROMEDRIVER", CHROMEDRIVER)
+                .env("WASM_BINDGEN_TEST_TIMEOUT", &wasm_timeout);
+            c
+        }),
+    ];
+    for (i, (name, c)) in steps.into_iter().enumerate() {
+        if let Err(e) = counted(&mut tally, i, name, c) {
+            failures.push(e);
+        }
+    }
+    // End to end needs the release app and the server.
+    let e2e = build_app(true).and_then(|_| build_server()).and_then(|_| {
+        let mut c = cmd("node_modules/.bin/playwright", &["test", "-c", "tests/e2e"]);
+        c.env("CHROMIUM", CHROMIUM);
+        counted(
+            &mut tally,
+            10,
+            "end to end (Playwright + axe-core, real server)",
+            c,
+        )
+    });
+    if let Err(e) = e2e {
+        failures.push(e);
+    }
+    println!("\n==> Summary ({:.0} s)", started.elapsed().as_secs_f64());
+    for (name, last) in tally.closing.values() {
+        println!("{name:<60} {last}");
+    }
+    for f in &failures {
+        println!("FAILED: {f}");
+    }
+    println!("tests: {} passed, {} failed", tally.passed, tally.failed);
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{} step(s) failed", failures.len()))
+    }
+}

@@ -45,5 +45,4 @@ pub const MAX_PASSWORD_CHARS: usize = 128;
 /// The United States and its territories that share +1, Canada, Mexico, the UK and Spain:
 /// the people this product serves, and no more, because every other destination is
 /// only a toll-fraud risk (Twilio Geo Permissions).
-pub const DEFAULT_ALLOWED_COUNTRIES: &[&str] =
-    &["US", "PR", "GU", "VI", "AS", "MP", "CA", "MX", "GB", "ES"];
+pub const DEFAULT_ALLOWED_COUNTRIES: &[&str] = &["US", "PR", "GU", "VI", "AS", "MP", "CA", "MX", "GB", "ES"];

@@ -29,7 +29,10 @@ impl MethodRow {
             kind: self.kind,
             masked_phone: self.phone_e164.as_deref().map(mask_e164),
             default_channel: self.default_channel,
-            channels: (self.kind == MethodKind::Phone).then_some(Channels { sms: self.sms_ok, voice: true }),
+            channels: (self.kind == MethodKind::Phone).then_some(Channels {
+                sms: self.sms_ok,
+                voice: true,
+            }),
             is_default: self.is_default,
             created_at: self.created_at,
         }
@@ -59,7 +62,11 @@ pub fn methods(tx: &Transaction, account_id: i64) -> rusqlite::Result<Vec<Method
     let rows = stmt.query_map([account_id], |r| {
         Ok(MethodRow {
             id: r.get(0)?,
-            kind: if r.get::<_, String>(1)? == "phone" { MethodKind::Phone } else { MethodKind::AuthenticatorApp },
+            kind: if r.get::<_, String>(1)? == "phone" {
+                MethodKind::Phone
+            } else {
+                MethodKind::AuthenticatorApp
+            },
             phone_e164: r.get(2)?,
             sms_ok: r.get(3)?,
             default_channel: r.get::<_, Option<String>>(4)?.as_deref().map(channel_from_str),
@@ -109,7 +116,11 @@ pub fn session_view(
         email,
         stage,
         mfa_required,
-        reauth_valid_for_s: if stage == SessionStage::SignedIn { reauth_left(last_factor_at, now) } else { 0 },
+        reauth_valid_for_s: if stage == SessionStage::SignedIn {
+            reauth_left(last_factor_at, now)
+        } else {
+            0
+        },
         methods: methods(tx, account_id)?.iter().map(MethodRow::view).collect(),
     })
 }
@@ -126,7 +137,10 @@ pub fn check_not_locked(tx: &Transaction, account_id: i64, now: i64) -> AppResul
         return Err(locked_out(locked_until - now));
     }
     if locked_until != 0 {
-        tx.execute("UPDATE accounts SET failed_codes = 0, locked_until = 0 WHERE id = ?1", [account_id])?;
+        tx.execute(
+            "UPDATE accounts SET failed_codes = 0, locked_until = 0 WHERE id = ?1",
+            [account_id],
+        )?;
         return Ok(MAX_WRONG_CODES);
     }
     Ok(MAX_WRONG_CODES.saturating_sub(failed))
@@ -151,7 +165,14 @@ pub fn record_wrong_code(tx: &Transaction, account_id: i64, now: i64, ip: &str) 
         [account_id],
         |r| r.get(0),
     )?;
-    audit(tx, Some(account_id), "code_wrong", &format!("failures={failed}"), ip, now)?;
+    audit(
+        tx,
+        Some(account_id),
+        "code_wrong",
+        &format!("failures={failed}"),
+        ip,
+        now,
+    )?;
     if failed >= MAX_WRONG_CODES {
         tx.execute(
             "UPDATE accounts SET locked_until = ?1 WHERE id = ?2",
@@ -172,13 +193,23 @@ pub fn record_wrong_code(tx: &Transaction, account_id: i64, now: i64, ip: &str) 
 }
 
 pub fn reset_failures(tx: &Transaction, account_id: i64) -> rusqlite::Result<()> {
-    tx.execute("UPDATE accounts SET failed_codes = 0, locked_until = 0 WHERE id = ?1", [account_id])
-        .map(|_| ())
+    tx.execute(
+        "UPDATE accounts SET failed_codes = 0, locked_until = 0 WHERE id = ?1",
+        [account_id],
+    )
+    .map(|_| ())
 }
 
 /// Records a security event in the audit log and in the structured log. `detail` must
 /// never hold a code, a password, a token or a full phone number.
-pub fn audit(tx: &Transaction, account_id: Option<i64>, event: &str, detail: &str, ip: &str, now: i64) -> rusqlite::Result<()> {
+pub fn audit(
+    tx: &Transaction,
+    account_id: Option<i64>,
+    event: &str,
+    detail: &str,
+    ip: &str,
+    now: i64,
+) -> rusqlite::Result<()> {
     tracing::info!(target: "audit", account_id, event, detail, ip);
     tx.execute(
         "INSERT INTO audit_log (account_id, event, detail, ip, at) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -188,6 +219,8 @@ pub fn audit(tx: &Transaction, account_id: Option<i64>, event: &str, detail: &st
 }
 
 pub fn account_email(tx: &Transaction, account_id: i64) -> rusqlite::Result<Option<String>> {
-    tx.query_row("SELECT email FROM accounts WHERE id = ?1", [account_id], |r| r.get(0))
-        .optional()
+    tx.query_row("SELECT email FROM accounts WHERE id = ?1", [account_id], |r| {
+        r.get(0)
+    })
+    .optional()
 }

@@ -105,7 +105,11 @@ impl Config {
         config.dev_mode = !matches!(var("PHONE_MFA_PRODUCTION").as_deref(), Some("1" | "true"));
         match var("PHONE_MFA_SECRET") {
             Some(secret) if secret.len() >= 32 => config.secret = secret.into_bytes(),
-            Some(_) => return Err(ConfigError("PHONE_MFA_SECRET must be at least 32 characters".into())),
+            Some(_) => {
+                return Err(ConfigError(
+                    "PHONE_MFA_SECRET must be at least 32 characters".into(),
+                ))
+            }
             None if !config.dev_mode => {
                 return Err(ConfigError("PHONE_MFA_SECRET is required in production".into()))
             }
@@ -117,7 +121,10 @@ impl Config {
                 .map(|s| s.trim().to_ascii_uppercase())
                 .filter(|s| !s.is_empty())
                 .collect();
-            if let Some(bad) = regions.iter().find(|r| phone_mfa_contract::phone::country(r).is_none()) {
+            if let Some(bad) = regions
+                .iter()
+                .find(|r| phone_mfa_contract::phone::country(r).is_none())
+            {
                 return Err(ConfigError(format!(
                     "PHONE_MFA_ALLOWED_COUNTRIES: {bad} is not a supported country"
                 )));
@@ -133,6 +140,8 @@ impl Config {
     }
 
     pub fn country_allowed(&self, region: &str) -> bool {
-        self.allowed_countries.iter().any(|c| c.eq_ignore_ascii_case(region))
+        self.allowed_countries
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(region))
     }
 }

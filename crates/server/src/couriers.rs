@@ -75,7 +75,13 @@ pub struct DevOutbox {
 }
 
 impl DevOutbox {
-    async fn store(&self, kind: OutboxKind, to: String, body: String, delivered: bool) -> Result<(), DeliveryError> {
+    async fn store(
+        &self,
+        kind: OutboxKind,
+        to: String,
+        body: String,
+        delivered: bool,
+    ) -> Result<(), DeliveryError> {
         let now = self.clock.now();
         let kind = match kind {
             OutboxKind::Sms => "sms",
@@ -99,7 +105,11 @@ impl CodeCourier for DevOutbox {
     fn deliver<'a>(&'a self, d: &'a CodeDelivery) -> BoxFuture<'a, Result<(), DeliveryError>> {
         Box::pin(async move {
             let (kind, body, delivered) = match d.channel {
-                Channel::Sms => (OutboxKind::Sms, d.sms_body(), d.to_e164 != TEST_NUMBER_SMS_NEVER_ARRIVES),
+                Channel::Sms => (
+                    OutboxKind::Sms,
+                    d.sms_body(),
+                    d.to_e164 != TEST_NUMBER_SMS_NEVER_ARRIVES,
+                ),
                 Channel::Voice => (
                     OutboxKind::Voice,
                     d.voice_script(),
@@ -116,8 +126,13 @@ impl CodeCourier for DevOutbox {
 impl Mailer for DevOutbox {
     fn send<'a>(&'a self, n: &'a Notice) -> BoxFuture<'a, Result<(), DeliveryError>> {
         Box::pin(async move {
-            self.store(OutboxKind::Email, n.to_email.clone(), format!("{}\n\n{}", n.subject, n.body), true)
-                .await
+            self.store(
+                OutboxKind::Email,
+                n.to_email.clone(),
+                format!("{}\n\n{}", n.subject, n.body),
+                true,
+            )
+            .await
         })
     }
 }

@@ -16,13 +16,20 @@ pub type AppResult<T> = Result<T, AppError>;
 
 impl AppError {
     pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
-        AppError { status, body: ApiError::new(code, message) }
+        AppError {
+            status,
+            body: ApiError::new(code, message),
+        }
     }
     pub fn bad_request(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, ErrorCode::InvalidRequest, message)
     }
     pub fn unauthenticated() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, ErrorCode::Unauthenticated, "Sign in to continue")
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::Unauthenticated,
+            "Sign in to continue",
+        )
     }
     pub fn wrong_stage(message: impl Into<String>) -> Self {
         Self::new(StatusCode::FORBIDDEN, ErrorCode::WrongStage, message)
@@ -38,7 +45,11 @@ impl AppError {
         Self::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, message)
     }
     pub fn phone(problem: PhoneProblem) -> Self {
-        let mut e = Self::new(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Phone, problem.message());
+        let mut e = Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::Phone,
+            problem.message(),
+        );
         e.body.phone_problem = Some(problem);
         e.body.field = Some("phone".into());
         e

@@ -36,7 +36,10 @@ fn json_rejection(rejection: JsonRejection) -> AppError {
         JsonRejection::JsonDataError(e) => AppError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             ErrorCode::InvalidRequest,
-            format!("The request has a missing, unknown or wrongly typed field: {}", e.body_text()),
+            format!(
+                "The request has a missing, unknown or wrongly typed field: {}",
+                e.body_text()
+            ),
         ),
         JsonRejection::JsonSyntaxError(_) => AppError::bad_request("The request body is not valid JSON"),
         JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => AppError::new(

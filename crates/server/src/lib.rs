@@ -34,20 +34,29 @@ pub struct Builder {
 
 impl Builder {
     pub fn new(config: Config) -> Self {
-        Builder { config, clock: Arc::new(clock::SystemClock), courier: None, mailer: None }
+        Builder {
+            config,
+            clock: Arc::new(clock::SystemClock),
+            courier: None,
+            mailer: None,
+        }
     }
 
     /// Opens (creating and migrating) the database, seeds demo accounts in dev mode,
     /// and returns the application's state.
     pub async fn build(self) -> Result<AppState, String> {
-        let db = Db::open(&self.config.db_path).map_err(|e| format!("cannot open {}: {e}", self.config.db_path.display()))?;
+        let db = Db::open(&self.config.db_path)
+            .map_err(|e| format!("cannot open {}: {e}", self.config.db_path.display()))?;
         if self.config.dev_mode {
             let now = self.clock.now();
             db.write(move |tx| seed::seed_demo_accounts(tx, now))
                 .await
                 .map_err(|e| format!("cannot seed demo accounts: {e}"))?;
         }
-        let outbox = Arc::new(DevOutbox { db: db.clone(), clock: self.clock.clone() });
+        let outbox = Arc::new(DevOutbox {
+            db: db.clone(),
+            clock: self.clock.clone(),
+        });
         let index = std::fs::read_to_string(self.config.dist_dir.join("index.html")).ok();
         let csp = web::content_security_policy(index.as_deref());
         Ok(AppState(Arc::new(Inner {
@@ -64,5 +73,9 @@ impl Builder {
 /// Serves `state` on an already-bound listener until the future is dropped.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
     let app = routes::router(state);
-    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .await
 }

@@ -23,14 +23,34 @@ pub struct SendKey<'a> {
 /// left after this one.
 pub fn check(tx: &Transaction, limits: &SendLimits, key: &SendKey, now: i64) -> AppResult<u32> {
     let windows: [(&str, &dyn rusqlite::ToSql, i64, u32, &str); 4] = [
-        ("phone_fp", &key.phone_fp, PHONE_BURST_WINDOW_SECS, PHONE_BURST_SENDS,
-         "We just sent codes to this number. Wait a few seconds, then try again"),
-        ("phone_fp", &key.phone_fp, PHONE_SEND_WINDOW_SECS, limits.per_phone,
-         "Too many codes were sent to this number. Try again in a few minutes"),
-        ("ip", &key.ip, IP_SEND_WINDOW_SECS, limits.per_ip,
-         "Too many codes were requested from your network. Try again in a few minutes"),
-        ("account_id", &key.account_id, ACCOUNT_SEND_WINDOW_SECS, limits.per_account,
-         "You've requested too many codes today. Try again tomorrow, or use another method"),
+        (
+            "phone_fp",
+            &key.phone_fp,
+            PHONE_BURST_WINDOW_SECS,
+            PHONE_BURST_SENDS,
+            "We just sent codes to this number. Wait a few seconds, then try again",
+        ),
+        (
+            "phone_fp",
+            &key.phone_fp,
+            PHONE_SEND_WINDOW_SECS,
+            limits.per_phone,
+            "Too many codes were sent to this number. Try again in a few minutes",
+        ),
+        (
+            "ip",
+            &key.ip,
+            IP_SEND_WINDOW_SECS,
+            limits.per_ip,
+            "Too many codes were requested from your network. Try again in a few minutes",
+        ),
+        (
+            "account_id",
+            &key.account_id,
+            ACCOUNT_SEND_WINDOW_SECS,
+            limits.per_account,
+            "You've requested too many codes today. Try again tomorrow, or use another method",
+        ),
     ];
     let left_before = account_sends_left(tx, limits, key.account_id, now)?;
     for (column, value, window, max, message) in windows {
@@ -59,7 +79,12 @@ pub fn record(tx: &Transaction, key: &SendKey, now: i64) -> rusqlite::Result<()>
 }
 
 /// Sends left for an account right now (for answers that do not send).
-pub fn account_sends_left(tx: &Transaction, limits: &SendLimits, account_id: i64, now: i64) -> rusqlite::Result<u32> {
+pub fn account_sends_left(
+    tx: &Transaction,
+    limits: &SendLimits,
+    account_id: i64,
+    now: i64,
+) -> rusqlite::Result<u32> {
     let count: u32 = tx.query_row(
         "SELECT COUNT(*) FROM sends WHERE account_id = ?1 AND sent_at > ?2",
         params![account_id, now - ACCOUNT_SEND_WINDOW_SECS],

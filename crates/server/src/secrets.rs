@@ -67,7 +67,11 @@ pub fn hash_password(password: &str) -> String {
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -78,8 +82,13 @@ mod tests {
     #[test]
     fn codes_are_six_ascii_digits_and_vary() {
         let codes: std::collections::HashSet<String> = (0..200).map(|_| new_code()).collect();
-        assert!(codes.iter().all(|c| c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit())));
-        assert!(codes.len() > 190, "200 draws from a million should almost never repeat");
+        assert!(codes
+            .iter()
+            .all(|c| c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit())));
+        assert!(
+            codes.len() > 190,
+            "200 draws from a million should almost never repeat"
+        );
     }
 
     #[test]

@@ -48,7 +48,9 @@ mod tests {
     fn matches_rfc_6238_sha1_vector() {
         // RFC 6238 Appendix B: secret "12345678901234567890", T = 59 -> 94287082 (8 digits);
         // its last 6 digits are the 6-digit code.
-        let secret = totp_rs::Secret::Raw(b"12345678901234567890".to_vec()).to_encoded().to_string();
+        let secret = totp_rs::Secret::Raw(b"12345678901234567890".to_vec())
+            .to_encoded()
+            .to_string();
         assert_eq!(code_at(&secret, 59).as_deref(), Some("287082"));
     }
 }

@@ -17,7 +17,11 @@ use tower_http::services::{ServeDir, ServeFile};
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
 
 fn csrf_rejected(message: &str) -> Response {
-    axum::response::IntoResponse::into_response(AppError::new(StatusCode::FORBIDDEN, ErrorCode::CsrfRejected, message))
+    axum::response::IntoResponse::into_response(AppError::new(
+        StatusCode::FORBIDDEN,
+        ErrorCode::CsrfRejected,
+        message,
+    ))
 }
 
 /// State-changing API requests must be same-site JSON carrying the custom header: a
@@ -27,7 +31,10 @@ pub async fn csrf_guard(req: Request, next: Next) -> Response {
         return next.run(req).await;
     }
     let headers = req.headers();
-    if headers.get("sec-fetch-site").is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"cross-site")) {
+    if headers
+        .get("sec-fetch-site")
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"cross-site"))
+    {
         return csrf_rejected("Cross-site requests are not allowed");
     }
     if headers.get(CSRF_HEADER).map(|v| v.as_bytes()) != Some(CSRF_HEADER_VALUE.as_bytes()) {
@@ -40,7 +47,11 @@ pub async fn csrf_guard(req: Request, next: Next) -> Response {
     let json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json")));
+        .is_some_and(|ct| {
+            ct.split(';')
+                .next()
+                .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
+        });
     if has_body && !json {
         return axum::response::IntoResponse::into_response(AppError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -54,7 +65,8 @@ pub async fn csrf_guard(req: Request, next: Next) -> Response {
 /// API answers hold personal data: never cached (ASVS 14.3).
 pub async fn no_store(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
 }
 
@@ -82,7 +94,9 @@ pub fn inline_script_hashes(html: &str) -> Vec<String> {
         let Some(open_end) = after.find('>') else { break };
         let open_tag = &after[..open_end];
         let body_start = open_end + 1;
-        let Some(close) = after[body_start..].find("</script>") else { break };
+        let Some(close) = after[body_start..].find("</script>") else {
+            break;
+        };
         let body = &after[body_start..body_start + close];
         if !open_tag.contains(" src=") && !body.trim().is_empty() {
             hashes.push(base64::engine::general_purpose::STANDARD.encode(Sha256::digest(body.as_bytes())));
@@ -99,13 +113,25 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
     if let Ok(csp) = HeaderValue::from_str(&state.csp) {
         h.insert(header::CONTENT_SECURITY_POLICY, csp);
     }
-    h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::STRICT_TRANSPORT_SECURITY,
+        HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
     if !path.starts_with("/api/") && !h.contains_key(header::CACHE_CONTROL) {
-        h.insert(header::CACHE_CONTROL, HeaderValue::from_static(static_cache_control(&path, h)));
+        h.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(static_cache_control(&path, h)),
+        );
     }
     res
 }

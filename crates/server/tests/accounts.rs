@@ -19,7 +19,12 @@ async fn health_answers_json() {
 async fn sign_up_sets_a_host_only_secure_http_only_strict_cookie() {
     let s = server().await;
     let c = s.client();
-    let r = c.post(paths::SIGN_UP, json!({"email": "a@example.com", "password": PASSWORD})).await;
+    let r = c
+        .post(
+            paths::SIGN_UP,
+            json!({"email": "a@example.com", "password": PASSWORD}),
+        )
+        .await;
     assert_eq!(r.status, 201);
     assert_eq!(r.body["stage"], "mfa_setup");
     let cookie = r.headers["set-cookie"].to_str().unwrap();
@@ -34,12 +39,27 @@ async fn sign_up_sets_a_host_only_secure_http_only_strict_cookie() {
 async fn sign_up_refuses_bad_email_short_password_and_duplicates() {
     let s = server().await;
     let c = s.client();
-    let r = c.post(paths::SIGN_UP, json!({"email": "not-an-email", "password": PASSWORD})).await;
+    let r = c
+        .post(
+            paths::SIGN_UP,
+            json!({"email": "not-an-email", "password": PASSWORD}),
+        )
+        .await;
     assert_eq!((r.status, r.error()), (422, "invalid_email"));
-    let r = c.post(paths::SIGN_UP, json!({"email": "a@example.com", "password": "short"})).await;
+    let r = c
+        .post(
+            paths::SIGN_UP,
+            json!({"email": "a@example.com", "password": "short"}),
+        )
+        .await;
     assert_eq!((r.status, r.error()), (422, "weak_password"));
     s.signed_up("a@example.com").await;
-    let r = c.post(paths::SIGN_UP, json!({"email": "A@example.com", "password": PASSWORD})).await;
+    let r = c
+        .post(
+            paths::SIGN_UP,
+            json!({"email": "A@example.com", "password": PASSWORD}),
+        )
+        .await;
     assert_eq!((r.status, r.error()), (409, "email_taken"));
 }
 
@@ -49,10 +69,17 @@ async fn a_password_alone_reaches_nothing_but_the_second_factor() {
     let c = s.password_only("secure@example.com").await;
     assert_eq!(c.session().await.body["stage"], "mfa_pending");
     assert_eq!(c.get(paths::METHODS).await.error(), "wrong_stage");
-    assert_eq!(c.send(reqwest::Method::DELETE, &paths::method(1), None).await.status, 403);
+    assert_eq!(
+        c.send(reqwest::Method::DELETE, &paths::method(1), None)
+            .await
+            .status,
+        403
+    );
     let r = c.start(Purpose::Reauth, Channel::Sms, None, Some(1)).await;
     assert_eq!(r.status, 403);
-    let r = c.start(Purpose::Setup, Channel::Sms, Some("2015550123"), None).await;
+    let r = c
+        .start(Purpose::Setup, Channel::Sms, Some("2015550123"), None)
+        .await;
     assert_eq!(r.status, 403);
 }
 
@@ -60,8 +87,18 @@ async fn a_password_alone_reaches_nothing_but_the_second_factor() {
 async fn wrong_password_and_unknown_email_get_the_same_answer() {
     let s = server().await;
     let c = s.client();
-    let a = c.post(paths::SIGN_IN, json!({"email": "secure@example.com", "password": "wrong password!"})).await;
-    let b = c.post(paths::SIGN_IN, json!({"email": "nobody@example.com", "password": "wrong password!"})).await;
+    let a = c
+        .post(
+            paths::SIGN_IN,
+            json!({"email": "secure@example.com", "password": "wrong password!"}),
+        )
+        .await;
+    let b = c
+        .post(
+            paths::SIGN_IN,
+            json!({"email": "nobody@example.com", "password": "wrong password!"}),
+        )
+        .await;
     assert_eq!(a.status, 401);
     assert_eq!(a.body, b.body);
 }
@@ -96,7 +133,10 @@ async fn the_token_from_before_the_second_factor_is_worthless_after_it() {
     c.verify(&challenge_id(&r), &s.last_code()).await;
     *stolen.cookie.lock().unwrap() = stolen_cookie;
     // `stolen` shares the Arc, so build an independent client holding the old cookie.
-    let old = Client { cookie: std::sync::Arc::new(std::sync::Mutex::new(stolen.cookie.lock().unwrap().clone())), ..s.client() };
+    let old = Client {
+        cookie: std::sync::Arc::new(std::sync::Mutex::new(stolen.cookie.lock().unwrap().clone())),
+        ..s.client()
+    };
     assert_eq!(old.session().await.status, 401);
 }
 
@@ -105,11 +145,19 @@ async fn sign_in_with_the_authenticator_app_and_no_replay() {
     let s = server().await;
     let c = s.password_only("secure@example.com").await;
     let code = phone_mfa_server::totp::code_at(phone_mfa_server::seed::DEMO_TOTP_SECRET, START).unwrap();
-    let r = c.post(paths::TOTP_VERIFY, json!({"purpose": "sign_in", "code": code})).await;
+    let r = c
+        .post(paths::TOTP_VERIFY, json!({"purpose": "sign_in", "code": code}))
+        .await;
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert_eq!(r.body["session"]["stage"], "signed_in");
-    let r = c.post(paths::TOTP_VERIFY, json!({"purpose": "reauth", "code": code})).await;
-    assert_eq!(r.error(), "code_wrong", "a used authenticator code cannot be replayed");
+    let r = c
+        .post(paths::TOTP_VERIFY, json!({"purpose": "reauth", "code": code}))
+        .await;
+    assert_eq!(
+        r.error(),
+        "code_wrong",
+        "a used authenticator code cannot be replayed"
+    );
 }
 
 #[tokio::test]
@@ -130,19 +178,32 @@ async fn text_and_phone_are_unavailable_to_prescribers_of_controlled_substances(
     let s = server().await;
     let c = s.password_only("prescriber@example.com").await;
     let options: MfaOptions = serde_json::from_value(c.get(paths::MFA_OPTIONS).await.body).unwrap();
-    let phone = options.options.iter().find(|o| o.kind == MethodKind::Phone).unwrap();
+    let phone = options
+        .options
+        .iter()
+        .find(|o| o.kind == MethodKind::Phone)
+        .unwrap();
     assert!(!phone.available);
-    assert!(phone.unavailable_reason.as_deref().unwrap().contains("controlled substances"));
+    assert!(phone
+        .unavailable_reason
+        .as_deref()
+        .unwrap()
+        .contains("controlled substances"));
     assert!(phone.restricted);
-    let r = c.start(Purpose::Setup, Channel::Sms, Some("2015550123"), None).await;
+    let r = c
+        .start(Purpose::Setup, Channel::Sms, Some("2015550123"), None)
+        .await;
     assert_eq!((r.status, r.error()), (403, "method_unavailable"));
     assert_eq!(s.sends(), 0);
 }
 
 async fn signed_in_with_app(s: &TestServer, email: &str) -> Client {
     let c = s.password_only(email).await;
-    let code = phone_mfa_server::totp::code_at(phone_mfa_server::seed::DEMO_TOTP_SECRET, s.clock_now()).unwrap();
-    let r = c.post(paths::TOTP_VERIFY, json!({"purpose": "sign_in", "code": code})).await;
+    let code =
+        phone_mfa_server::totp::code_at(phone_mfa_server::seed::DEMO_TOTP_SECRET, s.clock_now()).unwrap();
+    let r = c
+        .post(paths::TOTP_VERIFY, json!({"purpose": "sign_in", "code": code}))
+        .await;
     assert_eq!(r.status, 200, "{:?}", r.body);
     c
 }
@@ -162,21 +223,33 @@ async fn adding_a_secondary_phone_needs_a_second_factor_in_the_last_twenty_minut
     let s = server().await;
     let c = signed_in_with_app(&s, "app-only@example.com").await;
     s.clock.advance(REAUTH_WINDOW_SECS);
-    let r = c.start(Purpose::Setup, Channel::Sms, Some("2015550123"), None).await;
+    let r = c
+        .start(Purpose::Setup, Channel::Sms, Some("2015550123"), None)
+        .await;
     assert_eq!((r.status, r.error()), (403, "reauth_required"));
     assert_eq!(s.sends(), 0);
     // Re-authenticate with the current method (the app), then add the phone.
     s.clock.advance(30);
-    let code = phone_mfa_server::totp::code_at(phone_mfa_server::seed::DEMO_TOTP_SECRET, s.clock_now()).unwrap();
-    let r = c.post(paths::TOTP_VERIFY, json!({"purpose": "reauth", "code": code})).await;
+    let code =
+        phone_mfa_server::totp::code_at(phone_mfa_server::seed::DEMO_TOTP_SECRET, s.clock_now()).unwrap();
+    let r = c
+        .post(paths::TOTP_VERIFY, json!({"purpose": "reauth", "code": code}))
+        .await;
     assert_eq!(r.body["session"]["reauth_valid_for_s"], REAUTH_WINDOW_SECS);
-    let r = c.start(Purpose::Setup, Channel::Sms, Some("2015550123"), None).await;
+    let r = c
+        .start(Purpose::Setup, Channel::Sms, Some("2015550123"), None)
+        .await;
     assert_eq!(r.status, 201);
     let r = c.verify(&challenge_id(&r), &s.last_code()).await;
     assert_eq!(r.status, 200);
     let methods = c.methods().await;
     assert_eq!(methods.len(), 2);
-    assert!(methods.iter().any(|m| m.kind == MethodKind::AuthenticatorApp && m.is_default), "the first method stays");
+    assert!(
+        methods
+            .iter()
+            .any(|m| m.kind == MethodKind::AuthenticatorApp && m.is_default),
+        "the first method stays"
+    );
 }
 
 #[tokio::test]
@@ -189,18 +262,31 @@ async fn every_add_change_and_remove_notifies_by_email_with_the_masked_number() 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(phone_mfa_server::serve(listener, state));
-    let c = Client { base, http: reqwest::Client::new(), cookie: Default::default() };
-    c.post(paths::SIGN_UP, json!({"email": "a@example.com", "password": PASSWORD})).await;
+    let c = Client {
+        base,
+        http: reqwest::Client::new(),
+        cookie: Default::default(),
+    };
+    c.post(
+        paths::SIGN_UP,
+        json!({"email": "a@example.com", "password": PASSWORD}),
+    )
+    .await;
     let code_from_outbox = |c: Client| async move {
         let outbox: Vec<OutboxMessage> = serde_json::from_value(c.get(paths::DEV_OUTBOX).await.body).unwrap();
         let text = &outbox.iter().find(|m| m.kind != OutboxKind::Email).unwrap().body;
         text.rsplit('#').next().unwrap().trim().to_owned()
     };
-    let r = c.start(Purpose::Setup, Channel::Sms, Some("2015550123"), None).await;
+    let r = c
+        .start(Purpose::Setup, Channel::Sms, Some("2015550123"), None)
+        .await;
     let code = code_from_outbox(c.clone()).await;
     assert_eq!(c.verify(&challenge_id(&r), &code).await.status, 200);
     let outbox: Vec<OutboxMessage> = serde_json::from_value(c.get(paths::DEV_OUTBOX).await.body).unwrap();
-    let mail = outbox.iter().find(|m| m.kind == OutboxKind::Email).expect("a notice");
+    let mail = outbox
+        .iter()
+        .find(|m| m.kind == OutboxKind::Email)
+        .expect("a notice");
     assert_eq!(mail.to, "a@example.com");
     assert!(mail.body.contains("•••-•••-••23"));
     assert!(!mail.body.contains("2015550123") && !mail.body.contains("555-0123"));
@@ -219,8 +305,16 @@ async fn a_new_number_replaces_the_old_only_once_its_code_is_confirmed() {
         )
         .await;
     assert_eq!(r.status, 201, "{:?}", r.body);
-    assert_eq!(s.last_delivery().to_e164, "+12015550145", "the code goes to the new number");
-    assert_eq!(c.methods().await[0].masked_phone.as_deref(), Some("•••-•••-••23"), "unchanged until confirmed");
+    assert_eq!(
+        s.last_delivery().to_e164,
+        "+12015550145",
+        "the code goes to the new number"
+    );
+    assert_eq!(
+        c.methods().await[0].masked_phone.as_deref(),
+        Some("•••-•••-••23"),
+        "unchanged until confirmed"
+    );
     let v = c.verify(&challenge_id(&r), &s.last_code()).await;
     assert_eq!(v.status, 200);
     assert_eq!(c.methods().await[0].masked_phone.as_deref(), Some("•••-•••-••45"));
@@ -249,7 +343,9 @@ async fn the_last_method_cannot_be_removed_and_removal_needs_a_recent_factor() {
     let r = c.send(reqwest::Method::DELETE, &paths::method(first), None).await;
     assert_eq!((r.status, r.error()), (409, "last_method"));
     s.clock.advance(31);
-    let r = c.start(Purpose::Setup, Channel::Voice, Some("2015550145"), None).await;
+    let r = c
+        .start(Purpose::Setup, Channel::Voice, Some("2015550145"), None)
+        .await;
     c.verify(&challenge_id(&r), &s.last_code()).await;
     assert_eq!(c.methods().await.len(), 2);
     s.clock.advance(REAUTH_WINDOW_SECS + 1);
@@ -270,13 +366,24 @@ async fn at_most_five_phones_per_account() {
     let c = s.with_phone("a@example.com", "2015550110").await;
     for i in 1..MAX_PHONES_PER_ACCOUNT {
         s.clock.advance(31);
-        let r = c.start(Purpose::Setup, Channel::Sms, Some(&format!("20155501{}", 10 + i)), None).await;
+        let r = c
+            .start(
+                Purpose::Setup,
+                Channel::Sms,
+                Some(&format!("20155501{}", 10 + i)),
+                None,
+            )
+            .await;
         assert_eq!(c.verify(&challenge_id(&r), &s.last_code()).await.status, 200);
     }
     s.clock.advance(31);
-    let r = c.start(Purpose::Setup, Channel::Sms, Some("2015550199"), None).await;
+    let r = c
+        .start(Purpose::Setup, Channel::Sms, Some("2015550199"), None)
+        .await;
     assert_eq!((r.status, r.error()), (409, "phone_limit_reached"));
-    let r = c.start(Purpose::Setup, Channel::Sms, Some("2015550110"), None).await;
+    let r = c
+        .start(Purpose::Setup, Channel::Sms, Some("2015550110"), None)
+        .await;
     assert_eq!(r.status, 409);
 }
 
@@ -285,7 +392,13 @@ async fn the_default_channel_can_be_chosen_but_not_text_for_a_landline() {
     let s = server().await;
     let c = s.with_phone("a@example.com", "2015550123").await;
     let id = c.methods().await[0].id;
-    let r = c.send(reqwest::Method::PATCH, &paths::method(id), Some(json!({"default_channel": "voice"}))).await;
+    let r = c
+        .send(
+            reqwest::Method::PATCH,
+            &paths::method(id),
+            Some(json!({"default_channel": "voice"})),
+        )
+        .await;
     assert_eq!(r.status, 200);
     assert_eq!(c.methods().await[0].default_channel, Some(Channel::Voice));
 }

@@ -95,7 +95,11 @@ async fn code_is_bound_to_its_challenge_account_and_session() {
     }
     // A second session of the same account cannot use A's challenge either.
     let a2 = s.client();
-    a2.post(paths::SIGN_IN, serde_json::json!({"email": "a@example.com", "password": PASSWORD})).await;
+    a2.post(
+        paths::SIGN_IN,
+        serde_json::json!({"email": "a@example.com", "password": PASSWORD}),
+    )
+    .await;
     assert_eq!(a2.verify(&id_a, &code_a).await.status, 404);
     assert_eq!(a.verify(&id_a, &code_a).await.status, 200);
 }
@@ -110,7 +114,10 @@ async fn a_sign_in_code_cannot_be_used_for_another_purpose() {
     let id = challenge_id(&c.start(Purpose::Reauth, Channel::Sms, None, Some(phone)).await);
     let r = c.verify(&id, &s.last_code()).await;
     assert_eq!(r.status, 200);
-    assert!(r.body["method"].is_null(), "a re-authentication code adds or changes nothing");
+    assert!(
+        r.body["method"].is_null(),
+        "a re-authentication code adds or changes nothing"
+    );
     assert_eq!(c.methods().await.len(), 1);
 }
 
@@ -121,12 +128,18 @@ async fn codes_are_stored_only_as_a_keyed_hash() {
     let code = s.last_code();
     let db = s.sqlite();
     let (mac, len): (Vec<u8>, usize) = db
-        .query_row("SELECT code_mac, length(code_mac) FROM challenges", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row("SELECT code_mac, length(code_mac) FROM challenges", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .unwrap();
     assert_eq!(len, 32, "HMAC-SHA256");
     assert!(!String::from_utf8_lossy(&mac).contains(&code));
     let dump: String = db
-        .query_row("SELECT group_concat(id || phone_e164 || purpose || channel) FROM challenges", [], |r| r.get(0))
+        .query_row(
+            "SELECT group_concat(id || phone_e164 || purpose || channel) FROM challenges",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert!(!dump.contains(&code));
 }
@@ -140,8 +153,14 @@ async fn typed_codes_are_normalised_but_unicode_digits_are_refused() {
         let r = c.verify(&id, bad).await;
         assert_eq!((r.status, r.error()), (422, "code_format"), "{bad:?}");
     }
-    for bad in [serde_json::Value::Null, serde_json::json!(123456), serde_json::json!("9".repeat(100_000))] {
-        let r = c.post(&paths::challenge_verify(&id), serde_json::json!({ "code": bad })).await;
+    for bad in [
+        serde_json::Value::Null,
+        serde_json::json!(123456),
+        serde_json::json!("9".repeat(100_000)),
+    ] {
+        let r = c
+            .post(&paths::challenge_verify(&id), serde_json::json!({ "code": bad }))
+            .await;
         assert!((400..500).contains(&r.status), "{bad:?} -> {}", r.status);
     }
     let spaced = format!(" #{} {} ", &code[..3], &code[3..]);
@@ -163,7 +182,10 @@ async fn ten_wrong_codes_lock_the_account_for_ten_minutes_even_for_the_right_cod
     assert_eq!(locked.headers["retry-after"], LOCKOUT_SECS.to_string().as_str());
     let right_refused = c.verify(&id, &code).await;
     assert_eq!((right_refused.status, right_refused.error()), (429, "locked_out"));
-    assert_eq!(right_refused.body["message"], locked.body["message"], "same answer for right and wrong");
+    assert_eq!(
+        right_refused.body["message"], locked.body["message"],
+        "same answer for right and wrong"
+    );
     s.clock.advance(LOCKOUT_SECS - 1);
     assert_eq!(c.verify(&id, &code).await.error(), "locked_out");
     s.clock.advance(1);
@@ -199,7 +221,9 @@ async fn attempts_left_is_reported_so_the_app_can_warn_at_three() {
     let (c, id) = setup_challenge(&s, "a@example.com").await;
     let mut last = 0;
     for _ in 0..(MAX_WRONG_CODES - ATTEMPTS_LEFT_WARNING_AT) {
-        last = c.verify(&id, &wrong(&s.last_code())).await.body["attempts_left"].as_u64().unwrap();
+        last = c.verify(&id, &wrong(&s.last_code())).await.body["attempts_left"]
+            .as_u64()
+            .unwrap();
     }
     assert_eq!(last as u32, ATTEMPTS_LEFT_WARNING_AT);
 }
@@ -248,7 +272,11 @@ async fn fifty_concurrent_wrong_guesses_at_most_ten_are_evaluated() {
     assert_eq!(locked, 50 - (MAX_WRONG_CODES - 1));
     let evaluated: u32 = s
         .sqlite()
-        .query_row("SELECT COUNT(*) FROM audit_log WHERE event = 'code_wrong'", [], |r| r.get(0))
+        .query_row(
+            "SELECT COUNT(*) FROM audit_log WHERE event = 'code_wrong'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(evaluated, MAX_WRONG_CODES);
 }
@@ -258,7 +286,11 @@ async fn a_text_ends_with_the_webotp_line_and_a_call_reads_the_code_three_times(
     let s = server().await;
     let (c, id) = setup_challenge(&s, "a@example.com").await;
     let d = s.last_delivery();
-    assert!(d.sms_body().ends_with(&format!("@127.0.0.1:8080 #{}", d.code)), "{}", d.sms_body());
+    assert!(
+        d.sms_body().ends_with(&format!("@127.0.0.1:8080 #{}", d.code)),
+        "{}",
+        d.sms_body()
+    );
     s.clock.advance(RESEND_COOLDOWN_SECS);
     let r = c.resend(&id, Some(Channel::Voice)).await;
     assert_eq!(r.body["channel"], "voice");

@@ -10,7 +10,10 @@ use phone_mfa_contract::*;
 async fn resend_waits_thirty_seconds() {
     let s = server().await;
     let c = s.signed_up("a@example.com").await;
-    let id = challenge_id(&c.start(Purpose::Setup, Channel::Sms, Some("2015550123"), None).await);
+    let id = challenge_id(
+        &c.start(Purpose::Setup, Channel::Sms, Some("2015550123"), None)
+            .await,
+    );
     s.clock.advance(RESEND_COOLDOWN_SECS - 5);
     let before = s.sends();
     let r = c.resend(&id, None).await;
@@ -26,7 +29,9 @@ async fn resend_waits_thirty_seconds() {
 async fn every_send_says_when_to_resend_and_how_many_sends_are_left() {
     let s = server().await;
     let c = s.signed_up("a@example.com").await;
-    let r = c.start(Purpose::Setup, Channel::Sms, Some("2015550123"), None).await;
+    let r = c
+        .start(Purpose::Setup, Channel::Sms, Some("2015550123"), None)
+        .await;
     assert_eq!(r.body["resend_in_s"], RESEND_COOLDOWN_SECS);
     assert_eq!(r.body["sends_left"], ACCOUNT_SENDS_PER_WINDOW - 1);
     assert_eq!(r.body["expires_in_s"], CODE_TTL_SECS);
@@ -36,9 +41,14 @@ async fn every_send_says_when_to_resend_and_how_many_sends_are_left() {
 #[tokio::test]
 async fn a_phone_gets_at_most_two_sends_in_ten_seconds() {
     let s = server().await;
-    for (i, email) in ["a@example.com", "b@example.com", "c@example.com"].iter().enumerate() {
+    for (i, email) in ["a@example.com", "b@example.com", "c@example.com"]
+        .iter()
+        .enumerate()
+    {
         let c = s.signed_up(email).await;
-        let r = c.start(Purpose::Setup, Channel::Sms, Some("2015550123"), None).await;
+        let r = c
+            .start(Purpose::Setup, Channel::Sms, Some("2015550123"), None)
+            .await;
         if i < 2 {
             assert_eq!(r.status, 201);
         } else {
@@ -54,7 +64,9 @@ async fn a_phone_gets_at_most_ten_sends_in_five_minutes_across_accounts() {
     let s = server().await;
     for i in 0..12 {
         let c = s.signed_up(&format!("user{i}@example.com")).await;
-        let r = c.start(Purpose::Setup, Channel::Voice, Some("2015550123"), None).await;
+        let r = c
+            .start(Purpose::Setup, Channel::Voice, Some("2015550123"), None)
+            .await;
         if i < PHONE_SENDS_PER_WINDOW as usize {
             assert_eq!(r.status, 201, "send {i}: {:?}", r.body);
         } else {
@@ -65,7 +77,12 @@ async fn a_phone_gets_at_most_ten_sends_in_five_minutes_across_accounts() {
     assert_eq!(s.sends(), PHONE_SENDS_PER_WINDOW as usize);
     s.clock.advance(PHONE_SEND_WINDOW_SECS);
     let c = s.signed_up("later@example.com").await;
-    assert_eq!(c.start(Purpose::Setup, Channel::Voice, Some("2015550123"), None).await.status, 201);
+    assert_eq!(
+        c.start(Purpose::Setup, Channel::Voice, Some("2015550123"), None)
+            .await
+            .status,
+        201
+    );
 }
 
 #[tokio::test]
@@ -112,13 +129,24 @@ async fn an_account_gets_at_most_twenty_sends_a_day() {
 async fn limits_survive_a_restart_because_they_live_in_the_database() {
     let s = server().await;
     let c = s.signed_up("a@example.com").await;
-    c.start(Purpose::Setup, Channel::Sms, Some("2015550123"), None).await;
+    c.start(Purpose::Setup, Channel::Sms, Some("2015550123"), None)
+        .await;
     let b = s.signed_up("b@example.com").await;
-    b.start(Purpose::Setup, Channel::Sms, Some("2015550123"), None).await;
-    let count: u32 = s.sqlite().query_row("SELECT COUNT(*) FROM sends", [], |r| r.get(0)).unwrap();
+    b.start(Purpose::Setup, Channel::Sms, Some("2015550123"), None)
+        .await;
+    let count: u32 = s
+        .sqlite()
+        .query_row("SELECT COUNT(*) FROM sends", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(count, 2);
-    let phones: String = s.sqlite().query_row("SELECT group_concat(phone_fp) FROM sends", [], |r| r.get(0)).unwrap();
-    assert!(!phones.contains("2015550123"), "sends are counted by keyed fingerprint");
+    let phones: String = s
+        .sqlite()
+        .query_row("SELECT group_concat(phone_fp) FROM sends", [], |r| r.get(0))
+        .unwrap();
+    assert!(
+        !phones.contains("2015550123"),
+        "sends are counted by keyed fingerprint"
+    );
 }
 
 #[tokio::test]
@@ -172,14 +200,15 @@ async fn the_country_allow_list_is_configurable() {
 async fn a_landline_can_be_called_but_not_texted() {
     let s = server().await;
     let c = s.signed_up("a@example.com").await;
-    let phone = |ch: &str| {
-        serde_json::json!({"purpose": "setup", "channel": ch, "phone": {"number": "020 7946 0018", "region": "GB"}})
-    };
+    let phone = |ch: &str| serde_json::json!({"purpose": "setup", "channel": ch, "phone": {"number": "020 7946 0018", "region": "GB"}});
     let r = c.post(paths::CHALLENGES, phone("sms")).await;
     assert_eq!((r.status, r.error()), (422, "channel_not_supported"));
     let r = c.post(paths::CHALLENGES, phone("voice")).await;
     assert_eq!(r.status, 201);
-    assert_eq!(r.body["channels"], serde_json::json!({"sms": false, "voice": true}));
+    assert_eq!(
+        r.body["channels"],
+        serde_json::json!({"sms": false, "voice": true})
+    );
 }
 
 #[tokio::test]
@@ -196,8 +225,14 @@ async fn the_dev_outbox_shows_texts_calls_and_test_numbers_that_never_arrive() {
     tokio::spawn(phone_mfa_server::serve(listener, state));
     let mut c = s.client();
     c.base = base;
-    c.post(paths::SIGN_UP, serde_json::json!({"email": "a@example.com", "password": PASSWORD})).await;
-    let r = c.start(Purpose::Setup, Channel::Sms, Some("201-555-0199"), None).await;
+    c.post(
+        paths::SIGN_UP,
+        serde_json::json!({"email": "a@example.com", "password": PASSWORD}),
+    )
+    .await;
+    let r = c
+        .start(Purpose::Setup, Channel::Sms, Some("201-555-0199"), None)
+        .await;
     assert_eq!(r.status, 201);
     let outbox: Vec<OutboxMessage> = serde_json::from_value(c.get(paths::DEV_OUTBOX).await.body).unwrap();
     assert_eq!(outbox[0].kind, OutboxKind::Sms);

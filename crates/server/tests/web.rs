@@ -12,11 +12,26 @@ async fn state_changes_need_json_and_the_custom_header() {
     let url = format!("{}{}", s.base, paths::SIGN_UP);
     let body = json!({"email": "a@example.com", "password": PASSWORD}).to_string();
     // No custom header (what a cross-site form or fetch without pre-flight sends).
-    let r = c.raw(c.http.post(&url).header("content-type", "application/json").body(body.clone())).await;
+    let r = c
+        .raw(
+            c.http
+                .post(&url)
+                .header("content-type", "application/json")
+                .body(body.clone()),
+        )
+        .await;
     assert_eq!((r.status, r.error()), (403, "csrf_rejected"));
     // text/plain and form bodies.
     for ct in ["text/plain", "application/x-www-form-urlencoded"] {
-        let r = c.raw(c.http.post(&url).header(CSRF_HEADER, "1").header("content-type", ct).body(body.clone())).await;
+        let r = c
+            .raw(
+                c.http
+                    .post(&url)
+                    .header(CSRF_HEADER, "1")
+                    .header("content-type", ct)
+                    .body(body.clone()),
+            )
+            .await;
         assert_eq!(r.status, 415, "{ct}");
     }
     // A cross-site request, even with the header.
@@ -31,7 +46,13 @@ async fn state_changes_need_json_and_the_custom_header() {
         )
         .await;
     assert_eq!(r.status, 403);
-    assert_eq!(s.client().post(paths::SIGN_UP, serde_json::from_str(&body).unwrap()).await.status, 201);
+    assert_eq!(
+        s.client()
+            .post(paths::SIGN_UP, serde_json::from_str(&body).unwrap())
+            .await
+            .status,
+        201
+    );
 }
 
 #[tokio::test]
@@ -39,12 +60,20 @@ async fn every_answer_carries_the_security_headers() {
     let s = server().await;
     let r = s.client().get(paths::HEALTH).await;
     let csp = r.headers["content-security-policy"].to_str().unwrap();
-    for part in ["script-src 'self' 'wasm-unsafe-eval'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"] {
+    for part in [
+        "script-src 'self' 'wasm-unsafe-eval'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ] {
         assert!(csp.contains(part), "{csp} lacks {part}");
     }
     assert!(!csp.contains("unsafe-eval'") || csp.contains("wasm-unsafe-eval"));
     assert!(!csp.contains("'unsafe-inline'"));
-    assert!(r.headers["strict-transport-security"].to_str().unwrap().contains("max-age=31536000"));
+    assert!(r.headers["strict-transport-security"]
+        .to_str()
+        .unwrap()
+        .contains("max-age=31536000"));
     assert_eq!(r.headers["x-content-type-options"], "nosniff");
     assert_eq!(r.headers["referrer-policy"], "no-referrer");
     assert_eq!(r.headers["cache-control"], "no-store");
@@ -75,9 +104,20 @@ async fn hostile_json_gets_a_clear_4xx_never_a_5xx() {
     ];
     for body in bodies {
         let r = c
-            .raw(c.http.post(&url).header(CSRF_HEADER, "1").header("content-type", "application/json").body(body.clone()))
+            .raw(
+                c.http
+                    .post(&url)
+                    .header(CSRF_HEADER, "1")
+                    .header("content-type", "application/json")
+                    .body(body.clone()),
+            )
             .await;
-        assert!((400..500).contains(&r.status), "{} for {:?}", r.status, String::from_utf8_lossy(&body[..body.len().min(60)]));
+        assert!(
+            (400..500).contains(&r.status),
+            "{} for {:?}",
+            r.status,
+            String::from_utf8_lossy(&body[..body.len().min(60)])
+        );
         assert!(r.body["error"].is_string(), "{:?}", r.body);
     }
 }

@@ -11,7 +11,9 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::Json;
 use phone_mfa_contract::policy::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, SESSION_IDLE_SECS};
-use phone_mfa_contract::{ErrorCode, SessionStage, SessionView, SignInRequest, SignUpRequest, SESSION_COOKIE};
+use phone_mfa_contract::{
+    ErrorCode, SessionStage, SessionView, SignInRequest, SignUpRequest, SESSION_COOKIE,
+};
 use rusqlite::{params, OptionalExtension, Transaction};
 
 /// The session cookie: `__Host-` prefix, Secure, HttpOnly, SameSite=Strict (ASVS 3.3).
@@ -23,11 +25,18 @@ pub fn session_cookie(token: &str) -> HeaderValue {
 }
 
 fn clear_cookie() -> HeaderValue {
-    HeaderValue::from_str(&format!("{SESSION_COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0"))
-        .expect("static cookie")
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0"
+    ))
+    .expect("static cookie")
 }
 
-fn create_session(tx: &Transaction, account_id: i64, stage: SessionStage, now: i64) -> rusqlite::Result<String> {
+fn create_session(
+    tx: &Transaction,
+    account_id: i64,
+    stage: SessionStage,
+    now: i64,
+) -> rusqlite::Result<String> {
     let token = new_token(32);
     tx.execute(
         "INSERT INTO sessions (token_hash, account_id, stage, last_factor_at, created_at, last_seen_at) VALUES (?1, ?2, ?3, 0, ?4, ?4)",
@@ -38,7 +47,12 @@ fn create_session(tx: &Transaction, account_id: i64, stage: SessionStage, now: i
 
 /// A new token when a session gains privileges (ASVS 3.2.1), so a token seen before
 /// the second factor is worth nothing after it.
-pub fn rotate_session(tx: &Transaction, session: &Session, stage: SessionStage, now: i64) -> rusqlite::Result<String> {
+pub fn rotate_session(
+    tx: &Transaction,
+    session: &Session,
+    stage: SessionStage,
+    now: i64,
+) -> rusqlite::Result<String> {
     let token = new_token(32);
     tx.execute(
         "UPDATE sessions SET token_hash = ?1, stage = ?2, last_factor_at = ?3, last_seen_at = ?3 WHERE token_hash = ?4",
@@ -56,7 +70,9 @@ fn stage_after_password(has_methods: bool) -> SessionStage {
 }
 
 fn valid_email(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else { return false };
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
     !local.is_empty()
         && domain.contains('.')
         && !domain.starts_with('.')
@@ -73,7 +89,12 @@ pub async fn sign_up(
 ) -> AppResult<(StatusCode, HeaderMap, Json<SessionView>)> {
     let email = req.email.trim().to_owned();
     if !valid_email(&email) {
-        return Err(AppError::new(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidEmail, "Enter an email address in the right format, like name@example.com").field("email"));
+        return Err(AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::InvalidEmail,
+            "Enter an email address in the right format, like name@example.com",
+        )
+        .field("email"));
     }
     let chars = req.password.chars().count();
     if chars < MIN_PASSWORD_CHARS {
@@ -100,10 +121,16 @@ pub async fn sign_up(
     let (token, view) = state
         .db
         .write(move |tx| {
-            let taken: Option<i64> =
-                tx.query_row("SELECT id FROM accounts WHERE email = ?1", [&email], |r| r.get(0)).optional()?;
+            let taken: Option<i64> = tx
+                .query_row("SELECT id FROM accounts WHERE email = ?1", [&email], |r| r.get(0))
+                .optional()?;
             if taken.is_some() {
-                return Err(AppError::new(StatusCode::CONFLICT, ErrorCode::EmailTaken, "An account with this email already exists. Sign in instead").field("email"));
+                return Err(AppError::new(
+                    StatusCode::CONFLICT,
+                    ErrorCode::EmailTaken,
+                    "An account with this email already exists. Sign in instead",
+                )
+                .field("email"));
             }
             let id: i64 = tx.query_row(
                 "INSERT INTO accounts (email, password_hash, created_at) VALUES (?1, ?2, ?3) RETURNING id",
@@ -112,7 +139,10 @@ pub async fn sign_up(
             )?;
             audit(tx, Some(id), "account_created", "", &ip, now)?;
             let token = create_session(tx, id, SessionStage::MfaSetup, now)?;
-            Ok((token, accounts::session_view(tx, id, SessionStage::MfaSetup, 0, now)?))
+            Ok((
+                token,
+                accounts::session_view(tx, id, SessionStage::MfaSetup, 0, now)?,
+            ))
         })
         .await?;
     let mut headers = HeaderMap::new();
@@ -141,9 +171,11 @@ pub async fn sign_in(
     let found: Option<(i64, String)> = state
         .db
         .write(move |tx| {
-            tx.query_row("SELECT id, password_hash FROM accounts WHERE email = ?1", [&lookup], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
+            tx.query_row(
+                "SELECT id, password_hash FROM accounts WHERE email = ?1",
+                [&lookup],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .optional()
         })
         .await
@@ -197,7 +229,12 @@ fn invalid_credentials() -> AppError {
 pub async fn sign_out(State(state): State<AppState>, session: Session) -> AppResult<(HeaderMap, StatusCode)> {
     state
         .db
-        .write(move |tx| tx.execute("DELETE FROM sessions WHERE token_hash = ?1", [&session.token_hash]))
+        .write(move |tx| {
+            tx.execute(
+                "DELETE FROM sessions WHERE token_hash = ?1",
+                [&session.token_hash],
+            )
+        })
         .await
         .map_err(AppError::from)?;
     let mut headers = HeaderMap::new();
@@ -210,13 +247,19 @@ pub async fn current(State(state): State<AppState>, session: Session) -> AppResu
     let now = state.now();
     let view = state
         .db
-        .write(move |tx| accounts::session_view(tx, session.account_id, session.stage, session.last_factor_at, now))
+        .write(move |tx| {
+            accounts::session_view(tx, session.account_id, session.stage, session.last_factor_at, now)
+        })
         .await?;
     Ok(Json(view))
 }
 
 /// `POST /api/mfa/skip`: "Skip for now", only where no partner requires MFA.
-pub async fn skip(State(state): State<AppState>, ClientIp(ip): ClientIp, session: Session) -> AppResult<Json<SessionView>> {
+pub async fn skip(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    session: Session,
+) -> AppResult<Json<SessionView>> {
     if session.stage != SessionStage::MfaSetup {
         return Err(AppError::wrong_stage("There is no setup to skip"));
     }
@@ -231,7 +274,10 @@ pub async fn skip(State(state): State<AppState>, ClientIp(ip): ClientIp, session
     let view = state
         .db
         .write(move |tx| {
-            tx.execute("UPDATE sessions SET stage = 'signed_in' WHERE token_hash = ?1", [&session.token_hash])?;
+            tx.execute(
+                "UPDATE sessions SET stage = 'signed_in' WHERE token_hash = ?1",
+                [&session.token_hash],
+            )?;
             audit(tx, Some(session.account_id), "mfa_setup_skipped", "", &ip, now)?;
             accounts::session_view(tx, session.account_id, SessionStage::SignedIn, 0, now)
         })

@@ -17,7 +17,7 @@ use phone_mfa_contract::code::normalize_code;
 use phone_mfa_contract::phone::{check_phone, mask_e164, Channels};
 use phone_mfa_contract::policy::{CODE_TTL_SECS, MAX_PHONES_PER_ACCOUNT, RESEND_COOLDOWN_SECS};
 use phone_mfa_contract::{
-    Channel, ChallengeView, ErrorCode, MethodKind, Purpose, ResendRequest, SessionStage,
+    ChallengeView, Channel, ErrorCode, MethodKind, Purpose, ResendRequest, SessionStage,
     StartChallengeRequest, TotpVerifyRequest, VerifiedView, VerifyCodeRequest,
 };
 use rusqlite::{params, OptionalExtension, Transaction};
@@ -46,7 +46,9 @@ fn authorize(session: &Session, purpose: Purpose, has_methods: bool, now: i64) -
         (Purpose::Setup, SessionStage::MfaSetup) => Ok(()),
         // No method yet (setup was skipped): the first one needs no re-authentication.
         (Purpose::Setup, SessionStage::SignedIn) if !has_methods => Ok(()),
-        (Purpose::Setup | Purpose::PhoneChange, SessionStage::SignedIn) => accounts::require_recent_factor(session, now),
+        (Purpose::Setup | Purpose::PhoneChange, SessionStage::SignedIn) => {
+            accounts::require_recent_factor(session, now)
+        }
         (Purpose::SignIn, SessionStage::MfaPending) => Ok(()),
         (Purpose::Reauth, SessionStage::SignedIn) => Ok(()),
         (Purpose::SignIn, _) => Err(AppError::wrong_stage("You are not signing in right now")),
@@ -99,7 +101,11 @@ pub async fn start(
         (None, Purpose::Setup | Purpose::PhoneChange) => {
             return Err(AppError::phone(phone_mfa_contract::phone::PhoneProblem::Empty))
         }
-        (Some(_), _) => return Err(AppError::bad_request("A phone number is only sent to set one up or change it")),
+        (Some(_), _) => {
+            return Err(AppError::bad_request(
+                "A phone number is only sent to set one up or change it",
+            ))
+        }
         (None, _) => None,
     };
     if session.epcs_prescriber && matches!(req.purpose, Purpose::Setup | Purpose::PhoneChange) {
@@ -208,8 +214,12 @@ pub fn epcs_unavailable() -> AppError {
 }
 
 fn already_added() -> AppError {
-    AppError::new(StatusCode::CONFLICT, ErrorCode::PhoneAlreadyAdded, "This phone number is already on your account")
-        .field("phone")
+    AppError::new(
+        StatusCode::CONFLICT,
+        ErrorCode::PhoneAlreadyAdded,
+        "This phone number is already on your account",
+    )
+    .field("phone")
 }
 
 fn ensure_can_add_phone(methods: &[MethodRow], e164: &str) -> AppResult<()> {
@@ -338,7 +348,11 @@ pub async fn resend(
 /// What a verify transaction decided. A wrong code must still be committed (the count
 /// goes up), so it travels as a value rather than as the transaction's error.
 enum Verdict {
-    Passed { view: VerifiedView, notice: Option<Notice>, new_cookie: Option<String> },
+    Passed {
+        view: VerifiedView,
+        notice: Option<Notice>,
+        new_cookie: Option<String>,
+    },
     Refused(AppError),
 }
 
@@ -361,7 +375,12 @@ pub async fn verify(
             // Locked: the same answer whatever the code, right ones included.
             accounts::check_not_locked(tx, session.account_id, now)?;
             let code = normalize_code(&req.code).map_err(|p| {
-                AppError::new(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::CodeFormat, p.message()).field("code")
+                AppError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    ErrorCode::CodeFormat,
+                    p.message(),
+                )
+                .field("code")
             })?;
             if ch.consumed_at.is_some() {
                 return Err(AppError::new(
@@ -378,7 +397,12 @@ pub async fn verify(
                 ));
             }
             if !code_matches(&st.config.secret, &ch.id, &code, &ch.code_mac) {
-                return Ok(Verdict::Refused(accounts::record_wrong_code(tx, session.account_id, now, &ip)?));
+                return Ok(Verdict::Refused(accounts::record_wrong_code(
+                    tx,
+                    session.account_id,
+                    now,
+                    &ip,
+                )?));
             }
             // Single use: claimed in the same transaction that checked it.
             let claimed = tx.execute(
@@ -386,10 +410,21 @@ pub async fn verify(
                 params![now, ch.id],
             )?;
             if claimed != 1 {
-                return Err(AppError::new(StatusCode::CONFLICT, ErrorCode::CodeExpired, "This code was already used"));
+                return Err(AppError::new(
+                    StatusCode::CONFLICT,
+                    ErrorCode::CodeExpired,
+                    "This code was already used",
+                ));
             }
             accounts::reset_failures(tx, session.account_id)?;
-            audit(tx, Some(session.account_id), "code_verified", &format!("purpose={}", purpose_str(ch.purpose)), &ip, now)?;
+            audit(
+                tx,
+                Some(session.account_id),
+                "code_verified",
+                &format!("purpose={}", purpose_str(ch.purpose)),
+                &ip,
+                now,
+            )?;
             apply_success(tx, &st, &session, &ch, &methods, now, &ip)
         })
         .await?;
@@ -424,7 +459,12 @@ fn apply_success(
     now: i64,
     ip: &str,
 ) -> AppResult<Verdict> {
-    let mut out = Success { method: None, notice: None, stage: session.stage, new_cookie: None };
+    let mut out = Success {
+        method: None,
+        notice: None,
+        stage: session.stage,
+        new_cookie: None,
+    };
     let email = session.email.clone();
     let host = &st.config.public_host;
     match ch.purpose {
@@ -438,12 +478,24 @@ fn apply_success(
                 params![session.account_id, ch.phone_e164, ch.sms_ok, channel_str(ch.channel), first, now],
                 |r| r.get(0),
             )?;
-            audit(tx, Some(session.account_id), "method_added", &format!("phone={}", mask_e164(&ch.phone_e164)), ip, now)?;
-            out.method = accounts::methods(tx, session.account_id)?.into_iter().find(|m| m.id == id);
+            audit(
+                tx,
+                Some(session.account_id),
+                "method_added",
+                &format!("phone={}", mask_e164(&ch.phone_e164)),
+                ip,
+                now,
+            )?;
+            out.method = accounts::methods(tx, session.account_id)?
+                .into_iter()
+                .find(|m| m.id == id);
             out.notice = Some(notice(
                 email,
                 "A phone number was added to your account",
-                format!("The phone number {} was added to your Phone MFA account for sign-in codes.", mask_e164(&ch.phone_e164)),
+                format!(
+                    "The phone number {} was added to your Phone MFA account for sign-in codes.",
+                    mask_e164(&ch.phone_e164)
+                ),
                 host,
             ));
             if session.stage == SessionStage::MfaSetup {
@@ -454,10 +506,24 @@ fn apply_success(
         Purpose::SignIn => {
             out.stage = SessionStage::SignedIn;
             out.new_cookie = Some(rotate_session(tx, session, SessionStage::SignedIn, now)?);
-            audit(tx, Some(session.account_id), "sign_in_completed", "factor=phone", ip, now)?;
+            audit(
+                tx,
+                Some(session.account_id),
+                "sign_in_completed",
+                "factor=phone",
+                ip,
+                now,
+            )?;
         }
         Purpose::Reauth => {
-            audit(tx, Some(session.account_id), "reauthenticated", "factor=phone", ip, now)?;
+            audit(
+                tx,
+                Some(session.account_id),
+                "reauthenticated",
+                "factor=phone",
+                ip,
+                now,
+            )?;
         }
         Purpose::PhoneChange => {
             let method_id = ch.method_id.unwrap_or_default();
@@ -476,7 +542,9 @@ fn apply_success(
                 ip,
                 now,
             )?;
-            out.method = accounts::methods(tx, session.account_id)?.into_iter().find(|m| m.id == method_id);
+            out.method = accounts::methods(tx, session.account_id)?
+                .into_iter()
+                .find(|m| m.id == method_id);
             out.notice = Some(notice(
                 email,
                 "Your phone number was changed",
@@ -490,7 +558,10 @@ fn apply_success(
     }
     // Every purpose is a second-factor check just passed: the re-authentication window restarts.
     if ch.purpose != Purpose::SignIn && session.stage == SessionStage::SignedIn {
-        tx.execute("UPDATE sessions SET last_factor_at = ?1 WHERE token_hash = ?2", params![now, session.token_hash])?;
+        tx.execute(
+            "UPDATE sessions SET last_factor_at = ?1 WHERE token_hash = ?2",
+            params![now, session.token_hash],
+        )?;
     }
     Ok(Verdict::Passed {
         view: VerifiedView {
@@ -505,7 +576,11 @@ fn apply_success(
 async fn finish(state: &AppState, verdict: Verdict) -> AppResult<(HeaderMap, Json<VerifiedView>)> {
     match verdict {
         Verdict::Refused(err) => Err(err),
-        Verdict::Passed { view, notice, new_cookie } => {
+        Verdict::Passed {
+            view,
+            notice,
+            new_cookie,
+        } => {
             if let Some(notice) = notice {
                 if let Err(e) = state.mailer.send(&notice).await {
                     tracing::warn!(error = ?e, "account notice could not be sent");
@@ -533,7 +608,11 @@ pub async fn totp_verify(
         .write(move |tx| {
             match (req.purpose, session.stage) {
                 (Purpose::SignIn, SessionStage::MfaPending) | (Purpose::Reauth, SessionStage::SignedIn) => {}
-                _ => return Err(AppError::wrong_stage("An authenticator code is not expected right now")),
+                _ => {
+                    return Err(AppError::wrong_stage(
+                        "An authenticator code is not expected right now",
+                    ))
+                }
             }
             let methods = accounts::methods(tx, session.account_id)?;
             let app = methods
@@ -542,32 +621,64 @@ pub async fn totp_verify(
                 .ok_or_else(|| AppError::not_found("There is no authenticator app on your account"))?;
             accounts::check_not_locked(tx, session.account_id, now)?;
             let code = normalize_code(&req.code).map_err(|p| {
-                AppError::new(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::CodeFormat, p.message()).field("code")
+                AppError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    ErrorCode::CodeFormat,
+                    p.message(),
+                )
+                .field("code")
             })?;
             let step = crate::totp::matching_step(app.totp_secret.as_deref().unwrap_or_default(), &code, now);
             match step {
                 // A step at or before the last one used is a replay: refused like a wrong code.
                 Some(step) if step > app.totp_last_step => {
-                    tx.execute("UPDATE methods SET totp_last_step = ?1 WHERE id = ?2", params![step, app.id])?;
+                    tx.execute(
+                        "UPDATE methods SET totp_last_step = ?1 WHERE id = ?2",
+                        params![step, app.id],
+                    )?;
                 }
-                _ => return Ok(Verdict::Refused(accounts::record_wrong_code(tx, session.account_id, now, &ip)?)),
+                _ => {
+                    return Ok(Verdict::Refused(accounts::record_wrong_code(
+                        tx,
+                        session.account_id,
+                        now,
+                        &ip,
+                    )?))
+                }
             }
             accounts::reset_failures(tx, session.account_id)?;
             let mut new_cookie = None;
             let stage = if req.purpose == Purpose::SignIn {
                 new_cookie = Some(rotate_session(tx, &session, SessionStage::SignedIn, now)?);
-                audit(tx, Some(session.account_id), "sign_in_completed", "factor=authenticator_app", &ip, now)?;
+                audit(
+                    tx,
+                    Some(session.account_id),
+                    "sign_in_completed",
+                    "factor=authenticator_app",
+                    &ip,
+                    now,
+                )?;
                 SessionStage::SignedIn
             } else {
                 tx.execute(
                     "UPDATE sessions SET last_factor_at = ?1 WHERE token_hash = ?2",
                     params![now, session.token_hash],
                 )?;
-                audit(tx, Some(session.account_id), "reauthenticated", "factor=authenticator_app", &ip, now)?;
+                audit(
+                    tx,
+                    Some(session.account_id),
+                    "reauthenticated",
+                    "factor=authenticator_app",
+                    &ip,
+                    now,
+                )?;
                 session.stage
             };
             Ok(Verdict::Passed {
-                view: VerifiedView { session: accounts::session_view(tx, session.account_id, stage, now, now)?, method: None },
+                view: VerifiedView {
+                    session: accounts::session_view(tx, session.account_id, stage, now, now)?,
+                    method: None,
+                },
                 notice: None,
                 new_cookie,
             })

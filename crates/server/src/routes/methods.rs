@@ -50,12 +50,25 @@ pub async fn update(
                         "This number can't receive text messages",
                     ));
                 }
-                tx.execute("UPDATE methods SET default_channel = ?1 WHERE id = ?2", params![channel_str(channel), id])?;
+                tx.execute(
+                    "UPDATE methods SET default_channel = ?1 WHERE id = ?2",
+                    params![channel_str(channel), id],
+                )?;
             }
             if req.make_default == Some(true) {
-                tx.execute("UPDATE methods SET is_default = (id = ?1) WHERE account_id = ?2", params![id, session.account_id])?;
+                tx.execute(
+                    "UPDATE methods SET is_default = (id = ?1) WHERE account_id = ?2",
+                    params![id, session.account_id],
+                )?;
             }
-            audit(tx, Some(session.account_id), "method_updated", &format!("method={id}"), &ip, now)?;
+            audit(
+                tx,
+                Some(session.account_id),
+                "method_updated",
+                &format!("method={id}"),
+                &ip,
+                now,
+            )?;
             Ok(accounts::method(tx, session.account_id, id)?.view())
         })
         .await?;

@@ -25,7 +25,9 @@ pub async fn options(State(state): State<AppState>, session: Session) -> AppResu
     let phone_reason = if session.epcs_prescriber {
         Some(EPCS_REASON.to_owned())
     } else if phones >= MAX_PHONES_PER_ACCOUNT {
-        Some(format!("You already have {MAX_PHONES_PER_ACCOUNT} phone numbers, the most an account can have."))
+        Some(format!(
+            "You already have {MAX_PHONES_PER_ACCOUNT} phone numbers, the most an account can have."
+        ))
     } else {
         None
     };
@@ -56,7 +58,8 @@ pub async fn check(
     _session: Session,
     Body(input): Body<PhoneInput>,
 ) -> AppResult<Json<PhoneCheck>> {
-    let phone = check_phone(&input.number, &input.region, |r| state.config.country_allowed(r)).map_err(AppError::phone)?;
+    let phone = check_phone(&input.number, &input.region, |r| state.config.country_allowed(r))
+        .map_err(AppError::phone)?;
     Ok(Json(PhoneCheck {
         masked: mask_e164(&phone.e164),
         national: phone.national,

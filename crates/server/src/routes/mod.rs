@@ -34,7 +34,10 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
 }
 
 async fn health() -> Json<Health> {
-    Json(Health { status: "ok".into(), version: env!("CARGO_PKG_VERSION").into() })
+    Json(Health {
+        status: "ok".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+    })
 }
 
 pub fn api(state: &AppState) -> Router<AppState> {
@@ -52,20 +55,29 @@ pub fn api(state: &AppState) -> Router<AppState> {
         .route("/api/challenges/{id}/verify", post(challenges::verify))
         .route(paths::TOTP_VERIFY, post(challenges::totp_verify))
         .route(paths::METHODS, get(methods::list))
-        .route("/api/methods/{id}", delete(methods::remove).patch(methods::update));
+        .route(
+            "/api/methods/{id}",
+            delete(methods::remove).patch(methods::update),
+        );
     if state.config.dev_mode {
         api = api.route(paths::DEV_OUTBOX, get(dev::outbox));
     }
-    api.route("/api/{*rest}", any(|| async { crate::error::AppError::not_found("There is no such API endpoint") }))
-        .layer(middleware::from_fn(web::csrf_guard))
-        .layer(middleware::from_fn(web::no_store))
+    api.route(
+        "/api/{*rest}",
+        any(|| async { crate::error::AppError::not_found("There is no such API endpoint") }),
+    )
+    .layer(middleware::from_fn(web::csrf_guard))
+    .layer(middleware::from_fn(web::no_store))
 }
 
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api(&state))
         .fallback_service(web::spa(&state.config.dist_dir))
-        .layer(middleware::from_fn_with_state(state.clone(), web::security_headers))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            web::security_headers,
+        ))
         .layer(axum::extract::DefaultBodyLimit::max(web::MAX_BODY_BYTES))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,

@@ -54,7 +54,13 @@ pub async fn server_with(tweak: impl FnOnce(&mut Config)) -> TestServer {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(phone_mfa_server::serve(listener, state));
-    TestServer { base, clock, courier, db_path, _dir: dir }
+    TestServer {
+        base,
+        clock,
+        courier,
+        db_path,
+        _dir: dir,
+    }
 }
 
 impl TestServer {
@@ -62,25 +68,39 @@ impl TestServer {
         self.courier.sent.lock().unwrap().len()
     }
     pub fn last_delivery(&self) -> CodeDelivery {
-        self.courier.sent.lock().unwrap().last().cloned().expect("a code was sent")
+        self.courier
+            .sent
+            .lock()
+            .unwrap()
+            .last()
+            .cloned()
+            .expect("a code was sent")
     }
     pub fn last_code(&self) -> String {
         self.last_delivery().code
     }
     /// A browser-like client with no session yet.
     pub fn client(&self) -> Client {
-        Client { base: self.base.clone(), http: reqwest::Client::new(), cookie: Arc::new(Mutex::new(None)) }
+        Client {
+            base: self.base.clone(),
+            http: reqwest::Client::new(),
+            cookie: Arc::new(Mutex::new(None)),
+        }
     }
     pub async fn signed_up(&self, email: &str) -> Client {
         let c = self.client();
-        let r = c.post(paths::SIGN_UP, json!({"email": email, "password": PASSWORD})).await;
+        let r = c
+            .post(paths::SIGN_UP, json!({"email": email, "password": PASSWORD}))
+            .await;
         assert_eq!(r.status, 201, "{:?}", r.body);
         c
     }
     /// Password accepted for a demo account (MFA pending or setup).
     pub async fn password_only(&self, email: &str) -> Client {
         let c = self.client();
-        let r = c.post(paths::SIGN_IN, json!({"email": email, "password": PASSWORD})).await;
+        let r = c
+            .post(paths::SIGN_IN, json!({"email": email, "password": PASSWORD}))
+            .await;
         assert_eq!(r.status, 200, "{:?}", r.body);
         c
     }
@@ -130,7 +150,11 @@ impl Client {
         }
         let text = res.text().await.unwrap();
         let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-        Reply { status, headers, body }
+        Reply {
+            status,
+            headers,
+            body,
+        }
     }
     fn with_cookie(&self, rb: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         match self.cookie.lock().unwrap().clone() {
@@ -158,16 +182,27 @@ impl Client {
     pub async fn raw(&self, rb: reqwest::RequestBuilder) -> Reply {
         self.finish(self.with_cookie(rb).send().await.unwrap()).await
     }
-    pub async fn start(&self, purpose: Purpose, channel: Channel, phone: Option<&str>, method_id: Option<i64>) -> Reply {
+    pub async fn start(
+        &self,
+        purpose: Purpose,
+        channel: Channel,
+        phone: Option<&str>,
+        method_id: Option<i64>,
+    ) -> Reply {
         let phone = phone.map(|n| json!({"number": n, "region": "US"}));
-        self.post(paths::CHALLENGES, json!({"purpose": purpose, "channel": channel, "phone": phone, "method_id": method_id}))
-            .await
+        self.post(
+            paths::CHALLENGES,
+            json!({"purpose": purpose, "channel": channel, "phone": phone, "method_id": method_id}),
+        )
+        .await
     }
     pub async fn verify(&self, challenge: &str, code: &str) -> Reply {
-        self.post(&paths::challenge_verify(challenge), json!({ "code": code })).await
+        self.post(&paths::challenge_verify(challenge), json!({ "code": code }))
+            .await
     }
     pub async fn resend(&self, challenge: &str, channel: Option<Channel>) -> Reply {
-        self.post(&paths::challenge_resend(challenge), json!({ "channel": channel })).await
+        self.post(&paths::challenge_resend(challenge), json!({ "channel": channel }))
+            .await
     }
     pub async fn session(&self) -> Reply {
         self.get(paths::SESSION).await
@@ -186,5 +221,8 @@ pub fn wrong(code: &str) -> String {
 }
 
 pub fn challenge_id(r: &Reply) -> String {
-    r.body["id"].as_str().unwrap_or_else(|| panic!("no challenge in {:?}", r.body)).to_owned()
+    r.body["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no challenge in {:?}", r.body))
+        .to_owned()
 }

@@ -1,0 +1,251 @@
+//! Browser tests of the app's components, in headless Chromium through chromedriver:
+//! `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown -p phone-mfa`.
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use phone_mfa::components::{CodeInput, ErrorSummary, FieldError, Page, PhoneInput};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{HtmlElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A fresh container in the page for one test.
+fn container() -> HtmlElement {
+    let doc = document();
+    let el: HtmlElement = doc.create_element("div").unwrap().unchecked_into();
+    doc.body().unwrap().append_child(&el).unwrap();
+    el
+}
+
+async fn tick() {
+    // Let effects and the DOM catch up with a signal change.
+    gloo_timers::future::TimeoutFuture::new(0).await;
+    leptos::task::tick().await;
+}
+
+async fn next_frame() {
+    let (tx, rx) = futures_channel_oneshot();
+    request_animation_frame(tx);
+    rx.await.expect("the frame callback resolves the promise");
+}
+
+/// A one-shot "it happened" future built on a JS promise.
+fn futures_channel_oneshot() -> (impl FnOnce(), wasm_bindgen_futures::JsFuture) {
+    let mut resolve_fn = None;
+    let promise = js_sys::Promise::new(&mut |resolve, _| resolve_fn = Some(resolve));
+    let resolve = resolve_fn.expect("the executor runs synchronously");
+    (
+        move || drop(resolve.call0(&wasm_bindgen::JsValue::NULL)),
+        wasm_bindgen_futures::JsFuture::from(promise),
+    )
+}
+
+fn type_into(input: &HtmlInputElement, text: &str) {
+    input.set_value(text);
+    input
+        .dispatch_event(
+            &web_sys::Event::new_with_event_init_dict("input", &{
+                let init = web_sys::EventInit::new();
+                init.set_bubbles(true);
+                init
+            })
+            .unwrap(),
+        )
+        .unwrap();
+}
+
+/// Counts focus events inside `root`. Async tests share one page and may interleave,
+/// so "was it focused" is observed as an event, not read from `activeElement` later.
+fn focus_log(root: &HtmlElement) -> Rc<RefCell<Vec<String>>> {
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let sink = log.clone();
+    let on_focus = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::FocusEvent)>::new(
+        move |ev: web_sys::FocusEvent| {
+            if let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+                sink.borrow_mut()
+                    .push(format!("{}.{}", el.tag_name(), el.class_name()));
+            }
+        },
+    );
+    root.add_event_listener_with_callback("focusin", on_focus.as_ref().unchecked_ref())
+        .unwrap();
+    on_focus.forget();
+    log
+}
+
+fn query<T: JsCast>(root: &HtmlElement, selector: &str) -> T {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("{selector} missing"))
+        .unchecked_into()
+}
+
+#[wasm_bindgen_test]
+async fn phone_input_says_no_extensions_as_soon_as_one_is_typed() {
+    let root = container();
+    let number = RwSignal::new(String::new());
+    let region = RwSignal::new("US".to_owned());
+    let touched = RwSignal::new(false);
+    let _mount = leptos::mount::mount_to(root.clone(), move || {
+        view! { <PhoneInput number=number region=region touched=touched server_error=Signal::derive(|| None::<String>) /> }
+    });
+    let input: HtmlInputElement = query(&root, "#phone");
+    assert_eq!(input.type_(), "tel");
+    assert_eq!(input.get_attribute("autocomplete").as_deref(), Some("tel"));
+    let error: HtmlElement = query(&root, "#phone-error");
+
+    type_into(&input, "201-555");
+    tick().await;
+    assert!(error.hidden(), "too short is not worth saying while typing");
+
+    type_into(&input, "201-555-0123 x");
+    tick().await;
+    assert!(!error.hidden());
+    assert!(error
+        .text_content()
+        .unwrap()
+        .contains("extensions are not supported"));
+    assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert!(input
+        .get_attribute("aria-describedby")
+        .unwrap()
+        .contains("phone-error"));
+    assert_eq!(number.get_untracked(), "201-555-0123 x", "nothing typed is lost");
+}
+
+#[wasm_bindgen_test]
+async fn phone_input_formats_a_pasted_number_and_spots_landlines() {
+    let root = container();
+    let number = RwSignal::new(String::new());
+    let region = RwSignal::new("US".to_owned());
+    let touched = RwSignal::new(false);
+    let _mount = leptos::mount::mount_to(root.clone(), move || {
+        view! { <PhoneInput number=number region=region touched=touched server_error=Signal::derive(|| None::<String>) /> }
+    });
+    let input: HtmlInputElement = query(&root, "#phone");
+    let hint: HtmlElement = query(&root, "#phone-hint");
+    type_into(&input, "+1 (201) 555-0123");
+    tick().await;
+    assert!(
+        hint.text_content().unwrap().contains("(201) 555-0123"),
+        "{:?}",
+        hint.text_content()
+    );
+
+    region.set("GB".into());
+    type_into(&input, "020 7946 0018");
+    tick().await;
+    assert!(
+        hint.text_content().unwrap().contains("landline"),
+        "{:?}",
+        hint.text_content()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn phone_input_shows_every_problem_once_touched() {
+    let root = container();
+    let number = RwSignal::new("201555".to_owned());
+    let region = RwSignal::new("US".to_owned());
+    let touched = RwSignal::new(true);
+    let _mount = leptos::mount::mount_to(root.clone(), move || {
+        view! { <PhoneInput number=number region=region touched=touched server_error=Signal::derive(|| None::<String>) /> }
+    });
+    tick().await;
+    let error: HtmlElement = query(&root, "#phone-error");
+    assert!(error.text_content().unwrap().contains("too short"));
+}
+
+#[wasm_bindgen_test]
+async fn code_input_accepts_pasted_codes_and_submits_at_six_digits() {
+    let root = container();
+    let value = RwSignal::new(String::new());
+    let submitted = RwSignal::new(Vec::<String>::new());
+    let _mount = leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <CodeInput value=value on_complete=Callback::new(move |c: String| submitted.update(|s| s.push(c)))
+                error=Signal::derive(|| None::<String>) disabled=Signal::derive(|| false) />
+        }
+    });
+    let input: HtmlInputElement = query(&root, "#code");
+    assert_eq!(
+        input.get_attribute("autocomplete").as_deref(),
+        Some("one-time-code")
+    );
+    assert_eq!(input.get_attribute("inputmode").as_deref(), Some("numeric"));
+    assert_eq!(input.type_(), "text");
+
+    type_into(&input, "12a");
+    tick().await;
+    assert_eq!(input.value(), "12");
+    assert!(submitted.get_untracked().is_empty());
+
+    type_into(&input, "#123 456");
+    tick().await;
+    assert_eq!(input.value(), "123456");
+    assert_eq!(submitted.get_untracked(), vec!["123456".to_owned()]);
+
+    type_into(&input, "１２３４５６");
+    tick().await;
+    assert_eq!(input.value(), "", "fullwidth digits are not turned into a code");
+}
+
+#[wasm_bindgen_test]
+async fn code_input_shows_its_error_beside_the_field() {
+    let root = container();
+    let value = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let _mount = leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <CodeInput value=value on_complete=Callback::new(|_: String| {}) error=error disabled=Signal::derive(|| false) />
+        }
+    });
+    error.set(Some("That code is not right".into()));
+    tick().await;
+    let message: HtmlElement = query(&root, "#code-error");
+    assert!(!message.hidden());
+    assert_eq!(message.get_attribute("aria-live").as_deref(), Some("assertive"));
+    let input: HtmlInputElement = query(&root, "#code");
+    assert_eq!(
+        input.get_attribute("aria-describedby").as_deref(),
+        Some("code-error")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_error_summary_is_focused_and_links_to_fields() {
+    let root = container();
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let focused = focus_log(&root);
+    let _mount = leptos::mount::mount_to(root.clone(), move || view! { <ErrorSummary errors=errors /> });
+    let summary: HtmlElement = query(&root, ".error-summary");
+    assert!(summary.hidden());
+    errors.set(vec![FieldError {
+        field_id: "phone",
+        message: "Enter a phone number".into(),
+    }]);
+    tick().await;
+    next_frame().await;
+    assert!(!summary.hidden());
+    assert_eq!(*focused.borrow(), vec!["DIV.error-summary".to_owned()]);
+    let link: HtmlElement = query(&root, ".error-summary a");
+    assert_eq!(link.get_attribute("href").as_deref(), Some("#phone"));
+}
+
+#[wasm_bindgen_test]
+async fn a_page_sets_the_title_and_moves_focus_to_its_heading() {
+    let root = container();
+    let focused = focus_log(&root);
+    let _mount = leptos::mount::mount_to(
+        root.clone(),
+        || view! { <Page title="Check your phone"><p>"body"</p></Page> },
+    );
+    tick().await;
+    assert_eq!(document().title(), "Check your phone - Phone MFA");
+    assert_eq!(*focused.borrow(), vec!["H1.".to_owned()]);
+    let h1: HtmlElement = query(&root, "h1");
+    assert_eq!(h1.text_content().as_deref(), Some("Check your phone"));
+}
