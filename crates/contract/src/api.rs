@@ -41,6 +41,7 @@ pub mod paths {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Health {
     pub status: String,
     pub version: String,
@@ -49,6 +50,7 @@ pub struct Health {
 // ---------------------------------------------------------------- accounts
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SignUpRequest {
     pub email: String,
@@ -56,6 +58,7 @@ pub struct SignUpRequest {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SignInRequest {
     pub email: String,
@@ -64,6 +67,7 @@ pub struct SignInRequest {
 
 /// Where a session stands. Only `SignedIn` reaches the account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SessionStage {
     /// Password accepted, the account has no second factor yet: set one up (or skip,
@@ -75,6 +79,7 @@ pub enum SessionStage {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionView {
     pub email: String,
     pub stage: SessionStage,
@@ -90,6 +95,7 @@ pub struct SessionView {
 // ---------------------------------------------------------------- methods
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MethodKind {
     /// Text message or phone call.
@@ -99,6 +105,7 @@ pub enum MethodKind {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     /// A text message.
@@ -117,6 +124,7 @@ impl Channel {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MethodView {
     pub id: i64,
     pub kind: MethodKind,
@@ -134,6 +142,7 @@ pub struct MethodView {
 
 /// A kind of method offered on the "choose a method" screen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MethodOption {
     pub kind: MethodKind,
     pub available: bool,
@@ -145,6 +154,7 @@ pub struct MethodOption {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MfaOptions {
     pub options: Vec<MethodOption>,
     pub mfa_required: bool,
@@ -153,6 +163,7 @@ pub struct MfaOptions {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMethodRequest {
     pub default_channel: Option<Channel>,
@@ -162,6 +173,7 @@ pub struct UpdateMethodRequest {
 // ---------------------------------------------------------------- phones
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PhoneInput {
     /// As typed or pasted.
@@ -171,6 +183,7 @@ pub struct PhoneInput {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PhoneCheck {
     pub masked: String,
     pub national: String,
@@ -183,6 +196,7 @@ pub struct PhoneCheck {
 
 /// What a code is for. A code is only valid for the purpose it was sent for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Purpose {
     /// First text/phone method of the account, or one added as a secondary method.
@@ -196,6 +210,7 @@ pub enum Purpose {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StartChallengeRequest {
     pub purpose: Purpose,
@@ -207,6 +222,7 @@ pub struct StartChallengeRequest {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ResendRequest {
     /// Switch channel ("Call me instead"); the same channel when absent.
@@ -216,6 +232,7 @@ pub struct ResendRequest {
 /// A code on its way. Every answer that sends a code says when the next send is
 /// allowed, so the app can count down from the server's figure.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChallengeView {
     pub id: String,
     pub purpose: Purpose,
@@ -230,12 +247,14 @@ pub struct ChallengeView {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct VerifyCodeRequest {
     pub code: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TotpVerifyRequest {
     pub purpose: Purpose,
@@ -243,6 +262,7 @@ pub struct TotpVerifyRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VerifiedView {
     pub session: SessionView,
     /// The method this code created or changed, if any.
@@ -252,6 +272,7 @@ pub struct VerifiedView {
 // ---------------------------------------------------------------- dev outbox
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OutboxKind {
     Sms,
@@ -261,6 +282,7 @@ pub enum OutboxKind {
 
 /// A text, call transcript or e-mail the development courier "sent".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutboxMessage {
     pub id: i64,
     pub kind: OutboxKind,
@@ -275,6 +297,7 @@ pub struct OutboxMessage {
 
 /// Stable error codes: the app matches on these, the message is for people.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     InvalidRequest,
@@ -308,6 +331,7 @@ pub enum ErrorCode {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiError {
     pub error: ErrorCode,
     pub message: String,

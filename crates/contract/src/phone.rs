@@ -84,6 +84,7 @@ pub fn country(region: &str) -> Option<&'static Country> {
 
 /// What kind of line a number is, as far as sending a code is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LineKind {
     Mobile,
@@ -99,6 +100,7 @@ pub enum LineKind {
 
 /// How a code can reach a number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Channels {
     pub sms: bool,
     pub voice: bool,
@@ -106,6 +108,7 @@ pub struct Channels {
 
 /// A number that passed every rule, ready to send a code to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CheckedPhone {
     /// E.164, e.g. "+12015550123": what is stored and sent to.
     pub e164: String,
@@ -122,6 +125,7 @@ pub struct CheckedPhone {
 /// Why a typed number cannot be used. Each has its own words so the person knows
 /// what to change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PhoneProblem {
     Empty,

@@ -25,6 +25,9 @@ pub struct Config {
     /// `PHONE_MFA_PUBLIC_HOST`: the host named in the WebOTP line of a text (`@host #123456`).
     pub public_host: String,
     pub limits: SendLimits,
+    /// `PHONE_MFA_TWILIO_*`: send real texts and calls through Twilio. Without it codes
+    /// go to the dev outbox (dev mode) and production refuses to start.
+    pub twilio: Option<crate::couriers::twilio::TwilioConfig>,
 }
 
 /// Send limits (security rules, "Send limits"). Defaults are the policy constants; the
@@ -71,6 +74,7 @@ impl Config {
                 .collect(),
             public_host: "127.0.0.1:8080".into(),
             limits: SendLimits::default(),
+            twilio: None,
         }
     }
 
@@ -130,6 +134,12 @@ impl Config {
                 )));
             }
             config.allowed_countries = regions;
+        }
+        config.twilio = crate::couriers::twilio::TwilioConfig::from_vars(&var);
+        if config.twilio.is_none() && !config.dev_mode {
+            return Err(ConfigError(
+                "production needs a courier: set PHONE_MFA_TWILIO_ACCOUNT_SID, _AUTH_TOKEN and _FROM".into(),
+            ));
         }
         if let Some(n) = var("PHONE_MFA_IP_SENDS_PER_5_MIN") {
             config.limits.per_ip = n

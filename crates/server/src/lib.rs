@@ -10,6 +10,7 @@ pub mod db;
 pub mod error;
 pub mod extract;
 pub mod limits;
+pub mod openapi;
 pub mod routes;
 pub mod secrets;
 pub mod seed;
@@ -59,8 +60,13 @@ impl Builder {
         });
         let index = std::fs::read_to_string(self.config.dist_dir.join("index.html")).ok();
         let csp = web::content_security_policy(index.as_deref());
+        let courier: Arc<dyn CodeCourier> = match (self.courier, &self.config.twilio) {
+            (Some(c), _) => c,
+            (None, Some(twilio)) => Arc::new(couriers::twilio::Twilio::new(twilio.clone())),
+            (None, None) => outbox.clone(),
+        };
         Ok(AppState(Arc::new(Inner {
-            courier: self.courier.unwrap_or_else(|| outbox.clone()),
+            courier,
             mailer: self.mailer.unwrap_or(outbox),
             config: self.config,
             db,

@@ -402,3 +402,65 @@ async fn the_default_channel_can_be_chosen_but_not_text_for_a_landline() {
     assert_eq!(r.status, 200);
     assert_eq!(c.methods().await[0].default_channel, Some(Channel::Voice));
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_endpoint() {
+    let s = server().await;
+    let doc = s.client().get(paths::OPENAPI).await;
+    assert_eq!(doc.status, 200);
+    assert!(doc.body["openapi"].as_str().unwrap().starts_with("3."));
+    let documented = doc.body["paths"].as_object().unwrap();
+    for path in [
+        paths::HEALTH,
+        paths::SIGN_UP,
+        paths::SIGN_IN,
+        paths::SIGN_OUT,
+        paths::SESSION,
+        paths::SKIP_MFA,
+        paths::MFA_OPTIONS,
+        paths::PHONE_CHECK,
+        paths::CHALLENGES,
+        "/api/challenges/{id}/resend",
+        "/api/challenges/{id}/verify",
+        paths::TOTP_VERIFY,
+        paths::METHODS,
+        "/api/methods/{id}",
+        paths::DEV_OUTBOX,
+    ] {
+        assert!(documented.contains_key(path), "{path} is not documented");
+    }
+    let schemas = doc.body["components"]["schemas"].as_object().unwrap();
+    for schema in [
+        "ChallengeView",
+        "ApiError",
+        "ErrorCode",
+        "SessionView",
+        "PhoneProblem",
+    ] {
+        assert!(schemas.contains_key(schema), "{schema} missing");
+    }
+}
+
+#[tokio::test]
+async fn production_refuses_to_start_without_a_secret_or_a_courier() {
+    use phone_mfa_server::config::Config;
+    let vars = |pairs: &'static [(&'static str, &'static str)]| {
+        move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
+    };
+    assert!(Config::from_vars(vars(&[("PHONE_MFA_PRODUCTION", "1")])).is_err());
+    assert!(Config::from_vars(vars(&[
+        ("PHONE_MFA_PRODUCTION", "1"),
+        ("PHONE_MFA_SECRET", "0123456789abcdef0123456789abcdef")
+    ]))
+    .is_err());
+    let ok = Config::from_vars(vars(&[
+        ("PHONE_MFA_PRODUCTION", "1"),
+        ("PHONE_MFA_SECRET", "0123456789abcdef0123456789abcdef"),
+        ("PHONE_MFA_TWILIO_ACCOUNT_SID", "AC1"),
+        ("PHONE_MFA_TWILIO_AUTH_TOKEN", "t"),
+        ("PHONE_MFA_TWILIO_FROM", "+12025550100"),
+    ]))
+    .unwrap();
+    assert!(!ok.dev_mode);
+    assert!(Config::from_vars(vars(&[("PHONE_MFA_ALLOWED_COUNTRIES", "US,FR")])).is_err());
+}

@@ -12,7 +12,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::Json;
 use phone_mfa_contract::policy::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, SESSION_IDLE_SECS};
 use phone_mfa_contract::{
-    ErrorCode, SessionStage, SessionView, SignInRequest, SignUpRequest, SESSION_COOKIE,
+    ApiError, ErrorCode, SessionStage, SessionView, SignInRequest, SignUpRequest, SESSION_COOKIE,
 };
 use rusqlite::{params, OptionalExtension, Transaction};
 
@@ -82,6 +82,10 @@ fn valid_email(email: &str) -> bool {
 }
 
 /// `POST /api/auth/sign-up`.
+#[utoipa::path(post, path = "/api/auth/sign-up", tag = "accounts", request_body = SignUpRequest,
+    responses((status = 201, description = "Account created; the session is at MFA setup", body = SessionView),
+              (status = 409, description = "Email taken", body = ApiError),
+              (status = 422, description = "Invalid email or weak password", body = ApiError)))]
 pub async fn sign_up(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -158,6 +162,9 @@ fn dummy_hash() -> &'static str {
 
 /// `POST /api/auth/sign-in`: the password half. The session it creates reaches nothing
 /// but the second factor (or its setup).
+#[utoipa::path(post, path = "/api/auth/sign-in", tag = "accounts", request_body = SignInRequest,
+    responses((status = 200, description = "Password accepted; the second factor (or its setup) is owed", body = SessionView),
+              (status = 401, description = "Wrong email or password", body = ApiError)))]
 pub async fn sign_in(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -226,6 +233,8 @@ fn invalid_credentials() -> AppError {
 }
 
 /// `POST /api/auth/sign-out`.
+#[utoipa::path(post, path = "/api/auth/sign-out", tag = "accounts",
+    responses((status = 204, description = "Signed out"), (status = 401, body = ApiError)))]
 pub async fn sign_out(State(state): State<AppState>, session: Session) -> AppResult<(HeaderMap, StatusCode)> {
     state
         .db
@@ -243,6 +252,8 @@ pub async fn sign_out(State(state): State<AppState>, session: Session) -> AppRes
 }
 
 /// `GET /api/session`.
+#[utoipa::path(get, path = "/api/session", tag = "accounts",
+    responses((status = 200, body = SessionView), (status = 401, body = ApiError)))]
 pub async fn current(State(state): State<AppState>, session: Session) -> AppResult<Json<SessionView>> {
     let now = state.now();
     let view = state
@@ -255,6 +266,9 @@ pub async fn current(State(state): State<AppState>, session: Session) -> AppResu
 }
 
 /// `POST /api/mfa/skip`: "Skip for now", only where no partner requires MFA.
+#[utoipa::path(post, path = "/api/mfa/skip", tag = "setup",
+    responses((status = 200, description = "Setup skipped (only where MFA is not required)", body = SessionView),
+              (status = 403, body = ApiError)))]
 pub async fn skip(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,

@@ -17,7 +17,7 @@ use phone_mfa_contract::code::normalize_code;
 use phone_mfa_contract::phone::{check_phone, mask_e164, Channels};
 use phone_mfa_contract::policy::{CODE_TTL_SECS, MAX_PHONES_PER_ACCOUNT, RESEND_COOLDOWN_SECS};
 use phone_mfa_contract::{
-    ChallengeView, Channel, ErrorCode, MethodKind, Purpose, ResendRequest, SessionStage,
+    ApiError, ChallengeView, Channel, ErrorCode, MethodKind, Purpose, ResendRequest, SessionStage,
     StartChallengeRequest, TotpVerifyRequest, VerifiedView, VerifyCodeRequest,
 };
 use rusqlite::{params, OptionalExtension, Transaction};
@@ -86,6 +86,12 @@ struct Sent {
 
 /// `POST /api/challenges`: sends a code to a new number (setup, phone change) or to one
 /// of the account's phones (sign-in, re-authentication).
+#[utoipa::path(post, path = "/api/challenges", tag = "codes", request_body = StartChallengeRequest,
+    responses((status = 201, description = "Code sent", body = ChallengeView),
+              (status = 403, description = "Wrong stage, re-authentication required, or method unavailable", body = ApiError),
+              (status = 409, description = "Phone already added or phone limit reached", body = ApiError),
+              (status = 422, description = "Invalid number or channel", body = ApiError),
+              (status = 429, description = "Send limit or lockout; Retry-After set", body = ApiError)))]
 pub async fn start(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -277,6 +283,10 @@ fn load_challenge(tx: &Transaction, session: &Session, id: &str) -> AppResult<Ch
 
 /// `POST /api/challenges/{id}/resend`: a new code (the old one is void), optionally by
 /// the other channel. Not before the cooldown; never resets the wrong-code count.
+#[utoipa::path(post, path = "/api/challenges/{id}/resend", tag = "codes", request_body = ResendRequest,
+    params(("id" = String, Path, description = "Challenge id")),
+    responses((status = 200, description = "New code sent; the old one is void", body = ChallengeView),
+              (status = 404, body = ApiError), (status = 429, description = "Cooldown or send limit; Retry-After set", body = ApiError)))]
 pub async fn resend(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -357,6 +367,13 @@ enum Verdict {
 }
 
 /// `POST /api/challenges/{id}/verify`.
+#[utoipa::path(post, path = "/api/challenges/{id}/verify", tag = "codes", request_body = VerifyCodeRequest,
+    params(("id" = String, Path, description = "Challenge id")),
+    responses((status = 200, body = VerifiedView),
+              (status = 404, body = ApiError), (status = 409, description = "Code already used", body = ApiError),
+              (status = 410, description = "Code expired", body = ApiError),
+              (status = 422, description = "Wrong code (attempts_left) or not 6 digits", body = ApiError),
+              (status = 429, description = "Locked out; Retry-After set", body = ApiError)))]
 pub async fn verify(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -596,6 +613,8 @@ async fn finish(state: &AppState, verdict: Verdict) -> AppResult<(HeaderMap, Jso
 }
 
 /// `POST /api/totp/verify`: the authenticator-app code, for sign-in or re-authentication.
+#[utoipa::path(post, path = "/api/totp/verify", tag = "codes", request_body = TotpVerifyRequest,
+    responses((status = 200, body = VerifiedView), (status = 422, body = ApiError), (status = 429, body = ApiError)))]
 pub async fn totp_verify(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,

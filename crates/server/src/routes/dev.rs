@@ -7,6 +7,8 @@ use axum::Json;
 use phone_mfa_contract::{OutboxKind, OutboxMessage};
 
 /// `GET /api/dev/outbox`: the texts, call transcripts and e-mails "sent", newest first.
+#[utoipa::path(get, path = "/api/dev/outbox", tag = "development",
+    responses((status = 200, description = "Texts, call transcripts and e-mails (dev mode only)", body = Vec<OutboxMessage>)))]
 pub async fn outbox(State(state): State<AppState>) -> AppResult<Json<Vec<OutboxMessage>>> {
     let messages = state
         .db

@@ -10,10 +10,12 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use phone_mfa_contract::phone::mask_e164;
-use phone_mfa_contract::{Channel, ErrorCode, MethodKind, MethodView, UpdateMethodRequest};
+use phone_mfa_contract::{ApiError, Channel, ErrorCode, MethodKind, MethodView, UpdateMethodRequest};
 use rusqlite::params;
 
 /// `GET /api/methods`.
+#[utoipa::path(get, path = "/api/methods", tag = "dashboard",
+    responses((status = 200, body = Vec<MethodView>), (status = 403, body = ApiError)))]
 pub async fn list(State(state): State<AppState>, session: Session) -> AppResult<Json<Vec<MethodView>>> {
     session.require_signed_in()?;
     let methods = state
@@ -26,6 +28,9 @@ pub async fn list(State(state): State<AppState>, session: Session) -> AppResult<
 
 /// `PATCH /api/methods/{id}`: the default channel (text or call) and the default method.
 /// Neither weakens the account, so no re-authentication is asked for.
+#[utoipa::path(patch, path = "/api/methods/{id}", tag = "dashboard", request_body = UpdateMethodRequest,
+    params(("id" = i64, Path, description = "Method id")),
+    responses((status = 200, body = MethodView), (status = 404, body = ApiError), (status = 422, body = ApiError)))]
 pub async fn update(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -76,6 +81,11 @@ pub async fn update(
 }
 
 /// `DELETE /api/methods/{id}`: never the last method; needs a recent second factor.
+#[utoipa::path(delete, path = "/api/methods/{id}", tag = "dashboard",
+    params(("id" = i64, Path, description = "Method id")),
+    responses((status = 204, description = "Removed; the account is e-mailed"),
+              (status = 403, description = "Re-authentication required", body = ApiError),
+              (status = 409, description = "The last method", body = ApiError)))]
 pub async fn remove(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,

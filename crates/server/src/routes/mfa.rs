@@ -8,11 +8,13 @@ use axum::extract::State;
 use axum::Json;
 use phone_mfa_contract::phone::{check_phone, mask_e164};
 use phone_mfa_contract::policy::MAX_PHONES_PER_ACCOUNT;
-use phone_mfa_contract::{MethodKind, MethodOption, MfaOptions, PhoneCheck, PhoneInput};
+use phone_mfa_contract::{ApiError, MethodKind, MethodOption, MfaOptions, PhoneCheck, PhoneInput};
 
 pub const EPCS_REASON: &str = "Text message and phone call codes are not available to medical providers who prescribe controlled substances.";
 
 /// `GET /api/mfa/options`: the methods this account may set up.
+#[utoipa::path(get, path = "/api/mfa/options", tag = "setup",
+    responses((status = 200, body = MfaOptions), (status = 401, body = ApiError)))]
 pub async fn options(State(state): State<AppState>, session: Session) -> AppResult<Json<MfaOptions>> {
     let phones = state
         .db
@@ -53,6 +55,8 @@ pub async fn options(State(state): State<AppState>, session: Session) -> AppResu
 
 /// `POST /api/phone/check`: the server's verdict on a number, by the same rules the
 /// app runs as the person types. Sends nothing.
+#[utoipa::path(post, path = "/api/phone/check", tag = "setup", request_body = PhoneInput,
+    responses((status = 200, body = PhoneCheck), (status = 422, description = "The number breaks a rule (see phone_problem)", body = ApiError)))]
 pub async fn check(
     State(state): State<AppState>,
     _session: Session,

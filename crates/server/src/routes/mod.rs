@@ -33,6 +33,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     }
 }
 
+#[utoipa::path(get, path = "/api/health", tag = "health", responses((status = 200, body = Health)))]
 async fn health() -> Json<Health> {
     Json(Health {
         status: "ok".into(),
@@ -58,7 +59,8 @@ pub fn api(state: &AppState) -> Router<AppState> {
         .route(
             "/api/methods/{id}",
             delete(methods::remove).patch(methods::update),
-        );
+        )
+        .route(paths::OPENAPI, get(crate::openapi::document));
     if state.config.dev_mode {
         api = api.route(paths::DEV_OUTBOX, get(dev::outbox));
     }

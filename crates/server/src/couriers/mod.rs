@@ -2,6 +2,8 @@
 //! the development outbox, a provider such as Twilio, or a counting test double can be
 //! plugged in without the flows knowing.
 
+pub mod twilio;
+
 use crate::db::Db;
 use phone_mfa_contract::{Channel, OutboxKind};
 use std::future::Future;

@@ -1,0 +1,105 @@
+//! The Twilio adapter against a local HTTP stub that records what it is sent.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post;
+use axum::Router;
+use phone_mfa_contract::Channel;
+use phone_mfa_server::couriers::twilio::{Twilio, TwilioConfig};
+use phone_mfa_server::couriers::{CodeCourier, CodeDelivery};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// One request the stub received: its path, Authorization header and form fields.
+type Request = (String, Option<String>, HashMap<String, String>);
+
+#[derive(Clone, Default)]
+struct Seen(Arc<Mutex<Vec<Request>>>);
+
+async fn record(
+    State(seen): State<Seen>,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> (StatusCode, &'static str) {
+    let auth = headers
+        .get("authorization")
+        .map(|v| v.to_str().unwrap().to_owned());
+    seen.0.lock().unwrap().push((uri.path().to_owned(), auth, form));
+    (StatusCode::CREATED, r#"{"sid": "SM123"}"#)
+}
+
+async fn stub(status: StatusCode) -> (String, Seen) {
+    let seen = Seen::default();
+    let app = Router::new()
+        .route("/2010-04-01/Accounts/{sid}/Messages.json", post(record))
+        .route("/2010-04-01/Accounts/{sid}/Calls.json", post(record))
+        .with_state(seen.clone());
+    let app = if status.is_success() {
+        app
+    } else {
+        Router::new().fallback(move || async move { (status, "no") })
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (base, seen)
+}
+
+fn courier(base: String) -> Twilio {
+    Twilio::new(TwilioConfig {
+        account_sid: "AC0000".into(),
+        auth_token: "secret-token".into(),
+        from: "+12025550100".into(),
+        base_url: base,
+    })
+}
+
+fn delivery(channel: Channel) -> CodeDelivery {
+    CodeDelivery {
+        to_e164: "+12015550123".into(),
+        channel,
+        code: "402913".into(),
+        host: "mfa.example.com".into(),
+    }
+}
+
+#[tokio::test]
+async fn a_text_goes_to_the_messages_api_with_the_webotp_line() {
+    let (base, seen) = stub(StatusCode::CREATED).await;
+    courier(base).deliver(&delivery(Channel::Sms)).await.unwrap();
+    let seen = seen.0.lock().unwrap();
+    let (path, auth, form) = &seen[0];
+    assert_eq!(path, "/2010-04-01/Accounts/AC0000/Messages.json");
+    // Basic auth: account SID and auth token.
+    assert_eq!(auth.as_deref(), Some("Basic QUMwMDAwOnNlY3JldC10b2tlbg=="));
+    assert_eq!(form["To"], "+12015550123");
+    assert_eq!(form["From"], "+12025550100");
+    assert!(
+        form["Body"].ends_with("@mfa.example.com #402913"),
+        "{}",
+        form["Body"]
+    );
+}
+
+#[tokio::test]
+async fn a_call_reads_the_code_digit_by_digit_three_times() {
+    let (base, seen) = stub(StatusCode::CREATED).await;
+    courier(base).deliver(&delivery(Channel::Voice)).await.unwrap();
+    let seen = seen.0.lock().unwrap();
+    let (path, _, form) = &seen[0];
+    assert_eq!(path, "/2010-04-01/Accounts/AC0000/Calls.json");
+    assert_eq!(
+        form["Twiml"].matches("4, 0, 2, 9, 1, 3").count(),
+        3,
+        "{}",
+        form["Twiml"]
+    );
+    assert!(form["Twiml"].starts_with("<Response>"));
+}
+
+#[tokio::test]
+async fn a_refusal_from_twilio_is_a_delivery_failure() {
+    let (base, _) = stub(StatusCode::BAD_REQUEST).await;
+    assert!(courier(base).deliver(&delivery(Channel::Sms)).await.is_err());
+}
