@@ -6,11 +6,13 @@ export const PASSWORD = 'correct horse battery staple';
 export const DEMO_TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 
 let counter = 0;
-/** A fresh email and US number for each test, so accounts and send limits never collide. */
+const start = Math.floor(Math.random() * 80);
+/** A fresh email and US number for each call, so accounts and per-number send limits
+ * do not collide. 201-555-0110..0189: fictional, valid, and clear of the demo number
+ * (0100) and the never-arrives test numbers (0198, 0199). */
 export function fresh(): { email: string; national: string; last2: string } {
   counter += 1;
-  const n = (Date.now() % 80) + counter; // 555-01xx numbers are fictional but valid
-  const two = String(10 + (n % 80)).padStart(2, '0');
+  const two = String(10 + ((start + counter) % 80));
   return { email: `e2e-${Date.now()}-${counter}@example.com`, national: `(201) 555-01${two}`, last2: two };
 }
 

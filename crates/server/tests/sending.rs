@@ -245,3 +245,40 @@ async fn the_dev_outbox_is_off_in_production() {
     let s = server_with(|c| c.dev_mode = false).await;
     assert_eq!(s.client().get(paths::DEV_OUTBOX).await.status, 404);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_sends_to_one_number_stay_within_the_burst_limit() {
+    let s = server().await;
+    let mut clients = vec![];
+    for i in 0..20 {
+        clients.push(s.signed_up(&format!("burst{i}@example.com")).await);
+    }
+    let tasks: Vec<_> = clients
+        .into_iter()
+        .map(|c| tokio::spawn(async move { c.start(Purpose::Setup, Channel::Sms, Some("2015550123"), None).await.status }))
+        .collect();
+    let mut sent = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            201 => sent += 1,
+            429 => {}
+            other => panic!("unexpected status {other}"),
+        }
+    }
+    assert_eq!(sent, PHONE_BURST_SENDS);
+    assert_eq!(s.sends(), PHONE_BURST_SENDS as usize, "the courier was called only for the allowed sends");
+}
+
+#[tokio::test]
+async fn limits_hold_across_two_server_processes_sharing_the_database() {
+    let s = server().await;
+    // A second server on the same SQLite file (as a second process would be).
+    let other = server_with(|c| c.db_path = s.db_path.clone()).await;
+    let a = s.signed_up("a@example.com").await;
+    let b = other.signed_up("b@example.com").await;
+    let c = s.signed_up("c@example.com").await;
+    assert_eq!(a.start(Purpose::Setup, Channel::Sms, Some("2015550123"), None).await.status, 201);
+    assert_eq!(b.start(Purpose::Setup, Channel::Sms, Some("2015550123"), None).await.status, 201);
+    let r = c.start(Purpose::Setup, Channel::Sms, Some("2015550123"), None).await;
+    assert_eq!((r.status, r.error()), (429, "rate_limited"), "the burst counted both servers' sends");
+}

@@ -1,0 +1,68 @@
+// "Sign in & Security": choose text or call, add a second phone after confirming it's
+// you, change a number (confirmed by a code first), remove a method (never the last).
+import { test, expect, Page, APIRequestContext } from '@playwright/test';
+import { createAccount, expectAccessible, fresh, latestCode } from './helpers';
+
+const e164 = (last2: string) => `+1201555${'01' + last2}`;
+
+async function setUpPhone(page: Page, request: APIRequestContext, national: string, last2: string) {
+  await page.getByLabel('Phone number').fill(national);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  const { code } = await latestCode(request, e164(last2));
+  await page.getByLabel('Enter the 6-digit code').fill(code);
+  await expect(page.getByRole('heading', { level: 1, name: /confirmed/ })).toBeVisible();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('link', { name: 'Go to Sign in & Security' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in & Security' })).toBeVisible();
+}
+
+test('choose call, add a second phone, change a number, remove a method', async ({ page, request }) => {
+  const first = fresh();
+  await createAccount(page, first.email);
+  await page.goto('/setup/phone');
+  await setUpPhone(page, request, first.national, first.last2);
+  await expectAccessible(page);
+
+  // The only method cannot be removed.
+  await expect(page.getByRole('button', { name: 'Remove' })).toBeDisabled();
+
+  // Text or call.
+  await page.getByLabel('Phone call').check();
+  await expect(page.getByText('Saved.')).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel('Phone call')).toBeChecked();
+
+  // Add a second phone: confirm it's you with the current phone first.
+  await page.getByRole('button', { name: 'Set up' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: "Confirm it's you" })).toBeVisible();
+  await new Promise((r) => setTimeout(r, 10_500)); // at most 2 codes per number per 10 s
+  await page.getByRole('button', { name: `Text me at •••-•••-••${first.last2}` }).click();
+  const reauth = await latestCode(request, e164(first.last2));
+  await page.getByLabel('Enter the 6-digit code').fill(reauth.code);
+  await expect(page.getByRole('heading', { level: 1, name: 'Enter your phone number' })).toBeVisible();
+  const second = fresh();
+  await setUpPhone(page, request, second.national, second.last2);
+  await expect(page.locator('.methods > li')).toHaveCount(2);
+
+  // Change the second number: the old one stays until the new one is confirmed.
+  const third = fresh();
+  await page.locator('.methods > li').nth(1).getByRole('button', { name: 'Change number' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Enter your new phone number' })).toBeVisible();
+  await page.getByLabel('Phone number').fill(third.national);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  const change = await latestCode(request, e164(third.last2));
+  await page.getByLabel('Enter the 6-digit code').fill(change.code);
+  await expect(page.getByRole('heading', { level: 1, name: 'Your new number is confirmed' })).toBeVisible();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('link', { name: 'Go to Sign in & Security' }).click();
+  await expect(page.getByText(`•••-•••-••${third.last2}`, { exact: true })).toBeVisible();
+  await expect(page.getByText(`•••-•••-••${second.last2}`, { exact: true })).toHaveCount(0);
+
+  // Remove it again, with a confirmation step.
+  await page.locator('.methods > li').nth(1).getByRole('button', { name: 'Remove' }).click();
+  await expect(page.getByRole('alertdialog')).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Yes, remove' }).click();
+  await expect(page.getByText('The method was removed')).toBeVisible();
+  await expect(page.locator('.methods > li')).toHaveCount(1);
+});
