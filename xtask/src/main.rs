@@ -227,7 +227,7 @@ fn run(args: &[String]) -> Result {
 struct Tally {
     passed: u64,
     failed: u64,
-    /// Each step's closing summary line.
+    /// Each step's verdict and test counts.
     closing: BTreeMap<usize, (String, String)>,
 }
 
@@ -240,7 +240,7 @@ fn counted(tally: &mut Tally, index: usize, name: &str, mut c: Command) -> Resul
         .stderr(Stdio::inherit())
         .spawn()
         .map_err(|e| format!("cannot start {shown}: {e}"))?;
-    let mut last_summary = String::new();
+    let (passed_before, failed_before) = (tally.passed, tally.failed);
     for line in BufReader::new(child.stdout.take().expect("piped"))
         .lines()
         .map_while(|l| l.ok())
@@ -262,24 +262,27 @@ fn counted(tally: &mut Tally, index: usize, name: &str, mut c: Command) -> Resul
             };
             tally.passed += num(" passed");
             tally.failed += num(" failed");
-            last_summary = t.to_owned();
         // Playwright: "  12 passed (40.1s)" / "  1 failed"
         } else if let Some((n, _)) = t.split_once(" passed (") {
             tally.passed += n.trim().parse::<u64>().unwrap_or(0);
-            last_summary = t.to_owned();
         } else if let Some(n) = t
             .strip_suffix(" failed")
             .filter(|n| n.trim().parse::<u64>().is_ok())
         {
             tally.failed += n.trim().parse::<u64>().unwrap_or(0);
-            last_summary = t.to_owned();
         }
     }
     let st = child.wait().map_err(|e| e.to_string())?;
     let verdict = if st.success() { "ok" } else { "FAILED" };
+    let (passed, failed) = (tally.passed - passed_before, tally.failed - failed_before);
+    let counts = if passed + failed > 0 {
+        format!("{passed} passed, {failed} failed")
+    } else {
+        String::new()
+    };
     tally
         .closing
-        .insert(index, (format!("{name}: {verdict}"), last_summary));
+        .insert(index, (format!("{name}: {verdict}"), counts));
     if st.success() {
         Ok(())
     } else {

@@ -32,7 +32,9 @@ async fn a_full_flow_logs_no_secrets() {
 
     let s = server().await;
     let c = s.signed_up("logs@example.com").await;
-    let r = c.start(Purpose::Setup, Channel::Sms, Some("(201) 555-0123"), None).await;
+    let r = c
+        .start(Purpose::Setup, Channel::Sms, Some("(201) 555-0123"), None)
+        .await;
     let id = challenge_id(&r);
     let first = s.last_code();
     c.verify(&id, &wrong(&first)).await;
@@ -59,7 +61,14 @@ async fn a_full_flow_logs_no_secrets() {
     for secret in ["2015550123", "555-0123", "555 0123", PASSWORD, &token] {
         assert!(!logs.contains(secret), "{secret:?} is in the logs");
     }
-    for event in ["code_sent", "code_resent", "code_wrong", "code_verified", "sign_in_password_ok", "sign_in_completed"] {
+    for event in [
+        "code_sent",
+        "code_resent",
+        "code_wrong",
+        "code_verified",
+        "sign_in_password_ok",
+        "sign_in_completed",
+    ] {
         assert!(logs.contains(event), "{event} was not logged");
     }
     assert!(logs.contains("••23"), "numbers appear masked");

@@ -255,7 +255,13 @@ async fn concurrent_sends_to_one_number_stay_within_the_burst_limit() {
     }
     let tasks: Vec<_> = clients
         .into_iter()
-        .map(|c| tokio::spawn(async move { c.start(Purpose::Setup, Channel::Sms, Some("2015550123"), None).await.status }))
+        .map(|c| {
+            tokio::spawn(async move {
+                c.start(Purpose::Setup, Channel::Sms, Some("2015550123"), None)
+                    .await
+                    .status
+            })
+        })
         .collect();
     let mut sent = 0;
     for t in tasks {
@@ -266,7 +272,11 @@ async fn concurrent_sends_to_one_number_stay_within_the_burst_limit() {
         }
     }
     assert_eq!(sent, PHONE_BURST_SENDS);
-    assert_eq!(s.sends(), PHONE_BURST_SENDS as usize, "the courier was called only for the allowed sends");
+    assert_eq!(
+        s.sends(),
+        PHONE_BURST_SENDS as usize,
+        "the courier was called only for the allowed sends"
+    );
 }
 
 #[tokio::test]
@@ -277,8 +287,24 @@ async fn limits_hold_across_two_server_processes_sharing_the_database() {
     let a = s.signed_up("a@example.com").await;
     let b = other.signed_up("b@example.com").await;
     let c = s.signed_up("c@example.com").await;
-    assert_eq!(a.start(Purpose::Setup, Channel::Sms, Some("2015550123"), None).await.status, 201);
-    assert_eq!(b.start(Purpose::Setup, Channel::Sms, Some("2015550123"), None).await.status, 201);
-    let r = c.start(Purpose::Setup, Channel::Sms, Some("2015550123"), None).await;
-    assert_eq!((r.status, r.error()), (429, "rate_limited"), "the burst counted both servers' sends");
+    assert_eq!(
+        a.start(Purpose::Setup, Channel::Sms, Some("2015550123"), None)
+            .await
+            .status,
+        201
+    );
+    assert_eq!(
+        b.start(Purpose::Setup, Channel::Sms, Some("2015550123"), None)
+            .await
+            .status,
+        201
+    );
+    let r = c
+        .start(Purpose::Setup, Channel::Sms, Some("2015550123"), None)
+        .await;
+    assert_eq!(
+        (r.status, r.error()),
+        (429, "rate_limited"),
+        "the burst counted both servers' sends"
+    );
 }

@@ -1,0 +1,71 @@
+// What people on real devices meet: a dropped connection, a 320 px wide phone, 200 % zoom.
+import { test, expect } from '@playwright/test';
+import { createAccount, expectAccessible, fresh, latestCode } from './helpers';
+
+test('a lost connection is explained, nothing typed is lost, and Continue retries', async ({ page, request }) => {
+  const { email, national, last2 } = fresh();
+  await createAccount(page, email);
+  await page.goto('/setup/phone');
+  await page.getByLabel('Phone number').fill(national);
+  await page.route('**/api/challenges', (route) => route.abort('internetdisconnected'));
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.locator('#phone-error')).toContainText("We couldn't reach Phone MFA");
+  await expect(page.getByLabel('Phone number')).toHaveValue(national);
+  await page.unroute('**/api/challenges');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Check your phone' })).toBeVisible();
+
+  const { code } = await latestCode(request, `+1201555${'01' + last2}`);
+  await page.route('**/api/challenges/*/verify', (route) => route.abort('internetdisconnected'));
+  await page.getByLabel('Enter the 6-digit code').fill(code);
+  await expect(page.locator('#code-error')).toContainText("We couldn't reach Phone MFA");
+  await page.unroute('**/api/challenges/*/verify');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Your phone number is confirmed' })).toBeVisible();
+});
+
+for (const { name, width, height, zoom } of [
+  { name: '320 px wide', width: 320, height: 640, zoom: 1 },
+  { name: '200 % zoom of a 640 px window', width: 640, height: 800, zoom: 2 },
+]) {
+  test(`every setup screen fits ${name} without sideways scrolling`, async ({ browser, request }) => {
+    const context = await browser.newContext({ viewport: { width: width / zoom, height: height / zoom }, deviceScaleFactor: zoom });
+    const page = await context.newPage();
+    const fits = async () => {
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
+    };
+    const { email, national, last2 } = fresh();
+    await page.goto('/sign-in');
+    await fits();
+    await createAccount(page, email);
+    await fits();
+    await page.getByLabel('Text Message or Phone Call').check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByLabel('Phone number').fill(national);
+    await fits();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Check your phone' })).toBeVisible();
+    await fits();
+    await expectAccessible(page);
+    const { code } = await latestCode(request, `+1201555${'01' + last2}`);
+    await page.getByLabel('Enter the 6-digit code').fill(code);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('link', { name: 'Go to Sign in & Security' }).click();
+    await fits();
+    await context.close();
+  });
+}
+
+test('dark mode passes the same accessibility checks', async ({ browser }) => {
+  const context = await browser.newContext({ colorScheme: 'dark' });
+  const page = await context.newPage();
+  const { email } = fresh();
+  await createAccount(page, email);
+  await expectAccessible(page);
+  await page.goto('/setup/phone');
+  await page.getByLabel('Phone number').fill('201-555-0123 ext 4');
+  await expect(page.locator('#phone-error')).toBeVisible();
+  await expectAccessible(page);
+  await context.close();
+});
