@@ -60,6 +60,20 @@ pub struct Notice {
     pub body: String,
 }
 
+impl Notice {
+    /// The e-mail every add, change and remove sends (NIST 800-63B rev 4 §4.6): what
+    /// changed, with the number masked, and what to do if it wasn't them.
+    pub fn account_change(to_email: String, subject: &str, what: String, host: &str) -> Notice {
+        Notice {
+            to_email,
+            subject: subject.to_owned(),
+            body: format!(
+                "{what}\n\nIf this was you, there is nothing else to do.\nIf this wasn't you, secure your account now: http://{host}/this-wasnt-me\n\nPhone MFA"
+            ),
+        }
+    }
+}
+
 pub trait Mailer: Send + Sync + 'static {
     fn send<'a>(&'a self, notice: &'a Notice) -> BoxFuture<'a, Result<(), DeliveryError>>;
 }

@@ -147,16 +147,9 @@ pub async fn start(
                     }
                 }
             };
-            if req.channel == Channel::Sms && !dest.sms_ok {
-                return Err(channel_not_supported());
-            }
-            let attempts_left = accounts::check_not_locked(tx, session.account_id, now)?;
-            let fp = phone_fingerprint(&st.config.secret, &dest.e164);
-            let key = SendKey { phone_fp: &fp, ip: &ip, account_id: session.account_id };
-            let sends_left = limits::check(tx, &st.config.limits, &key, now)?;
-            limits::record(tx, &key, now)?;
             let id = new_token(18);
-            let code = new_code();
+            let ticket = SendTicket { account_id: session.account_id, ip: &ip, e164: &dest.e164, sms_ok: dest.sms_ok, channel: req.channel };
+            let (code, sent) = prepare_send(tx, &st, &ticket, &id, req.purpose, now)?;
             tx.execute(
                 "INSERT INTO challenges (id, account_id, session_hash, purpose, method_id, phone_e164, sms_ok, channel, code_mac, sent_at, expires_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -174,24 +167,69 @@ pub async fn start(
                 &ip,
                 now,
             )?;
-            Ok::<_, AppError>(Sent {
-                view: ChallengeView {
-                    id,
-                    purpose: req.purpose,
-                    channel: req.channel,
-                    masked_phone: mask_e164(&dest.e164),
-                    channels: Channels { sms: dest.sms_ok, voice: true },
-                    expires_in_s: CODE_TTL_SECS,
-                    resend_in_s: RESEND_COOLDOWN_SECS,
-                    sends_left,
-                    attempts_left,
-                },
-                delivery: CodeDelivery { to_e164: dest.e164, channel: req.channel, code, host: st.config.public_host.clone() },
-            })
+            Ok::<_, AppError>(sent)
         })
         .await?;
     deliver(&state, &sent.delivery).await?;
     Ok((StatusCode::CREATED, no_store(), Json(sent.view)))
+}
+
+/// Where a code is about to go, and who asked.
+struct SendTicket<'a> {
+    account_id: i64,
+    ip: &'a str,
+    e164: &'a str,
+    sms_ok: bool,
+    channel: Channel,
+}
+
+/// The checks every send makes, first or resend: a text needs a number that takes
+/// texts, a locked account gets no codes, and every send limit must allow it. Counts
+/// the send and returns a fresh code with the answer for the app.
+fn prepare_send(
+    tx: &Transaction,
+    st: &AppState,
+    t: &SendTicket,
+    challenge_id: &str,
+    purpose: Purpose,
+    now: i64,
+) -> AppResult<(String, Sent)> {
+    if t.channel == Channel::Sms && !t.sms_ok {
+        return Err(channel_not_supported());
+    }
+    let attempts_left = accounts::check_not_locked(tx, t.account_id, now)?;
+    let fp = phone_fingerprint(&st.config.secret, t.e164);
+    let key = SendKey {
+        phone_fp: &fp,
+        ip: t.ip,
+        account_id: t.account_id,
+    };
+    let sends_left = limits::check(tx, &st.config.limits, &key, now)?;
+    limits::record(tx, &key, now)?;
+    let code = new_code();
+    let sent = Sent {
+        view: ChallengeView {
+            id: challenge_id.to_owned(),
+            purpose,
+            channel: t.channel,
+            masked_phone: mask_e164(t.e164),
+            channels: Channels {
+                sms: t.sms_ok,
+                voice: true,
+            },
+            expires_in_s: CODE_TTL_SECS,
+            resend_in_s: RESEND_COOLDOWN_SECS,
+            sends_left,
+            attempts_left,
+        },
+        delivery: CodeDelivery {
+            to_e164: t.e164.to_owned(),
+            channel: t.channel,
+            code: code.clone(),
+            host: st.config.public_host.clone(),
+        },
+    };
+    Ok((code, sent))
 }
 
 fn no_store() -> HeaderMap {
@@ -314,15 +352,8 @@ pub async fn resend(
                 return Err(e);
             }
             let channel = req.channel.unwrap_or(ch.channel);
-            if channel == Channel::Sms && !ch.sms_ok {
-                return Err(channel_not_supported());
-            }
-            let attempts_left = accounts::check_not_locked(tx, session.account_id, now)?;
-            let fp = phone_fingerprint(&st.config.secret, &ch.phone_e164);
-            let key = SendKey { phone_fp: &fp, ip: &ip, account_id: session.account_id };
-            let sends_left = limits::check(tx, &st.config.limits, &key, now)?;
-            limits::record(tx, &key, now)?;
-            let code = new_code();
+            let ticket = SendTicket { account_id: session.account_id, ip: &ip, e164: &ch.phone_e164, sms_ok: ch.sms_ok, channel };
+            let (code, sent) = prepare_send(tx, &st, &ticket, &ch.id, ch.purpose, now)?;
             tx.execute(
                 "UPDATE challenges SET code_mac = ?1, channel = ?2, sent_at = ?3, expires_at = ?4 WHERE id = ?5",
                 params![code_mac(&st.config.secret, &ch.id, &code), channel_str(channel), now, now + CODE_TTL_SECS, ch.id],
@@ -335,20 +366,7 @@ pub async fn resend(
                 &ip,
                 now,
             )?;
-            Ok(Sent {
-                view: ChallengeView {
-                    id: ch.id,
-                    purpose: ch.purpose,
-                    channel,
-                    masked_phone: mask_e164(&ch.phone_e164),
-                    channels: Channels { sms: ch.sms_ok, voice: true },
-                    expires_in_s: CODE_TTL_SECS,
-                    resend_in_s: RESEND_COOLDOWN_SECS,
-                    sends_left,
-                    attempts_left,
-                },
-                delivery: CodeDelivery { to_e164: ch.phone_e164, channel, code, host: st.config.public_host.clone() },
-            })
+            Ok(sent)
         })
         .await?;
     deliver(&state, &sent.delivery).await?;
@@ -456,16 +474,6 @@ struct Success {
     new_cookie: Option<String>,
 }
 
-fn notice(email: String, subject: &str, what: String, host: &str) -> Notice {
-    Notice {
-        to_email: email,
-        subject: subject.to_owned(),
-        body: format!(
-            "{what}\n\nIf this was you, there is nothing else to do.\nIf this wasn't you, secure your account now: http://{host}/this-wasnt-me\n\nPhone MFA"
-        ),
-    }
-}
-
 /// What a right code does, by purpose.
 fn apply_success(
     tx: &Transaction,
@@ -506,7 +514,7 @@ fn apply_success(
             out.method = accounts::methods(tx, session.account_id)?
                 .into_iter()
                 .find(|m| m.id == id);
-            out.notice = Some(notice(
+            out.notice = Some(Notice::account_change(
                 email,
                 "A phone number was added to your account",
                 format!(
@@ -562,7 +570,7 @@ fn apply_success(
             out.method = accounts::methods(tx, session.account_id)?
                 .into_iter()
                 .find(|m| m.id == method_id);
-            out.notice = Some(notice(
+            out.notice = Some(Notice::account_change(
                 email,
                 "Your phone number was changed",
                 format!(

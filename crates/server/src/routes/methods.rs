@@ -110,30 +110,39 @@ pub async fn remove(
                     "You can't remove your only sign-in method. Add another method first",
                 ));
             }
-            tx.execute("DELETE FROM methods WHERE id = ?1 AND account_id = ?2", params![id, session.account_id])?;
+            tx.execute(
+                "DELETE FROM methods WHERE id = ?1 AND account_id = ?2",
+                params![id, session.account_id],
+            )?;
             if method.is_default {
                 let next = methods.iter().find(|m| m.id != id).map(|m| m.id);
                 tx.execute("UPDATE methods SET is_default = 1 WHERE id = ?1", [next])?;
             }
             let what = match &method.phone_e164 {
-                Some(p) => format!("The phone number {} was removed from your Phone MFA account.", mask_e164(p)),
+                Some(p) => format!(
+                    "The phone number {} was removed from your Phone MFA account.",
+                    mask_e164(p)
+                ),
                 None => "An authenticator app was removed from your Phone MFA account.".to_owned(),
             };
             audit(
                 tx,
                 Some(session.account_id),
                 "method_removed",
-                &method.phone_e164.as_deref().map(mask_e164).unwrap_or_else(|| "authenticator_app".into()),
+                &method
+                    .phone_e164
+                    .as_deref()
+                    .map(mask_e164)
+                    .unwrap_or_else(|| "authenticator_app".into()),
                 &ip,
                 now,
             )?;
-            Ok::<_, AppError>(Notice {
-                to_email: session.email.clone(),
-                subject: "A sign-in method was removed from your account".into(),
-                body: format!(
-                    "{what}\n\nIf this was you, there is nothing else to do.\nIf this wasn't you, secure your account now: http://{host}/this-wasnt-me\n\nPhone MFA"
-                ),
-            })
+            Ok::<_, AppError>(Notice::account_change(
+                session.email.clone(),
+                "A sign-in method was removed from your account",
+                what,
+                &host,
+            ))
         })
         .await?;
     if let Err(e) = state.mailer.send(&notice).await {
