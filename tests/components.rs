@@ -249,3 +249,84 @@ async fn a_page_sets_the_title_and_moves_focus_to_its_heading() {
     let h1: HtmlElement = query(&root, "h1");
     assert_eq!(h1.text_content().as_deref(), Some("Check your phone"));
 }
+
+fn pending_code(resend_in_s: i64) -> phone_mfa::flow::PendingCode {
+    use phone_mfa_contract::phone::Channels;
+    use phone_mfa_contract::{ChallengeView, Channel, Purpose};
+    phone_mfa::flow::PendingCode::new(
+        ChallengeView {
+            id: "test-challenge".into(),
+            purpose: Purpose::Setup,
+            channel: Channel::Sms,
+            masked_phone: "•••-•••-••23".into(),
+            channels: Channels {
+                sms: true,
+                voice: true,
+            },
+            expires_in_s: 600,
+            resend_in_s,
+            sends_left: 19,
+            attempts_left: 10,
+        },
+        "/setup/confirmed",
+        phone_mfa::flow::now_ms(),
+    )
+}
+
+#[wasm_bindgen_test]
+async fn the_code_screen_counts_down_to_send_a_new_code() {
+    phone_mfa::flow::save_pending(&pending_code(2));
+    let root = container();
+    let _mount = leptos::mount::mount_to(root.clone(), || {
+        phone_mfa::flow::Auth::provide();
+        view! { <phone_mfa::routes::code::EnterCode /> }
+    });
+    tick().await;
+    let resend: web_sys::HtmlButtonElement = query(&root, "#resend");
+    assert!(root
+        .text_content()
+        .unwrap()
+        .contains("We sent a text message with a 6-digit code to •••-•••-••23"));
+    assert_eq!(
+        resend.text_content().as_deref(),
+        Some("Send a new code (available in 0:02)")
+    );
+    assert!(resend.disabled());
+    gloo_timers::future::TimeoutFuture::new(2_600).await;
+    tick().await;
+    assert_eq!(resend.text_content().as_deref(), Some("Send a new code"));
+    assert!(!resend.disabled());
+    let switch: web_sys::HtmlButtonElement = query(&root, "#switch-channel");
+    assert_eq!(switch.text_content().as_deref(), Some("Call me instead"));
+    phone_mfa::flow::clear_pending();
+}
+
+#[wasm_bindgen_test]
+async fn the_code_screen_warns_at_three_attempts_and_shows_the_lockout_countdown() {
+    assert_eq!(phone_mfa::routes::code::attempts_warning(Some(4)), None);
+    assert_eq!(
+        phone_mfa::routes::code::attempts_warning(Some(3)).as_deref(),
+        Some("You have 3 attempts left before your account is locked for 10 minutes.")
+    );
+    assert!(phone_mfa::routes::code::attempts_warning(Some(1))
+        .unwrap()
+        .contains("1 attempt left"));
+
+    let mut locked = pending_code(0);
+    locked.locked_until_ms = Some(phone_mfa::flow::now_ms() + 90_000.0);
+    phone_mfa::flow::save_pending(&locked);
+    let root = container();
+    let _mount = leptos::mount::mount_to(root.clone(), || {
+        phone_mfa::flow::Auth::provide();
+        view! { <phone_mfa::routes::code::EnterCode /> }
+    });
+    tick().await;
+    let text = root.text_content().unwrap();
+    assert!(
+        text.contains("you can try again in 1:30") || text.contains("you can try again in 1:29"),
+        "{text}"
+    );
+    let input: HtmlInputElement = query(&root, "#code");
+    assert!(input.disabled(), "no codes while locked");
+    phone_mfa::flow::clear_pending();
+}

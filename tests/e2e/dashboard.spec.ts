@@ -1,7 +1,7 @@
 // "Sign in & Security": choose text or call, add a second phone after confirming it's
 // you, change a number (confirmed by a code first), remove a method (never the last).
-import { test, expect, Page, APIRequestContext } from '@playwright/test';
-import { createAccount, expectAccessible, fresh, latestCode } from './helpers';
+import type { Page, APIRequestContext } from '@playwright/test';
+import { createAccount, expectAccessible, fresh, latestCode, test, expect } from './helpers';
 
 const e164 = (last2: string) => `+1201555${'01' + last2}`;
 

@@ -1,4 +1,4 @@
-import { expect, Page, APIRequestContext } from '@playwright/test';
+import { test as base, expect, Page, APIRequestContext } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { createHmac } from 'node:crypto';
 
@@ -16,15 +16,30 @@ export function fresh(): { email: string; national: string; last2: string } {
   return { email: `e2e-${Date.now()}-${counter}@example.com`, national: `(201) 555-01${two}`, last2: two };
 }
 
-/** Fails the test on any console error or CSP violation while `page` lives. */
+/** Collects console errors (CSP violations among them) and uncaught exceptions. */
 export function watchConsole(page: Page): string[] {
   const problems: string[] = [];
   page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(msg.text());
+    // A failed request is logged by the browser as an error; the tests that cut the
+    // network on purpose expect those.
+    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) problems.push(msg.text());
   });
   page.on('pageerror', (err) => problems.push(String(err)));
   return problems;
 }
+
+/** `test` for every spec: fails any test whose page logged an error or broke the CSP. */
+export const test = base.extend<{ consoleClean: void }>({
+  consoleClean: [
+    async ({ page }, use) => {
+      const problems = watchConsole(page);
+      await use();
+      expect(problems, 'console errors or CSP violations').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+export { expect };
 
 export async function expectAccessible(page: Page) {
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
@@ -66,9 +81,10 @@ export function totp(secretBase32: string, at = Date.now()): string {
   return String(value).padStart(6, '0');
 }
 
-export async function createAccount(page: Page, email: string) {
+export async function createAccount(page: Page, email: string, { scan = false } = {}) {
   await page.goto('/create-account');
   await expect(page.getByRole('heading', { level: 1, name: 'Create your account' })).toBeFocused();
+  if (scan) await expectAccessible(page);
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Create a password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Create account' }).click();

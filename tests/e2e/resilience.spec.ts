@@ -1,6 +1,5 @@
 // What people on real devices meet: a dropped connection, a 320 px wide phone, 200 % zoom.
-import { test, expect } from '@playwright/test';
-import { createAccount, expectAccessible, fresh, latestCode } from './helpers';
+import { createAccount, expectAccessible, fresh, latestCode, test, expect } from './helpers';
 
 test('a lost connection is explained, nothing typed is lost, and Continue retries', async ({ page, request }) => {
   const { email, national, last2 } = fresh();
