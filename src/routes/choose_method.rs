@@ -9,10 +9,26 @@ use phone_mfa_contract::{MethodKind, MfaOptions};
 /// offered beside the authenticator app, marked as the less secure ("restricted") one,
 /// and shown as unavailable, with the reason, where the account may not use it.
 #[component]
-pub fn ChooseMethod() -> impl IntoView {
-    let known = use_session_guard();
+pub fn ChooseMethod(
+    /// Render these options instead of asking the server (the design gallery).
+    #[prop(optional)]
+    preview: Option<MfaOptions>,
+) -> impl IntoView {
+    let known = if preview.is_some() {
+        Signal::stored(true)
+    } else {
+        use_session_guard()
+    };
     let auth = Auth::get();
-    let options = LocalResource::new(api::mfa_options);
+    let options = LocalResource::new(move || {
+        let preview = preview.clone();
+        async move {
+            match preview {
+                Some(options) => Ok(options),
+                None => api::mfa_options().await,
+            }
+        }
+    });
     let choice = RwSignal::new(None::<MethodKind>);
     let error = RwSignal::new(None::<String>);
     let skip = Action::new_local(|_: &()| api::skip_mfa());

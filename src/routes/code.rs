@@ -8,17 +8,16 @@ use phone_mfa_contract::policy::ATTEMPTS_LEFT_WARNING_AT;
 use phone_mfa_contract::{Channel, ErrorCode, Purpose, VerifiedView};
 
 /// Words for where the code went.
-fn sent_line(p: &PendingCode) -> String {
-    match p.challenge.channel {
-        Channel::Sms => format!(
-            "We sent a text message with a 6-digit code to {}.",
-            p.challenge.masked_phone
+fn sent_line(p: &PendingCode) -> impl IntoView {
+    let (before, after) = match p.challenge.channel {
+        Channel::Sms => ("We sent a text message with a 6-digit code to ", "."),
+        Channel::Voice => (
+            "We're calling ",
+            ". The call reads out a 6-digit code three times.",
         ),
-        Channel::Voice => format!(
-            "We're calling {}. The call reads out a 6-digit code three times.",
-            p.challenge.masked_phone
-        ),
-    }
+    };
+    // The masked number is one word: never broken across lines.
+    view! { {before} <span class="nowrap">{p.challenge.masked_phone.clone()}</span> {after} }
 }
 
 pub fn attempts_warning(attempts_left: Option<u32>) -> Option<String> {
@@ -31,18 +30,35 @@ pub fn attempts_warning(attempts_left: Option<u32>) -> Option<String> {
     }
 }
 
+/// A state of the code screen to start in, for the design gallery.
+#[derive(Debug, Clone)]
+pub struct CodePreview {
+    pub pending: PendingCode,
+    pub attempts_left: Option<u32>,
+    pub error: Option<String>,
+}
+
 /// Enter the 6-digit code: the same screen for setup, sign-in, re-authentication and a
 /// phone change. Everything about the code on its way is here: where it went, when a
 /// new one may be sent, the other channel, a different number, and what to do when
 /// nothing arrives.
 #[component]
-pub fn EnterCode() -> impl IntoView {
+pub fn EnterCode(
+    /// Start in this state instead of the code in sessionStorage (the design gallery).
+    #[prop(optional)]
+    preview: Option<CodePreview>,
+) -> impl IntoView {
     let auth = Auth::get();
-    let pending = RwSignal::new(load_pending());
+    let preview_attempts = preview.as_ref().and_then(|p| p.attempts_left);
+    let preview_error = preview.as_ref().and_then(|p| p.error.clone());
+    let pending = RwSignal::new(match preview {
+        Some(p) => Some(p.pending),
+        None => load_pending(),
+    });
     let now = use_now_ms();
     let code = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    let attempts_left = RwSignal::new(None::<u32>);
+    let error = RwSignal::new(preview_error);
+    let attempts_left = RwSignal::new(preview_attempts);
     let status = RwSignal::new(None::<String>);
 
     let verify = Action::new_local(move |code: &String| {

@@ -7,20 +7,59 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use phone_mfa_contract::{Channel, ErrorCode, PhoneInput as PhoneBody, Purpose, StartChallengeRequest};
 
+/// A state of the phone screen to start in, for the design gallery.
+#[derive(Debug, Clone, Default)]
+pub struct PhonePreview {
+    /// Set: render from these values and ask the server nothing on the way in.
+    pub active: bool,
+    pub number: String,
+    pub region: Option<String>,
+    pub touched: bool,
+    pub server_error: Option<String>,
+    /// Show the screen as if the code were being sent.
+    pub sending: bool,
+    /// Show the "change number" variant.
+    pub change: Option<i64>,
+}
+
 /// Setup step 2 (and "change number"): enter the phone number, choose "Text me" or
 /// "Call me", Continue sends the code.
 #[component]
-pub fn EnterPhone() -> impl IntoView {
-    use_session_guard();
-    let query = use_query_map();
+pub fn EnterPhone(
+    /// Start in this state instead of empty (the design gallery).
+    #[prop(optional)]
+    preview: Option<PhonePreview>,
+) -> impl IntoView {
+    let preview = preview.unwrap_or_default();
+    if !preview.active {
+        use_session_guard();
+    }
     // `?change=<method id>`: replacing the number of an existing phone method.
-    let change: Option<i64> = query.get_untracked().get("change").and_then(|v| v.parse().ok());
-    let number = RwSignal::new(String::new());
-    let region = RwSignal::new(default_region());
-    let touched = RwSignal::new(false);
+    let change: Option<i64> = if preview.active {
+        preview.change
+    } else {
+        use_query_map()
+            .get_untracked()
+            .get("change")
+            .and_then(|v| v.parse().ok())
+    };
+    let number = RwSignal::new(preview.number.clone());
+    let region = RwSignal::new(preview.region.clone().unwrap_or_else(default_region));
+    let touched = RwSignal::new(preview.touched);
     let channel = RwSignal::new(Channel::Sms);
-    let server_error = RwSignal::new(None::<String>);
-    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let server_error = RwSignal::new(preview.server_error.clone());
+    let errors = RwSignal::new(
+        preview
+            .server_error
+            .clone()
+            .map(|message| {
+                vec![FieldError {
+                    field_id: "phone",
+                    message,
+                }]
+            })
+            .unwrap_or_default(),
+    );
     let checked = Memo::new(move |_| validate(&number.get(), &region.get()));
     let sms_possible = move || checked.get().map(|p| p.channels.sms).unwrap_or(true);
     // A landline cannot take a text: switch to a call rather than let Continue fail.
@@ -29,10 +68,13 @@ pub fn EnterPhone() -> impl IntoView {
             channel.set(Channel::Voice);
         }
     });
-    Effect::new(move |_| {
+    // A server's verdict on a number no longer applies once the number changes.
+    Effect::new(move |first_run: Option<()>| {
         number.track();
         region.track();
-        server_error.set(None);
+        if first_run.is_some() {
+            server_error.set(None);
+        }
     });
     let send = Action::new_local(|req: &StartChallengeRequest| {
         let req = req.clone();
@@ -101,7 +143,8 @@ pub fn EnterPhone() -> impl IntoView {
             }
         }
     };
-    let busy = send.pending();
+    let sending = preview.sending;
+    let busy = Signal::derive(move || sending || send.pending().get());
     view! {
         <Page title=if change.is_some() { "Enter your new phone number" } else { "Enter your phone number" }>
             <ErrorSummary errors=errors />

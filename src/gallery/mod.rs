@@ -1,0 +1,274 @@
+//! The design gallery (`/gallery`): every screen in every state, from fixture data,
+//! rendered by the very components of the real flow. Built only with the `gallery`
+//! feature (on by default; a production build turns it off).
+
+mod fixtures;
+
+use crate::flow::{now_ms, Auth};
+use crate::routes::choose_method::ChooseMethod;
+use crate::routes::code::{CodePreview, EnterCode};
+use crate::routes::confirmed::PhoneConfirmed;
+use crate::routes::create_account::CreateAccount;
+use crate::routes::current_method::{Reauthenticate, SignInMethod};
+use crate::routes::dashboard::Dashboard;
+use crate::routes::phone::{EnterPhone, PhonePreview};
+use crate::routes::sign_in::SignIn;
+use crate::routes::success::AccountSecure;
+use crate::routes::troubleshooting::NoCode;
+use fixtures::*;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use phone_mfa_contract::{Channel, SessionStage};
+
+/// One state of one screen, with its own URL: `/gallery/<id>`.
+pub struct GalleryState {
+    pub id: &'static str,
+    pub screen: &'static str,
+    pub label: &'static str,
+}
+
+macro_rules! states {
+    ($($id:literal, $screen:literal, $label:literal;)*) => {
+        pub const STATES: &[GalleryState] = &[$(GalleryState { id: $id, screen: $screen, label: $label }),*];
+    };
+}
+
+states! {
+    "sign-in", "Sign in", "Empty";
+    "create-account", "Create account", "Empty";
+    "choose-method", "Choose a method", "MFA recommended (skip offered)";
+    "choose-method-required", "Choose a method", "MFA required by a partner";
+    "choose-method-medical-provider", "Choose a method", "Medical provider (text/phone unavailable)";
+    "phone-empty", "Phone number", "Empty";
+    "phone-invalid", "Phone number", "Invalid (too short)";
+    "phone-extension", "Phone number", "Extension typed";
+    "phone-landline", "Phone number", "Landline (call only)";
+    "phone-valid", "Phone number", "Valid mobile";
+    "phone-sending", "Phone number", "Sending";
+    "phone-server-error", "Phone number", "Server error";
+    "phone-change", "Phone number", "Changing a number";
+    "code-fresh", "Enter code", "Text just sent (resend cooling down)";
+    "code-voice", "Enter code", "Call placed";
+    "code-resend-ready", "Enter code", "Resend available";
+    "code-wrong-3-left", "Enter code", "Wrong code, 3 attempts left";
+    "code-locked", "Enter code", "Locked out";
+    "code-expired", "Enter code", "Expired";
+    "code-landline", "Enter code", "Landline (no text option)";
+    "confirmed", "Phone confirmed", "Setup";
+    "secure", "Account secure", "Setup complete";
+    "sign-in-method", "Sign-in method", "Phone and authenticator app";
+    "confirm-its-you", "Confirm it's you", "Before adding a method";
+    "dashboard-no-mfa", "Sign in & Security", "No MFA yet";
+    "dashboard-one", "Sign in & Security", "One method";
+    "dashboard-two", "Sign in & Security", "Two methods";
+    "dashboard-five", "Sign in & Security", "Five phones and an app";
+    "no-code", "Troubleshooting", "No text or call";
+}
+
+const EPCS: &str = "Text message and phone call codes are not available to medical providers who prescribe controlled substances.";
+
+fn phone_preview(number: &str, region: &str, touched: bool) -> PhonePreview {
+    PhonePreview {
+        active: true,
+        number: number.into(),
+        region: Some(region.into()),
+        touched,
+        ..Default::default()
+    }
+}
+
+fn code_preview(pending: crate::flow::PendingCode) -> CodePreview {
+    CodePreview {
+        pending,
+        attempts_left: None,
+        error: None,
+    }
+}
+
+/// The screen for a state, with the account data it needs put in place first.
+fn render(id: &str) -> AnyView {
+    let auth = Auth::get();
+    // Untracked: the screen reads the session as it is created; nothing should re-run.
+    let put = move |view| auth.session.update_untracked(|s| *s = Some(view));
+    let signed_in = move |methods| put(session(SessionStage::SignedIn, methods));
+    match id {
+        "sign-in" => view! { <SignIn /> }.into_any(),
+        "create-account" => view! { <CreateAccount /> }.into_any(),
+        "choose-method" => view! { <ChooseMethod preview=options(None, false) /> }.into_any(),
+        "choose-method-required" => view! { <ChooseMethod preview=options(None, true) /> }.into_any(),
+        "choose-method-medical-provider" => {
+            view! { <ChooseMethod preview=options(Some(EPCS), true) /> }.into_any()
+        }
+        "phone-empty" => view! { <EnterPhone preview=phone_preview("", "US", false) /> }.into_any(),
+        "phone-invalid" => view! { <EnterPhone preview=phone_preview("201 555", "US", true) /> }.into_any(),
+        "phone-extension" => {
+            view! { <EnterPhone preview=phone_preview("201-555-0123 ext. 2", "US", false) /> }.into_any()
+        }
+        "phone-landline" => {
+            view! { <EnterPhone preview=phone_preview("020 7946 0018", "GB", false) /> }.into_any()
+        }
+        "phone-valid" => {
+            view! { <EnterPhone preview=phone_preview("(201) 555-0123", "US", false) /> }.into_any()
+        }
+        "phone-sending" => {
+            let p = PhonePreview {
+                sending: true,
+                ..phone_preview("(201) 555-0123", "US", false)
+            };
+            view! { <EnterPhone preview=p /> }.into_any()
+        }
+        "phone-server-error" => {
+            let p = PhonePreview {
+                server_error: Some(
+                    "Too many codes were sent to this number. Try again in a few minutes".into(),
+                ),
+                ..phone_preview("(201) 555-0123", "US", true)
+            };
+            view! { <EnterPhone preview=p /> }.into_any()
+        }
+        "phone-change" => {
+            let p = PhonePreview {
+                change: Some(1),
+                ..phone_preview("", "US", false)
+            };
+            view! { <EnterPhone preview=p /> }.into_any()
+        }
+        "code-fresh" => {
+            view! { <EnterCode preview=code_preview(pending(Channel::Sms, true, 0.0, 30)) /> }.into_any()
+        }
+        "code-voice" => {
+            view! { <EnterCode preview=code_preview(pending(Channel::Voice, true, 0.0, 30)) /> }.into_any()
+        }
+        "code-resend-ready" => {
+            view! { <EnterCode preview=code_preview(pending(Channel::Sms, true, 45.0, 30)) /> }.into_any()
+        }
+        "code-wrong-3-left" => {
+            let p = CodePreview {
+                attempts_left: Some(3),
+                error: Some("That code is not right. Check the code and try again".into()),
+                ..code_preview(pending(Channel::Sms, true, 40.0, 30))
+            };
+            view! { <EnterCode preview=p /> }.into_any()
+        }
+        "code-locked" => {
+            let mut p = pending(Channel::Sms, true, 60.0, 30);
+            p.locked_until_ms = Some(now_ms() + 600_000.0);
+            let p = CodePreview {
+                error: Some("Too many wrong codes. For your security, try again in 10 minutes".into()),
+                ..code_preview(p)
+            };
+            view! { <EnterCode preview=p /> }.into_any()
+        }
+        "code-expired" => {
+            view! { <EnterCode preview=code_preview(pending(Channel::Sms, true, 601.0, 30)) /> }.into_any()
+        }
+        "code-landline" => {
+            view! { <EnterCode preview=code_preview(pending(Channel::Voice, false, 0.0, 30)) /> }.into_any()
+        }
+        "confirmed" => {
+            signed_in(vec![phone(1, "23", true, true, Channel::Sms)]);
+            view! { <PhoneConfirmed /> }.into_any()
+        }
+        "secure" => view! { <AccountSecure /> }.into_any(),
+        "sign-in-method" => {
+            put(session(
+                SessionStage::MfaPending,
+                vec![
+                    phone(1, "23", true, true, Channel::Sms),
+                    authenticator_app(2, false),
+                ],
+            ));
+            view! { <SignInMethod /> }.into_any()
+        }
+        "confirm-its-you" => {
+            signed_in(vec![
+                authenticator_app(1, true),
+                phone(2, "23", false, true, Channel::Sms),
+            ]);
+            view! { <Reauthenticate /> }.into_any()
+        }
+        "dashboard-no-mfa" => {
+            signed_in(vec![]);
+            view! { <Dashboard /> }.into_any()
+        }
+        "dashboard-one" => {
+            signed_in(vec![phone(1, "23", true, true, Channel::Sms)]);
+            view! { <Dashboard /> }.into_any()
+        }
+        "dashboard-two" => {
+            signed_in(vec![
+                authenticator_app(1, true),
+                phone(2, "23", false, false, Channel::Voice),
+            ]);
+            view! { <Dashboard /> }.into_any()
+        }
+        "dashboard-five" => {
+            let mut methods = vec![authenticator_app(1, true)];
+            for (i, last2) in ["23", "45", "67", "89", "01"].iter().enumerate() {
+                let channel = if i % 2 == 0 { Channel::Sms } else { Channel::Voice };
+                methods.push(phone(i as i64 + 2, last2, false, true, channel));
+            }
+            signed_in(methods);
+            view! { <Dashboard /> }.into_any()
+        }
+        "no-code" => view! { <NoCode /> }.into_any(),
+        _ => view! { <crate::routes::not_found::NotFound /> }.into_any(),
+    }
+}
+
+/// `/gallery` and `/gallery/<state>`: a side list of every state, and the state itself.
+#[component]
+pub fn Gallery() -> impl IntoView {
+    let params = use_params_map();
+    let current = move || {
+        params
+            .get()
+            .get("state")
+            .unwrap_or_else(|| STATES[0].id.to_owned())
+    };
+    let nav = {
+        let mut groups: Vec<(&str, Vec<&GalleryState>)> = vec![];
+        for s in STATES {
+            match groups.last_mut() {
+                Some((screen, list)) if *screen == s.screen => list.push(s),
+                _ => groups.push((s.screen, vec![s])),
+            }
+        }
+        groups
+            .into_iter()
+            .map(|(screen, list)| {
+                view! {
+                    <li>
+                        <span class="gallery-screen">{screen}</span>
+                        <ul>
+                            {list
+                                .into_iter()
+                                .map(|s| {
+                                    let href = format!("/gallery/{}", s.id);
+                                    view! {
+                                        <li>
+                                            <a href=href aria-current=move || (current() == s.id).then_some("page")>
+                                                {s.label}
+                                            </a>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <div class="gallery">
+            <nav class="gallery-nav" aria-label="Gallery states">
+                <p class="gallery-title">"Design gallery"</p>
+                <ul>{nav}</ul>
+            </nav>
+            <div class="gallery-stage" data-state=current>
+                {move || render(&current())}
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,33 @@
+// The design gallery: every state renders from fixtures, calls no server, logs no
+// error, and passes axe-core.
+import { createAccount, expectAccessible, test, expect } from './helpers';
+
+test('every gallery state renders without server calls or accessibility problems', async ({ page }) => {
+  await page.goto('/gallery');
+  const links = page.getByRole('navigation', { name: 'Gallery states' }).getByRole('link');
+  const hrefs = await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')!));
+  expect(hrefs.length).toBeGreaterThanOrEqual(25);
+  const apiCalls: string[] = [];
+  page.on('request', (r) => {
+    if (new URL(r.url()).pathname.startsWith('/api/')) apiCalls.push(r.url());
+  });
+  for (const href of hrefs) {
+    await page.goto(href);
+    await expect(page.locator('.gallery-stage h1')).toHaveCount(1);
+    await expect(page.locator('.gallery-nav a[aria-current="page"]')).toHaveAttribute('href', href);
+    await expectAccessible(page);
+  }
+  expect(apiCalls).toEqual([]);
+});
+
+test('gallery states link to each other and render the real components', async ({ page }) => {
+  await page.goto('/gallery/phone-extension');
+  await expect(page.locator('#phone-error')).toContainText('extensions are not supported');
+  await page.getByRole('link', { name: 'Wrong code, 3 attempts left' }).click();
+  await expect(page).toHaveURL(/\/gallery\/code-wrong-3-left$/);
+  await expect(page.getByText('You have 3 attempts left')).toBeVisible();
+  await page.getByRole('link', { name: 'Medical provider (text/phone unavailable)' }).click();
+  await expect(page.getByLabel('Text Message or Phone Call')).toBeDisabled();
+  await page.getByRole('link', { name: 'Five phones and an app' }).click();
+  await expect(page.locator('.methods > li')).toHaveCount(6);
+});

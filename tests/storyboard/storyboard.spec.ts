@@ -1,0 +1,74 @@
+// Each flow is a test; each step a screenshot named <flow>/<NN>-<step>.<variant>.png.
+// STORYBOARD_FLOWS=setup (comma-separated) limits which flows run.
+import { test, expect, Page, APIRequestContext, TestInfo } from '@playwright/test';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createAccount, fresh, latestCode, signIn } from '../e2e/helpers';
+
+const out = path.resolve(__dirname, '../../target/storyboard');
+const only = (process.env.STORYBOARD_FLOWS ?? '').split(',').filter(Boolean);
+type Step = { shot: (step: string) => Promise<void>; page: Page; request: APIRequestContext };
+const flow = (name: string, body: (step: Step) => Promise<void>) =>
+  test(name, async ({ page, request }, info: TestInfo) => {
+    test.skip(only.length > 0 && !only.includes(name), 'not selected');
+    let n = 0;
+    const dir = path.join(out, name);
+    fs.mkdirSync(dir, { recursive: true });
+    const shot = async (step: string) => {
+      n += 1;
+      await page.waitForLoadState('networkidle');
+      const file = path.join(dir, `${String(n).padStart(2, '0')}-${step}.${info.project.name}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+    };
+    await body({ shot, page, request });
+  });
+
+flow('setup', async ({ shot, page, request }) => {
+  const { email, national, last2 } = fresh();
+  await page.goto('/create-account');
+  await shot('create-account');
+  await createAccount(page, email);
+  await shot('choose-method');
+  await page.getByLabel('Text Message or Phone Call').check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByLabel('Phone number').fill(national);
+  await shot('phone-number');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Check your phone' })).toBeVisible();
+  await shot('enter-code');
+  const { code } = await latestCode(request, `+1201555${'01' + last2}`);
+  await page.getByLabel('Enter the 6-digit code').fill(code);
+  await expect(page.getByRole('heading', { level: 1, name: /confirmed/ })).toBeVisible();
+  await shot('phone-confirmed');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await shot('account-secure');
+  await page.getByRole('link', { name: 'Go to Sign in & Security' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in & Security' })).toBeVisible();
+  await shot('dashboard');
+});
+
+flow('sign-in-by-call', async ({ shot, page, request }) => {
+  await signIn(page, 'secure@example.com');
+  await expect(page.getByRole('heading', { level: 1, name: 'Complete your sign-in' })).toBeVisible();
+  await shot('choose-method');
+  await page.getByRole('button', { name: 'Call me at •••-•••-••00' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Answer your phone' })).toBeVisible();
+  await shot('enter-code');
+  const { code } = await latestCode(request, '+12015550100');
+  await page.getByLabel('Enter the 6-digit code').fill(code);
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in & Security' })).toBeVisible();
+  await shot('dashboard');
+  await new Promise((r) => setTimeout(r, 10_500)); // the next variant texts the same number
+});
+
+flow('troubleshooting', async ({ shot, page }) => {
+  const { email } = fresh();
+  await createAccount(page, email);
+  await page.goto('/setup/phone');
+  await page.getByLabel('Phone number').fill('201-555-0199');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Check your phone' })).toBeVisible();
+  await shot('code-never-arrives');
+  await page.getByRole('link', { name: "I didn't receive a text message or phone call" }).click();
+  await shot('checklist');
+});
