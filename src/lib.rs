@@ -10,6 +10,7 @@ pub mod flow;
 #[cfg(feature = "gallery")]
 pub mod gallery;
 pub mod routes;
+pub mod validation;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -34,6 +35,8 @@ use routes::{
 #[component]
 pub fn App() -> impl IntoView {
     flow::Auth::provide();
+    // The worker trunk builds from src/bin/validator.rs (index.html, data-type="worker").
+    validation::Validator::web_worker("/validator_loader.js").provide();
     view! {
         <Router>
             <a class="skip-link" href="#main">"Skip to main content"</a>

@@ -76,6 +76,15 @@ fn focus_log(root: &HtmlElement) -> Rc<RefCell<Vec<String>>> {
     log
 }
 
+/// Renders `body` with a validator answering in-process (the app uses a worker).
+fn with_validator<V: IntoView + 'static>(body: impl FnOnce() -> V + 'static) -> impl IntoView {
+    phone_mfa::validation::Validator::inline(|number, region| {
+        phone_mfa_contract::phone::check_phone(number, region, |_| true)
+    })
+    .provide();
+    body()
+}
+
 fn query<T: JsCast>(root: &HtmlElement, selector: &str) -> T {
     root.query_selector(selector)
         .unwrap()
@@ -90,7 +99,9 @@ async fn phone_input_says_no_extensions_as_soon_as_one_is_typed() {
     let region = RwSignal::new("US".to_owned());
     let touched = RwSignal::new(false);
     let _mount = leptos::mount::mount_to(root.clone(), move || {
-        view! { <PhoneInput number=number region=region touched=touched server_error=Signal::derive(|| None::<String>) /> }
+        with_validator(
+            move || view! { <PhoneInput number=number region=region touched=touched server_error=Signal::derive(|| None::<String>) checked=RwSignal::new(None) /> },
+        )
     });
     let input: HtmlInputElement = query(&root, "#phone");
     assert_eq!(input.type_(), "tel");
@@ -123,7 +134,9 @@ async fn phone_input_formats_a_pasted_number_and_spots_landlines() {
     let region = RwSignal::new("US".to_owned());
     let touched = RwSignal::new(false);
     let _mount = leptos::mount::mount_to(root.clone(), move || {
-        view! { <PhoneInput number=number region=region touched=touched server_error=Signal::derive(|| None::<String>) /> }
+        with_validator(
+            move || view! { <PhoneInput number=number region=region touched=touched server_error=Signal::derive(|| None::<String>) checked=RwSignal::new(None) /> },
+        )
     });
     let input: HtmlInputElement = query(&root, "#phone");
     let hint: HtmlElement = query(&root, "#phone-hint");
@@ -152,7 +165,9 @@ async fn phone_input_shows_every_problem_once_touched() {
     let region = RwSignal::new("US".to_owned());
     let touched = RwSignal::new(true);
     let _mount = leptos::mount::mount_to(root.clone(), move || {
-        view! { <PhoneInput number=number region=region touched=touched server_error=Signal::derive(|| None::<String>) /> }
+        with_validator(
+            move || view! { <PhoneInput number=number region=region touched=touched server_error=Signal::derive(|| None::<String>) checked=RwSignal::new(None) /> },
+        )
     });
     tick().await;
     let error: HtmlElement = query(&root, "#phone-error");

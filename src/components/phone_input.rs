@@ -1,5 +1,6 @@
+use crate::validation::{Validator, Verdict};
 use leptos::prelude::*;
-use phone_mfa_contract::phone::{check_phone, has_extension, CheckedPhone, PhoneProblem, COUNTRIES};
+use phone_mfa_contract::phone::{has_extension, PhoneProblem, COUNTRIES};
 
 /// The region of the browser's language ("en-US" -> "US") if it is one we list, so a
 /// person abroad starts with their own country; the United States otherwise.
@@ -15,10 +16,16 @@ pub fn default_region() -> String {
         .unwrap_or_else(|| "US".into())
 }
 
-/// Checks a typed number with the same rules the server applies.
-pub fn validate(number: &str, region: &str) -> Result<CheckedPhone, PhoneProblem> {
-    // Every listed country is offered; the server's allow-list has the final word.
-    check_phone(number, region, |_| true)
+/// What can be said about a number without the validator: nothing typed, or an
+/// extension (said the moment it is typed, even before the validator has loaded).
+pub fn quick_verdict(number: &str) -> Option<Verdict> {
+    if number.trim().is_empty() {
+        Some(Err(PhoneProblem::Empty))
+    } else if has_extension(number) {
+        Some(Err(PhoneProblem::Extension))
+    } else {
+        None
+    }
 }
 
 /// Whether a problem should be shown while the person is still typing: an extension or
@@ -42,20 +49,44 @@ pub fn PhoneInput(
     /// An error from the server about this number, shown like a local one.
     #[prop(into)]
     server_error: Signal<Option<String>>,
+    /// The verdict on what is typed now (`None` until the validator has answered).
+    checked: RwSignal<Option<Verdict>>,
 ) -> impl IntoView {
-    let checked = Memo::new(move |_| validate(&number.get(), &region.get()));
+    let validator = Validator::get();
+    // Ask about every change; keep only the answer to the latest question.
+    let asking = validator;
+    Effect::new(move |_| {
+        let (n, r) = (number.get(), region.get());
+        match quick_verdict(&n) {
+            Some(v) => {
+                asking.supersede();
+                checked.set(Some(v));
+            }
+            None => {
+                // Unknown until the validator answers; Continue meanwhile lets the server decide.
+                checked.set(None);
+                asking.check(&n, &r);
+            }
+        }
+    });
+    let answers = validator;
+    Effect::new(move |_| {
+        if let Some((id, verdict)) = answers.verdict.get() {
+            if id == answers.latest() {
+                checked.set(Some(verdict));
+            }
+        }
+    });
     let message = Signal::derive(move || {
         if let Some(e) = server_error.get() {
             return Some(e);
         }
         match checked.get() {
-            Err(p) if touched.get() || show_while_typing(p) || has_extension(&number.get()) => {
-                Some(p.message().to_owned())
-            }
+            Some(Err(p)) if touched.get() || show_while_typing(p) => Some(p.message().to_owned()),
             _ => None,
         }
     });
-    let hint = move || match checked.get() {
+    let hint = move || match checked.get()? {
         Ok(phone) if !phone.channels.sms => Some(format!(
             "{} looks like a landline, which can't receive texts. We'll call it instead.",
             phone.national

@@ -1,5 +1,5 @@
 use crate::api;
-use crate::components::phone_input::{default_region, validate};
+use crate::components::phone_input::default_region;
 use crate::components::{ErrorSummary, FieldError, Page, PhoneInput};
 use crate::flow::{now_ms, save_pending, PendingCode};
 use crate::routes::{go, use_session_guard};
@@ -60,8 +60,8 @@ pub fn EnterPhone(
             })
             .unwrap_or_default(),
     );
-    let checked = Memo::new(move |_| validate(&number.get(), &region.get()));
-    let sms_possible = move || checked.get().map(|p| p.channels.sms).unwrap_or(true);
+    let checked = RwSignal::new(None::<crate::validation::Verdict>);
+    let sms_possible = move || !matches!(checked.get(), Some(Ok(p)) if !p.channels.sms);
     // A landline cannot take a text: switch to a call rather than let Continue fail.
     Effect::new(move |_| {
         if !sms_possible() && channel.get_untracked() == Channel::Sms {
@@ -121,11 +121,12 @@ pub fn EnterPhone(
         ev.prevent_default();
         touched.set(true);
         match checked.get_untracked() {
-            Err(problem) => errors.set(vec![FieldError {
+            Some(Err(problem)) => errors.set(vec![FieldError {
                 field_id: "phone",
                 message: problem.message().into(),
             }]),
-            Ok(_) => {
+            // Valid, or not checked yet (the validator still loading): the server checks anyway.
+            Some(Ok(_)) | None => {
                 errors.set(vec![]);
                 send.dispatch_local(StartChallengeRequest {
                     purpose: if change.is_some() {
@@ -149,7 +150,7 @@ pub fn EnterPhone(
         <Page title=if change.is_some() { "Enter your new phone number" } else { "Enter your phone number" }>
             <ErrorSummary errors=errors />
             <form on:submit=on_submit novalidate>
-                <PhoneInput number=number region=region touched=touched server_error=server_error />
+                <PhoneInput number=number region=region touched=touched server_error=server_error checked=checked />
                 <fieldset class="channels">
                     <legend>"How should we send your code?"</legend>
                     <div class="choice">

@@ -12,6 +12,20 @@ test('the app reaches the server (thin slice: SPA -> gloo-net -> axum) under a s
   await expectAccessible(page);
 });
 
+test('the phone validator loads in a worker on the phone screen, never on the sign-in screen', async ({ page }) => {
+  const fetched: string[] = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  await page.goto('/sign-in');
+  await expect(page.getByTestId('server-status')).toHaveText(/Server: ok/);
+  expect(fetched.filter((p) => p.startsWith('/validator'))).toEqual([]);
+  const { email } = fresh();
+  await createAccount(page, email);
+  await page.goto('/setup/phone');
+  await page.getByLabel('Phone number').fill('(201) 555-0123');
+  await expect(page.locator('#phone-hint')).toContainText('(201) 555-0123');
+  expect(fetched).toContain('/validator_bg.wasm');
+});
+
 test('first-time setup by text message: choose, phone, Text me, code, Continue, secure', async ({ page, request }) => {
   const { email, national, last2 } = fresh();
   await createAccount(page, email, { scan: true });

@@ -1,7 +1,10 @@
-//! Project automation, std only so it builds in seconds:
+//! Project automation (std, plus brotli and flate2 for precompressing assets):
 //!
 //! - `cargo xtask run [--port N]`: install what is missing, build the app, serve it.
 //! - `cargo xtask test`: every check (format, lints, native tests, browser tests, end to end).
+//! - `cargo xtask build`: the release app (precompressed) and the server.
+//! - `cargo xtask storyboard`: screenshots of every step of the real flows.
+//! - `cargo xtask bench`: sizes, browser timings and budgets.
 //!
 //! Tools are installed only when missing or at the wrong version, so a second run
 //! with nothing changed starts quickly.
@@ -28,8 +31,9 @@ fn main() -> ExitCode {
             .and_then(|_| build_app(true))
             .and_then(|_| build_server()),
         Some("storyboard") => ensure_tools().and_then(|_| storyboard(None)),
+        Some("bench") => ensure_tools().and_then(|_| bench()),
         _ => {
-            eprintln!("usage: cargo xtask <run [--port N] | test | build | storyboard>");
+            eprintln!("usage: cargo xtask <run [--port N] | test | build | storyboard | bench>");
             return ExitCode::from(2);
         }
     };
@@ -180,7 +184,7 @@ fn app_is_fresh() -> bool {
 fn build_app(release: bool) -> Result {
     if app_is_fresh() {
         step("The app in dist/ is up to date");
-        return Ok(());
+        return precompress();
     }
     step("Building the app (trunk build --release --offline)");
     let started = Instant::now();
@@ -190,6 +194,51 @@ fn build_app(release: bool) -> Result {
     }
     status(cmd("trunk", &args))?;
     println!("built in {:.0} s", started.elapsed().as_secs_f64());
+    precompress()
+}
+
+/// What is worth compressing: text and wasm. (index.html stays plain: the server hashes
+/// its inline script for the CSP.)
+fn compressible(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("wasm" | "js" | "css" | "svg" | "webmanifest")
+    )
+}
+
+/// Writes `file.br` (quality 11) and `file.gz` (level 9) beside every compressible
+/// asset in dist/, for the server to send as they are.
+fn precompress() -> Result {
+    use std::io::Write;
+    let mut written = 0;
+    for entry in std::fs::read_dir("dist")
+        .map_err(|e| format!("dist: {e}"))?
+        .flatten()
+    {
+        let path = entry.path();
+        if !compressible(&path) {
+            continue;
+        }
+        let br = PathBuf::from(format!("{}.br", path.display()));
+        if newest_mtime(&br) >= newest_mtime(&path) {
+            continue;
+        }
+        let raw = std::fs::read(&path).map_err(|e| e.to_string())?;
+        let mut out = Vec::new();
+        {
+            let mut w = brotli::CompressorWriter::new(&mut out, 1 << 16, 11, 22);
+            w.write_all(&raw).map_err(|e| e.to_string())?;
+        }
+        std::fs::write(&br, &out).map_err(|e| e.to_string())?;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(&raw).map_err(|e| e.to_string())?;
+        let gz = gz.finish().map_err(|e| e.to_string())?;
+        std::fs::write(format!("{}.gz", path.display()), gz).map_err(|e| e.to_string())?;
+        written += 1;
+    }
+    if written > 0 {
+        println!("precompressed {written} assets (brotli, gzip)");
+    }
     Ok(())
 }
 
@@ -303,6 +352,207 @@ fn write_contact_sheet() -> Result<usize> {
         return Err("the storyboard took no screenshots".into());
     }
     Ok(count)
+}
+
+// ------------------------------------------------------------------ bench
+
+/// Budgets from the performance issue.
+const BUDGET_CRITICAL_BR: u64 = 100 * 1024;
+const BUDGET_PHONE_SCREEN_BR: u64 = 250 * 1024;
+const BUDGET_LONG_TASK_MS: f64 = 50.0;
+const BUDGET_KEYSTROKE_MEDIAN_MS: f64 = 1.0;
+const BUDGET_VALIDATION_READY_MS: f64 = 1000.0;
+
+struct Asset {
+    name: String,
+    raw: u64,
+    gzip: u64,
+    brotli: u64,
+}
+
+fn size(path: &str) -> u64 {
+    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+}
+
+/// Reads one number out of the flat JSON the browser half writes (no JSON crate needed).
+fn json_number(json: &str, key: &str) -> Option<f64> {
+    let at = json.find(&format!("\"{key}\""))? + key.len() + 2;
+    let rest = json[at..].trim_start().strip_prefix(':')?.trim_start();
+    let end = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == 'e'))
+        .unwrap_or(rest.len());
+    rest[..end].parse().ok()
+}
+
+fn json_object<'a>(json: &'a str, key: &str) -> &'a str {
+    json.find(&format!("\"{key}\""))
+        .map(|at| &json[at..])
+        .and_then(|s| s.split_once('}').map(|(o, _)| o))
+        .unwrap_or("")
+}
+
+fn bench() -> Result {
+    build_app(true)?;
+    build_server()?;
+    step("Sizes of the served assets");
+    let mut assets: Vec<Asset> = std::fs::read_dir("dist")
+        .map_err(|e| e.to_string())?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| !matches!(p.extension().and_then(|e| e.to_str()), Some("br" | "gz")))
+        .map(|p| {
+            let path = p.display().to_string();
+            let raw = size(&path);
+            let (gzip, brotli) = if compressible(&p) {
+                (size(&format!("{path}.gz")), size(&format!("{path}.br")))
+            } else {
+                (raw, raw)
+            };
+            Asset {
+                name: p.file_name().unwrap_or_default().to_string_lossy().into_owned(),
+                raw,
+                gzip,
+                brotli,
+            }
+        })
+        .collect();
+    assets.sort_by(|a, b| b.raw.cmp(&a.raw));
+    println!("{:<44} {:>10} {:>10} {:>10}", "asset", "raw", "gzip", "brotli");
+    for a in &assets {
+        println!("{:<44} {:>10} {:>10} {:>10}", a.name, a.raw, a.gzip, a.brotli);
+    }
+    // What the sign-in screen needs to paint and be used: the page, its CSS, the app.
+    let critical: u64 = assets
+        .iter()
+        .filter(|a| a.name == "index.html" || a.name.ends_with(".css") || a.name.starts_with("phone-mfa-"))
+        .map(|a| a.brotli)
+        .sum();
+    let validator: u64 = assets
+        .iter()
+        .filter(|a| a.name.starts_with("validator"))
+        .map(|a| a.brotli)
+        .sum();
+    let phone_screen = critical + validator;
+    println!("critical path (sign-in screen), brotli: {critical} bytes");
+    println!("phone screen (app + validator), brotli: {phone_screen} bytes");
+
+    step("Browser timings (headless Chromium, release build)");
+    let mut c = cmd("node_modules/.bin/playwright", &["test", "-c", "tests/bench"]);
+    c.env("CHROMIUM", CHROMIUM);
+    status(c)?;
+    let browser = std::fs::read_to_string("target/bench/browser.json").map_err(|e| e.to_string())?;
+    let n = |k: &str| json_number(&browser, k).unwrap_or(f64::NAN);
+    let ours = json_object(&browser, "ours_per_keystroke");
+    let theirs = json_object(&browser, "theirs_per_keystroke");
+    let (ours_median, ours_p95) = (
+        json_number(ours, "median_ms").unwrap_or(f64::NAN),
+        json_number(ours, "p95_ms").unwrap_or(f64::NAN),
+    );
+    let (theirs_median, theirs_p95) = (
+        json_number(theirs, "median_ms").unwrap_or(f64::NAN),
+        json_number(theirs, "p95_ms").unwrap_or(f64::NAN),
+    );
+    println!(
+        "{:<58} {:>10}",
+        "navigation to an interactive sign-in screen",
+        format!("{:.0} ms", n("sign_in_interactive_ms"))
+    );
+    println!(
+        "{:<58} {:>10}",
+        "phone screen open to first validated number",
+        format!("{:.0} ms", n("phone_validation_ready_ms"))
+    );
+    println!(
+        "{:<58} {:>10}",
+        "validator worker: start to ready",
+        format!("{:.0} ms", n("worker_ready_after_start_ms"))
+    );
+    println!(
+        "{:<58} {:>10}",
+        "per keystroke, ours (worker round trip), median / p95",
+        format!("{ours_median:.2} / {ours_p95:.2} ms")
+    );
+    println!(
+        "{:<58} {:>10}",
+        "per keystroke, libphonenumber-js (main thread), median / p95",
+        format!("{theirs_median:.2} / {theirs_p95:.2} ms")
+    );
+    println!(
+        "{:<58} {:>10}",
+        "first validation, libphonenumber-js",
+        format!("{:.1} ms", n("theirs_first_validation_ms"))
+    );
+    println!(
+        "{:<58} {:>10}",
+        "ratio ours / theirs (median per keystroke)",
+        format!("{:.2}", ours_median / theirs_median)
+    );
+    let longest = n("phone_screen_load_longest_task_ms")
+        .max(n("typing_longest_task_ms"))
+        .max(n("sign_in_longest_task_ms"));
+    println!(
+        "{:<58} {:>10}",
+        "longest main-thread task (sign-in, phone screen, typing)",
+        format!("{longest:.0} ms")
+    );
+
+    step("Budgets");
+    let budgets = [
+        (
+            "critical path <= 100 KB brotli",
+            critical <= BUDGET_CRITICAL_BR,
+            format!("{} KB", critical / 1024),
+        ),
+        (
+            "phone screen <= 250 KB brotli",
+            phone_screen <= BUDGET_PHONE_SCREEN_BR,
+            format!("{} KB", phone_screen / 1024),
+        ),
+        (
+            "no main-thread task over 50 ms",
+            longest <= BUDGET_LONG_TASK_MS,
+            format!("{longest:.0} ms"),
+        ),
+        (
+            "per-keystroke validation <= 1 ms median",
+            ours_median <= BUDGET_KEYSTROKE_MEDIAN_MS,
+            format!("{ours_median:.2} ms"),
+        ),
+        (
+            "validation ready within 1 s",
+            n("phone_validation_ready_ms") <= BUDGET_VALIDATION_READY_MS,
+            format!("{:.0} ms", n("phone_validation_ready_ms")),
+        ),
+    ];
+    for (what, ok, value) in &budgets {
+        println!("{:<6} {what:<44} {value}", if *ok { "PASS" } else { "FAIL" });
+    }
+    let sizes: Vec<String> = assets
+        .iter()
+        .map(|a| {
+            format!(
+                "{{\"name\":\"{}\",\"raw\":{},\"gzip\":{},\"brotli\":{}}}",
+                a.name, a.raw, a.gzip, a.brotli
+            )
+        })
+        .collect();
+    let report = format!(
+        "{{\"assets\":[{}],\"critical_path_brotli\":{critical},\"phone_screen_brotli\":{phone_screen},\"browser\":{}}}\n",
+        sizes.join(","),
+        browser.trim()
+    );
+    let stamp = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    std::fs::write(format!("target/bench/bench-{stamp}.json"), &report).map_err(|e| e.to_string())?;
+    std::fs::write("target/bench/latest.json", &report).map_err(|e| e.to_string())?;
+    println!("figures written to target/bench/latest.json");
+    if budgets.iter().all(|(_, ok, _)| *ok) {
+        Ok(())
+    } else {
+        Err("a budget is not met".into())
+    }
 }
 
 // ------------------------------------------------------------------ test

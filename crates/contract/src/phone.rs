@@ -173,6 +173,22 @@ impl PhoneProblem {
     }
 }
 
+/// A number to check, sent from the page to the validator worker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValidationRequest {
+    /// Echoed in the reply, so the page can drop answers to numbers it no longer shows.
+    pub id: u32,
+    pub number: String,
+    pub region: String,
+}
+
+/// The validator worker's verdict on one [`ValidationRequest`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValidationReply {
+    pub id: u32,
+    pub result: Result<CheckedPhone, PhoneProblem>,
+}
+
 /// True when the text holds an extension marker: "ext", "x", "#", ";ext=" or ",".
 /// Checked before anything else so the person hears the real reason as soon as they type it.
 pub fn has_extension(input: &str) -> bool {

@@ -1,0 +1,113 @@
+// Measures what a person waits for: the sign-in screen, the phone validator, each
+// keystroke, and the longest main-thread task, plus libphonenumber-js in the same
+// browser for comparison. Numbers are typed one character at a time.
+import { test, expect } from '@playwright/test';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const out = path.resolve(__dirname, '../../target/bench');
+const NUMBERS: [string, string][] = [
+  ['2015550123', 'US'], ['4155552671', 'US'], ['6135550123', 'CA'], ['7872345678', 'PR'],
+  ['5512345678', 'MX'], ['07400123456', 'GB'], ['02079460018', 'GB'], ['612345678', 'ES'],
+  ['912345678', 'ES'], ['3125550199', 'US'],
+];
+
+const stats = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
+  return { count: s.length, median_ms: at(0.5), p95_ms: at(0.95), max_ms: s[s.length - 1] };
+};
+
+/** Records long tasks, when the sign-in form appears, and every validator round trip. */
+const instrument = () => {
+  const w = window as any;
+  w.__longTasks = [];
+  new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__longTasks.push({ start: e.startTime, duration: e.duration }))).observe({ type: 'longtask', buffered: true });
+  new MutationObserver(() => {
+    if (w.__signInReady === undefined && document.querySelector('#email') && document.querySelector('button[type=submit]')) w.__signInReady = performance.now();
+  }).observe(document, { childList: true, subtree: true });
+  w.__roundTrips = [];
+  const Original = window.Worker;
+  (window as any).Worker = class extends Original {
+    constructor(url: string | URL, opts?: WorkerOptions) {
+      super(url, opts);
+      w.__workerStarted = performance.now();
+      const sent = new Map<number, number>();
+      const post = this.postMessage.bind(this);
+      this.postMessage = (m: any) => {
+        try { sent.set(JSON.parse(m).id, performance.now()); } catch { /* not a request */ }
+        post(m);
+      };
+      this.addEventListener('message', (e: MessageEvent) => {
+        if (e.data === 'ready') w.__workerReady = performance.now();
+        try {
+          const id = JSON.parse(e.data).id;
+          if (sent.has(id)) w.__roundTrips.push(performance.now() - sent.get(id)!);
+        } catch { /* "ready" */ }
+      });
+    }
+  };
+};
+
+test('measure', async ({ page, request }) => {
+  await page.addInitScript(instrument);
+
+  // 1. The sign-in screen, from navigation to a usable form.
+  await page.goto('/sign-in');
+  await expect(page.locator('#email')).toBeVisible();
+  const signIn = await page.evaluate(() => ({ ready: (window as any).__signInReady as number, longTasks: (window as any).__longTasks as { duration: number }[] }));
+
+  // 2. The phone screen: when validation is ready, each keystroke, long tasks.
+  const email = `bench-${Date.now()}@example.com`;
+  const r = await page.request.post('/api/auth/sign-up', { headers: { 'x-phone-mfa': '1' }, data: { email, password: 'correct horse battery staple' } });
+  expect(r.ok()).toBeTruthy();
+  await page.goto('/setup/phone');
+  const phone = page.locator('#phone');
+  await expect(phone).toBeVisible();
+  const opened = await page.evaluate(() => performance.now());
+  await phone.pressSequentially('2015550123');
+  await expect(page.locator('#phone-hint')).toContainText('(201) 555-0123');
+  const firstValid = await page.evaluate(() => performance.now());
+  const loadTasks = await page.evaluate(() => ((window as any).__longTasks as { duration: number }[]).map((t) => t.duration));
+  await page.evaluate(() => { (window as any).__longTasks = []; (window as any).__roundTrips = []; });
+  for (const [number, region] of NUMBERS) {
+    await page.locator('#country').selectOption(region);
+    await phone.fill('');
+    await phone.pressSequentially(number, { delay: 30 });
+  }
+  await page.waitForTimeout(200);
+  const typing = await page.evaluate(() => ({ roundTrips: (window as any).__roundTrips as number[], longTasks: ((window as any).__longTasks as { duration: number }[]).map((t) => t.duration), workerStarted: (window as any).__workerStarted, workerReady: (window as any).__workerReady }));
+
+  // 3. libphonenumber-js, the same prefixes, in the same browser, on the main thread.
+  await page.addScriptTag({ path: require.resolve('libphonenumber-js/bundle/libphonenumber-max.js') });
+  const theirs = await page.evaluate((numbers) => {
+    const lib = (window as any).libphonenumber;
+    const times: number[] = [];
+    let first = 0;
+    for (const [number, region] of numbers) {
+      for (let i = 1; i <= number.length; i++) {
+        const t = performance.now();
+        const parsed = lib.parsePhoneNumberFromString(number.slice(0, i), region);
+        if (parsed) { parsed.isValid(); parsed.getType(); }
+        const dt = performance.now() - t;
+        if (!first) first = dt; else times.push(dt);
+      }
+    }
+    return { first, times };
+  }, NUMBERS);
+
+  const result = {
+    sign_in_interactive_ms: signIn.ready,
+    sign_in_longest_task_ms: Math.max(0, ...signIn.longTasks.map((t) => t.duration)),
+    phone_validation_ready_ms: firstValid - opened,
+    worker_ready_after_start_ms: typing.workerReady - typing.workerStarted,
+    phone_screen_load_longest_task_ms: Math.max(0, ...loadTasks),
+    typing_longest_task_ms: Math.max(0, ...typing.longTasks),
+    ours_per_keystroke: stats(typing.roundTrips),
+    theirs_first_validation_ms: theirs.first,
+    theirs_per_keystroke: stats(theirs.times),
+  };
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(path.join(out, 'browser.json'), JSON.stringify(result, null, 2));
+  console.log(JSON.stringify(result));
+});
