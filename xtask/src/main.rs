@@ -416,7 +416,7 @@ fn bench() -> Result {
             }
         })
         .collect();
-    assets.sort_by(|a, b| b.raw.cmp(&a.raw));
+    assets.sort_by_key(|a| std::cmp::Reverse(a.raw));
     println!("{:<44} {:>10} {:>10} {:>10}", "asset", "raw", "gzip", "brotli");
     for a in &assets {
         println!("{:<44} {:>10} {:>10} {:>10}", a.name, a.raw, a.gzip, a.brotli);
