@@ -16,6 +16,7 @@ fn main() {
     console_error_panic_hook::set_once();
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let replies = scope.clone();
+    let clock = scope.performance().expect("workers have performance.now()");
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let Some(text) = event.data().as_string() else {
             return;
@@ -23,11 +24,14 @@ fn main() {
         let Ok(request) = serde_json::from_str::<ValidationRequest>(&text) else {
             return;
         };
+        let started = clock.now();
         // Every listed country is offered; the server's allow-list has the final word.
         let result = check_phone(&request.number, &request.region, |_| true);
+        let took_ms = clock.now() - started;
         if let Ok(json) = serde_json::to_string(&ValidationReply {
             id: request.id,
             result,
+            took_ms,
         }) {
             let _ = replies.post_message(&JsValue::from_str(&json));
         }

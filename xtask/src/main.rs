@@ -452,49 +452,66 @@ fn bench() -> Result {
         json_number(theirs, "median_ms").unwrap_or(f64::NAN),
         json_number(theirs, "p95_ms").unwrap_or(f64::NAN),
     );
-    println!(
-        "{:<58} {:>10}",
-        "navigation to an interactive sign-in screen",
-        format!("{:.0} ms", n("sign_in_interactive_ms"))
-    );
-    println!(
-        "{:<58} {:>10}",
-        "phone screen open to first validated number",
-        format!("{:.0} ms", n("phone_validation_ready_ms"))
-    );
-    println!(
-        "{:<58} {:>10}",
-        "validator worker: start to ready",
-        format!("{:.0} ms", n("worker_ready_after_start_ms"))
-    );
-    println!(
-        "{:<58} {:>10}",
-        "per keystroke, ours (worker round trip), median / p95",
-        format!("{ours_median:.2} / {ours_p95:.2} ms")
-    );
-    println!(
-        "{:<58} {:>10}",
-        "per keystroke, libphonenumber-js (main thread), median / p95",
-        format!("{theirs_median:.2} / {theirs_p95:.2} ms")
-    );
-    println!(
-        "{:<58} {:>10}",
-        "first validation, libphonenumber-js",
-        format!("{:.1} ms", n("theirs_first_validation_ms"))
-    );
-    println!(
-        "{:<58} {:>10}",
-        "ratio ours / theirs (median per keystroke)",
-        format!("{:.2}", ours_median / theirs_median)
-    );
-    let longest = n("phone_screen_load_longest_task_ms")
-        .max(n("typing_longest_task_ms"))
-        .max(n("sign_in_longest_task_ms"));
-    println!(
-        "{:<58} {:>10}",
-        "longest main-thread task (sign-in, phone screen, typing)",
-        format!("{longest:.0} ms")
-    );
+    let trip = json_object(&browser, "ours_round_trip");
+    let trip_median = json_number(trip, "median_ms").unwrap_or(f64::NAN);
+    let trip_p95 = json_number(trip, "p95_ms").unwrap_or(f64::NAN);
+    let ratio = if theirs_median > 0.0 {
+        format!("{:.1}", ours_median / theirs_median)
+    } else {
+        "n/a".into()
+    };
+    // The budget covers the phone screen loading and typing (the wording).
+    let phone_longest = n("phone_screen_load_longest_task_ms").max(n("typing_longest_task_ms"));
+    let rows = [
+        (
+            "navigation to an interactive sign-in screen",
+            format!("{:.0} ms", n("sign_in_interactive_ms")),
+        ),
+        (
+            "phone screen open to first validated number",
+            format!("{:.0} ms", n("phone_validation_ready_ms")),
+        ),
+        (
+            "validator worker: start to ready",
+            format!("{:.0} ms", n("worker_ready_after_start_ms")),
+        ),
+        (
+            "first validation, ours (in the worker)",
+            format!("{:.1} ms", n("ours_first_validation_ms")),
+        ),
+        (
+            "per keystroke, ours (in the worker), median / p95",
+            format!("{ours_median:.2} / {ours_p95:.2} ms"),
+        ),
+        (
+            "per keystroke, ours, page -> worker -> page, median / p95",
+            format!("{trip_median:.2} / {trip_p95:.2} ms"),
+        ),
+        (
+            "first validation, libphonenumber-js (main thread)",
+            format!("{:.1} ms", n("theirs_first_validation_ms")),
+        ),
+        (
+            "per keystroke, libphonenumber-js, median / p95",
+            format!("{theirs_median:.2} / {theirs_p95:.2} ms"),
+        ),
+        ("ratio ours / theirs (median per keystroke)", ratio),
+        (
+            "longest main-thread task: sign-in screen load",
+            format!("{:.0} ms", n("sign_in_longest_task_ms")),
+        ),
+        (
+            "longest main-thread task: phone screen load",
+            format!("{:.0} ms", n("phone_screen_load_longest_task_ms")),
+        ),
+        (
+            "longest main-thread task: typing numbers",
+            format!("{:.0} ms", n("typing_longest_task_ms")),
+        ),
+    ];
+    for (what, value) in rows {
+        println!("{what:<60} {value:>14}");
+    }
 
     step("Budgets");
     let budgets = [
@@ -509,9 +526,9 @@ fn bench() -> Result {
             format!("{} KB", phone_screen / 1024),
         ),
         (
-            "no main-thread task over 50 ms",
-            longest <= BUDGET_LONG_TASK_MS,
-            format!("{longest:.0} ms"),
+            "no main-thread task over 50 ms (phone screen, typing)",
+            phone_longest <= BUDGET_LONG_TASK_MS,
+            format!("{phone_longest:.0} ms"),
         ),
         (
             "per-keystroke validation <= 1 ms median",
@@ -525,7 +542,7 @@ fn bench() -> Result {
         ),
     ];
     for (what, ok, value) in &budgets {
-        println!("{:<6} {what:<44} {value}", if *ok { "PASS" } else { "FAIL" });
+        println!("{:<6} {what:<56} {value}", if *ok { "PASS" } else { "FAIL" });
     }
     let sizes: Vec<String> = assets
         .iter()
