@@ -25,7 +25,8 @@ export default defineConfig({
     env: {
       PHONE_MFA_ADDR: `127.0.0.1:${port}`,
       PHONE_MFA_DB: path.join(os.tmpdir(), `phone-mfa-bench-${process.pid}-${Date.now()}.sqlite3`),
-      PHONE_MFA_DIST: path.join(root, 'dist'),
+      // The production build (no gallery) that `cargo xtask bench` makes.
+      PHONE_MFA_DIST: path.resolve(root, process.env.BENCH_DIST ?? 'dist'),
       RUST_LOG: 'warn',
     },
   },

@@ -206,13 +206,17 @@ fn compressible(path: &Path) -> bool {
     )
 }
 
-/// Writes `file.br` (quality 11) and `file.gz` (level 9) beside every compressible
-/// asset in dist/, for the server to send as they are.
 fn precompress() -> Result {
+    precompress_dir("dist")
+}
+
+/// Writes `file.br` (quality 11) and `file.gz` (level 9) beside every compressible
+/// asset in `dir`, for the server to send as they are.
+fn precompress_dir(dir: &str) -> Result {
     use std::io::Write;
     let mut written = 0;
-    for entry in std::fs::read_dir("dist")
-        .map_err(|e| format!("dist: {e}"))?
+    for entry in std::fs::read_dir(dir)
+        .map_err(|e| format!("{dir}: {e}"))?
         .flatten()
     {
         let path = entry.path();
@@ -391,11 +395,26 @@ fn json_object<'a>(json: &'a str, key: &str) -> &'a str {
         .unwrap_or("")
 }
 
+/// The production build the bench measures: release, without the design gallery.
+const BENCH_DIST: &str = "target/bench/dist";
+
 fn bench() -> Result {
-    build_app(true)?;
     build_server()?;
+    step("Building the production app (trunk build --release --offline --no-default-features)");
+    status(cmd(
+        "trunk",
+        &[
+            "build",
+            "--release",
+            "--offline",
+            "--no-default-features",
+            "--dist",
+            BENCH_DIST,
+        ],
+    ))?;
+    precompress_dir(BENCH_DIST)?;
     step("Sizes of the served assets");
-    let mut assets: Vec<Asset> = std::fs::read_dir("dist")
+    let mut assets: Vec<Asset> = std::fs::read_dir(BENCH_DIST)
         .map_err(|e| e.to_string())?
         .flatten()
         .map(|e| e.path())
@@ -438,7 +457,7 @@ fn bench() -> Result {
 
     step("Browser timings (headless Chromium, release build)");
     let mut c = cmd("node_modules/.bin/playwright", &["test", "-c", "tests/bench"]);
-    c.env("CHROMIUM", CHROMIUM);
+    c.env("CHROMIUM", CHROMIUM).env("BENCH_DIST", BENCH_DIST);
     status(c)?;
     let browser = std::fs::read_to_string("target/bench/browser.json").map_err(|e| e.to_string())?;
     let n = |k: &str| json_number(&browser, k).unwrap_or(f64::NAN);
