@@ -76,13 +76,28 @@ fn focus_log(root: &HtmlElement) -> Rc<RefCell<Vec<String>>> {
     log
 }
 
-/// Renders `body` with a validator answering in-process (the app uses a worker).
-fn with_validator<V: IntoView + 'static>(body: impl FnOnce() -> V + 'static) -> impl IntoView {
-    phone_mfa::validation::Validator::inline(|number, region| {
-        phone_mfa_contract::phone::check_phone(number, region, |_| true)
-    })
-    .provide();
-    body()
+/// A phone field in a fresh container, its validator answering in-process (the app
+/// uses a worker). Returns the container, the number and region signals, and the mount.
+fn mount_phone_input(
+    number: &str,
+    region: &str,
+    touched: bool,
+) -> (HtmlElement, RwSignal<String>, RwSignal<String>, impl Sized) {
+    let root = container();
+    let number = RwSignal::new(number.to_owned());
+    let region = RwSignal::new(region.to_owned());
+    let touched = RwSignal::new(touched);
+    let mount = leptos::mount::mount_to(root.clone(), move || {
+        phone_mfa::validation::Validator::inline(|number, region| {
+            phone_mfa_contract::phone::check_phone(number, region, |_| true)
+        })
+        .provide();
+        view! {
+            <PhoneInput number=number region=region touched=touched
+                server_error=Signal::derive(|| None::<String>) checked=RwSignal::new(None) />
+        }
+    });
+    (root, number, region, mount)
 }
 
 fn query<T: JsCast>(root: &HtmlElement, selector: &str) -> T {
@@ -94,15 +109,7 @@ fn query<T: JsCast>(root: &HtmlElement, selector: &str) -> T {
 
 #[wasm_bindgen_test]
 async fn phone_input_says_no_extensions_as_soon_as_one_is_typed() {
-    let root = container();
-    let number = RwSignal::new(String::new());
-    let region = RwSignal::new("US".to_owned());
-    let touched = RwSignal::new(false);
-    let _mount = leptos::mount::mount_to(root.clone(), move || {
-        with_validator(
-            move || view! { <PhoneInput number=number region=region touched=touched server_error=Signal::derive(|| None::<String>) checked=RwSignal::new(None) /> },
-        )
-    });
+    let (root, number, _, _mount) = mount_phone_input("", "US", false);
     let input: HtmlInputElement = query(&root, "#phone");
     assert_eq!(input.type_(), "tel");
     assert_eq!(input.get_attribute("autocomplete").as_deref(), Some("tel"));
@@ -129,15 +136,7 @@ async fn phone_input_says_no_extensions_as_soon_as_one_is_typed() {
 
 #[wasm_bindgen_test]
 async fn phone_input_formats_a_pasted_number_and_spots_landlines() {
-    let root = container();
-    let number = RwSignal::new(String::new());
-    let region = RwSignal::new("US".to_owned());
-    let touched = RwSignal::new(false);
-    let _mount = leptos::mount::mount_to(root.clone(), move || {
-        with_validator(
-            move || view! { <PhoneInput number=number region=region touched=touched server_error=Signal::derive(|| None::<String>) checked=RwSignal::new(None) /> },
-        )
-    });
+    let (root, _, region, _mount) = mount_phone_input("", "US", false);
     let input: HtmlInputElement = query(&root, "#phone");
     let hint: HtmlElement = query(&root, "#phone-hint");
     type_into(&input, "+1 (201) 555-0123");
@@ -160,15 +159,7 @@ async fn phone_input_formats_a_pasted_number_and_spots_landlines() {
 
 #[wasm_bindgen_test]
 async fn phone_input_shows_every_problem_once_touched() {
-    let root = container();
-    let number = RwSignal::new("201555".to_owned());
-    let region = RwSignal::new("US".to_owned());
-    let touched = RwSignal::new(true);
-    let _mount = leptos::mount::mount_to(root.clone(), move || {
-        with_validator(
-            move || view! { <PhoneInput number=number region=region touched=touched server_error=Signal::derive(|| None::<String>) checked=RwSignal::new(None) /> },
-        )
-    });
+    let (root, _, _, _mount) = mount_phone_input("201555", "US", true);
     tick().await;
     let error: HtmlElement = query(&root, "#phone-error");
     assert!(error.text_content().unwrap().contains("too short"));
