@@ -13,7 +13,7 @@ export const launchOptions = {
 /** Playwright's `webServer` for the real server on `port`, serving `dist`. */
 export function realServer(port: number, name: string, env: Record<string, string> = {}, dist = 'dist') {
   return {
-    command: path.join(root, 'target/debug/phone-mfa-server'),
+    command: path.join(root, process.env.SERVER_BINARY ?? 'target/debug/phone-mfa-server'),
     url: `http://127.0.0.1:${port}/api/health`,
     reuseExistingServer: false,
     timeout: 60_000,

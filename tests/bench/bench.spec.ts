@@ -125,3 +125,37 @@ test('measure', async ({ page, request }) => {
   fs.writeFileSync(path.join(out, 'browser.json'), JSON.stringify(result, null, 2));
   console.log(JSON.stringify(result));
 });
+
+// 4. The server under a bounded load on 127.0.0.1 (16 connections, 5 s each).
+test('server', async ({ request, baseURL }) => {
+  const autocannon = require('autocannon');
+  const run = (opts: object) => autocannon({ connections: 16, duration: 5, ...opts });
+  const figures = (r: any) => ({ requests_per_s: r.requests.average, p50_ms: r.latency.p50, p99_ms: r.latency.p99, non_2xx: r.non2xx });
+
+  // A static asset as browsers fetch it: the app's wasm, brotli.
+  const html = await (await request.get('/')).text();
+  const wasm = html.match(/href="(\/phone-mfa-[0-9a-f]+_bg\.wasm)"/)![1];
+  const assets = await run({ url: `${baseURL}${wasm}`, headers: { 'accept-encoding': 'br' } });
+
+  // The code-verify endpoint. A right code works once, so the load sends wrong codes:
+  // after ten the account is locked, and every further request takes the full path
+  // (session, challenge, lockout check) and is refused with 429 — what a guessing
+  // attacker costs the server.
+  const signUp = await request.post('/api/auth/sign-up', { headers: { 'x-phone-mfa': '1' }, data: { email: `load-${Date.now()}@example.com`, password: 'correct horse battery staple' } });
+  const cookie = signUp.headers()['set-cookie'].split(';')[0];
+  const challenge = await request.post('/api/challenges', {
+    headers: { 'x-phone-mfa': '1', cookie },
+    data: { purpose: 'setup', channel: 'sms', phone: { number: '(201) 555-0142', region: 'US' } },
+  });
+  const { id } = await challenge.json();
+  const verify = await run({
+    url: `${baseURL}/api/challenges/${id}/verify`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-phone-mfa': '1', cookie },
+    body: JSON.stringify({ code: '000000' }),
+  });
+  const result = { static_wasm_br: figures(assets), verify_locked_account: figures(verify) };
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(path.join(out, 'server.json'), JSON.stringify(result, null, 2));
+  console.log(JSON.stringify(result));
+});

@@ -2,23 +2,26 @@
 // error, and passes axe-core.
 import { createAccount, expectAccessible, test, expect } from './helpers';
 
-test('every gallery state renders without server calls or accessibility problems', async ({ page }) => {
-  await page.goto('/gallery');
-  const links = page.getByRole('navigation', { name: 'Gallery states' }).getByRole('link');
-  const hrefs = await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')!));
-  expect(hrefs.length).toBeGreaterThanOrEqual(25);
-  const apiCalls: string[] = [];
-  page.on('request', (r) => {
-    if (new URL(r.url()).pathname.startsWith('/api/')) apiCalls.push(r.url());
+for (const colorScheme of ['light', 'dark'] as const) {
+  test(`every gallery state renders without server calls or accessibility problems (${colorScheme})`, async ({ page }) => {
+    await page.emulateMedia({ colorScheme });
+    await page.goto('/gallery');
+    const links = page.getByRole('navigation', { name: 'Gallery states' }).getByRole('link');
+    const hrefs = await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')!));
+    expect(hrefs.length).toBeGreaterThanOrEqual(25);
+    const apiCalls: string[] = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname.startsWith('/api/')) apiCalls.push(r.url());
+    });
+    for (const href of hrefs) {
+      await page.goto(href);
+      await expect(page.locator('.gallery-stage h1')).toHaveCount(1);
+      await expect(page.locator('.gallery-nav a[aria-current="page"]')).toHaveAttribute('href', href);
+      await expectAccessible(page);
+    }
+    expect(apiCalls).toEqual([]);
   });
-  for (const href of hrefs) {
-    await page.goto(href);
-    await expect(page.locator('.gallery-stage h1')).toHaveCount(1);
-    await expect(page.locator('.gallery-nav a[aria-current="page"]')).toHaveAttribute('href', href);
-    await expectAccessible(page);
-  }
-  expect(apiCalls).toEqual([]);
-});
+}
 
 test('gallery states link to each other and render the real components', async ({ page }) => {
   await page.goto('/gallery/phone-extension');

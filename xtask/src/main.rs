@@ -399,7 +399,11 @@ fn json_object<'a>(json: &'a str, key: &str) -> &'a str {
 const BENCH_DIST: &str = "target/bench/dist";
 
 fn bench() -> Result {
-    build_server()?;
+    step("Building the server for load figures (profile server-release)");
+    status(cmd(
+        "cargo",
+        &["build", "--profile", "server-release", "-p", "phone-mfa-server"],
+    ))?;
     step("Building the production app (trunk build --release --offline --no-default-features)");
     status(cmd(
         "trunk",
@@ -457,7 +461,9 @@ fn bench() -> Result {
 
     step("Browser timings (headless Chromium, release build)");
     let mut c = cmd("node_modules/.bin/playwright", &["test", "-c", "tests/bench"]);
-    c.env("CHROMIUM", CHROMIUM).env("BENCH_DIST", BENCH_DIST);
+    c.env("CHROMIUM", CHROMIUM)
+        .env("BENCH_DIST", BENCH_DIST)
+        .env("SERVER_BINARY", "target/server-release/phone-mfa-server");
     status(c)?;
     let browser = std::fs::read_to_string("target/bench/browser.json").map_err(|e| e.to_string())?;
     let n = |k: &str| json_number(&browser, k).unwrap_or(f64::NAN);
@@ -531,6 +537,24 @@ fn bench() -> Result {
     for (what, value) in rows {
         println!("{what:<60} {value:>14}");
     }
+    step("Server under load (127.0.0.1, 16 connections, 5 s each, server-release build)");
+    let server = std::fs::read_to_string("target/bench/server.json").map_err(|e| e.to_string())?;
+    for (key, what) in [
+        ("static_wasm_br", "GET the app wasm (brotli)"),
+        (
+            "verify_locked_account",
+            "POST verify (wrong codes, account locked: 429)",
+        ),
+    ] {
+        let o = json_object(&server, key);
+        let f = |k: &str| json_number(o, k).unwrap_or(f64::NAN);
+        println!(
+            "{what:<52} {:>8.0} req/s   p50 {:>4.0} ms   p99 {:>4.0} ms",
+            f("requests_per_s"),
+            f("p50_ms"),
+            f("p99_ms")
+        );
+    }
 
     step("Budgets");
     let budgets = [
@@ -573,9 +597,10 @@ fn bench() -> Result {
         })
         .collect();
     let report = format!(
-        "{{\"assets\":[{}],\"critical_path_brotli\":{critical},\"phone_screen_brotli\":{phone_screen},\"browser\":{}}}\n",
+        "{{\"assets\":[{}],\"critical_path_brotli\":{critical},\"phone_screen_brotli\":{phone_screen},\"browser\":{},\"server\":{}}}\n",
         sizes.join(","),
-        browser.trim()
+        browser.trim(),
+        server.trim()
     );
     let stamp = SystemTime::now()
         .duration_since(SystemTime::UNIX_EPOCH)
