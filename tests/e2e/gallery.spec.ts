@@ -1,6 +1,6 @@
 // The design gallery: every state renders from fixtures, calls no server, logs no
 // error, and passes axe-core.
-import { createAccount, expectAccessible, test, expect } from './helpers';
+import { expectAccessible, test, expect } from './helpers';
 
 for (const colorScheme of ['light', 'dark'] as const) {
   test(`every gallery state renders without server calls or accessibility problems (${colorScheme})`, async ({ page }) => {
