@@ -52,6 +52,9 @@ pub fn ChooseMethod(
     };
     let render = move |opts: MfaOptions| {
         let required = opts.mfa_required;
+        // A prescriber of controlled substances can use neither method offered here yet:
+        // say so and what to do, rather than offer a Continue that leads nowhere.
+        let none_available = !opts.options.iter().any(|o| o.available);
         let items = opts
             .options
             .into_iter()
@@ -95,7 +98,18 @@ pub fn ChooseMethod(
                     </p>
                     {items}
                 </fieldset>
-                <button type="submit" class="button primary">"Continue"</button>
+                {if none_available {
+                    view! {
+                        <div class="alert warning" role="status">
+                            <p>
+                                "None of these methods can be set up for your account here yet. Accounts that prescribe controlled substances need a stronger method, such as a security key: contact support to set one up."
+                            </p>
+                        </div>
+                    }
+                        .into_any()
+                } else {
+                    view! { <button type="submit" class="button primary">"Continue"</button> }.into_any()
+                }}
             </form>
             {(!required).then(|| view! {
                 <div class="recommendation">

@@ -186,6 +186,9 @@ test('a medical provider who prescribes controlled substances cannot choose text
   await expect(page.getByLabel('Text Message or Phone Call')).toBeDisabled();
   await expect(page.getByText(/not available to medical providers who prescribe controlled substances/).last()).toBeVisible();
   await expect(page.getByRole('button', { name: 'Skip for now' })).toHaveCount(0);
+  // No dead end: no Continue to nowhere, and what to do instead.
+  await expect(page.getByRole('button', { name: 'Continue' })).toHaveCount(0);
+  await expect(page.getByText('contact support to set one up')).toBeVisible();
   await expectAccessible(page);
 });
 
