@@ -176,9 +176,15 @@ const APP_INPUTS: &[&str] = &[
     "crates/contract",
 ];
 
+/// Written after each release build by xtask. `trunk serve` rebuilds dist/ in debug;
+/// the stamp tells such a dist/ apart from the release build xtask made.
+const RELEASE_STAMP: &str = "target/xtask-release-app.stamp";
+
 fn app_is_fresh() -> bool {
-    let built = newest_mtime(Path::new("dist/index.html"));
-    built > SystemTime::UNIX_EPOCH && APP_INPUTS.iter().all(|p| newest_mtime(Path::new(p)) <= built)
+    let stamp = newest_mtime(Path::new(RELEASE_STAMP));
+    stamp > SystemTime::UNIX_EPOCH
+        && newest_mtime(Path::new("dist/index.html")) <= stamp
+        && APP_INPUTS.iter().all(|p| newest_mtime(Path::new(p)) <= stamp)
 }
 
 fn build_app(release: bool) -> Result {
@@ -194,7 +200,12 @@ fn build_app(release: bool) -> Result {
     }
     status(cmd("trunk", &args))?;
     println!("built in {:.0} s", started.elapsed().as_secs_f64());
-    precompress()
+    precompress()?;
+    if release {
+        std::fs::write(RELEASE_STAMP, "dist/ holds the release build xtask made\n")
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }
 
 /// What is worth compressing: text and wasm. (index.html stays plain: the server hashes
