@@ -1,7 +1,9 @@
 //! Every call to the server, typed with the contract crate. Nothing else in the app
 //! talks HTTP.
 
+use crate::i18n::*;
 use gloo_net::http::{Request, RequestBuilder, Response};
+use std::cell::Cell;
 use phone_mfa_contract::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -15,13 +17,27 @@ pub enum Failure {
     Network,
 }
 
+thread_local! {
+    /// The language requests ask the server to answer in (kept by `crate::App`).
+    static LANGUAGE: Cell<Language> = const { Cell::new(Language::En) };
+}
+
+/// Sets the language every following request asks the server to answer in.
+pub fn set_language(language: Language) {
+    LANGUAGE.with(|l| l.set(language));
+}
+
+fn language() -> Language {
+    LANGUAGE.with(Cell::get)
+}
+
 impl Failure {
+    /// What to tell the person: the server's words (already in their language), or
+    /// ours when there was no answer.
     pub fn message(&self) -> String {
         match self {
             Failure::Api(e) => e.message.clone(),
-            Failure::Network => {
-                "We couldn't reach Phone MFA. Check your internet connection, then try again.".into()
-            }
+            Failure::Network => td_string!(locale(), app.network_error).to_string(),
         }
     }
     pub fn code(&self) -> Option<ErrorCode> {
@@ -48,21 +64,33 @@ async fn read<T: DeserializeOwned>(res: Response) -> ApiResult<T> {
         Ok(e) => Err(Failure::Api(e)),
         Err(_) => Err(Failure::Api(ApiError::new(
             ErrorCode::Internal,
-            format!(
-                "Something went wrong on our side ({}). Try again in a moment.",
-                res.status()
-            ),
+            td_string!(locale(), app.server_error, status = res.status()).to_string(),
         ))),
     }
 }
 
+fn locale() -> Locale {
+    match language() {
+        Language::En => Locale::en,
+        Language::Es => Locale::es,
+    }
+}
+
+/// Every request names the language in use (it may differ from the browser's).
+fn in_language(builder: RequestBuilder) -> RequestBuilder {
+    builder.header("Accept-Language", language().tag())
+}
+
 /// State-changing requests carry the CSRF header the server insists on.
 fn guarded(builder: RequestBuilder) -> RequestBuilder {
-    builder.header(CSRF_HEADER, CSRF_HEADER_VALUE)
+    in_language(builder).header(CSRF_HEADER, CSRF_HEADER_VALUE)
 }
 
 async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
-    let res = Request::get(path).send().await.map_err(|_| Failure::Network)?;
+    let res = in_language(Request::get(path))
+        .send()
+        .await
+        .map_err(|_| Failure::Network)?;
     read(res).await
 }
 
@@ -89,6 +117,14 @@ pub async fn health() -> ApiResult<Health> {
 
 pub async fn session() -> ApiResult<SessionView> {
     get(paths::SESSION).await
+}
+
+pub async fn set_account_language(language: Language) -> ApiResult<SessionView> {
+    let req = guarded(Request::put(paths::SESSION_LANGUAGE))
+        .json(&LanguageRequest { language })
+        .map_err(|_| Failure::Network)?;
+    let res = req.send().await.map_err(|_| Failure::Network)?;
+    read(res).await
 }
 
 pub async fn sign_up(req: &SignUpRequest) -> ApiResult<SessionView> {

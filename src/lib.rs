@@ -9,9 +9,14 @@ pub mod components;
 pub mod flow;
 #[cfg(feature = "gallery")]
 pub mod gallery;
+pub mod language;
 pub mod routes;
 pub mod validation;
 
+// `crate::i18n`: the locales, keys and `t!` macros generated from locales/*.json by build.rs.
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+
+use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::use_location;
@@ -31,17 +36,45 @@ use routes::{
     troubleshooting::NoCode,
 };
 
-/// The whole app: a header, the current screen, a footer.
+/// The whole app, in the person's language: a header, the current screen, a footer.
 #[component]
 pub fn App() -> impl IntoView {
-    flow::Auth::provide();
+    view! {
+        <I18nContextProvider cookie_name=language::LANGUAGE_COOKIE cookie_options=language::cookie_options()>
+            <Screens />
+        </I18nContextProvider>
+    }
+}
+
+#[component]
+fn Screens() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = flow::Auth::provide();
     // The worker trunk builds from src/bin/validator.rs (index.html, data-type="worker").
     validation::Validator::web_worker("/validator_loader.js").provide();
+    // Every request says which language to answer in, and a signed-in account follows
+    // the language in use, so its texts, calls and emails match what the person reads.
+    Effect::new(move |_| {
+        let language = language::to_language(i18n.get_locale());
+        api::set_language(language);
+        // The design gallery's sessions are made up: it calls no server.
+        let in_gallery = window().location().pathname().is_ok_and(|p| p.starts_with("/gallery"));
+        if let Some(session) = auth.session.get().filter(|_| !in_gallery) {
+            if session.language != language {
+                leptos::task::spawn_local(async move {
+                    if let Ok(updated) = api::set_account_language(language).await {
+                        auth.session.set(Some(updated));
+                    }
+                });
+            }
+        }
+    });
     view! {
         <Router>
-            <a class="skip-link" href="#main">"Skip to main content"</a>
+            <a class="skip-link" href="#main">{t!(i18n, app.skip_link)}</a>
             <header class="site-header">
-                <a href="/" class="brand">"Phone MFA"</a>
+                <a href="/" class="brand">{t!(i18n, app.name)}</a>
+                <language::LanguageSwitch />
             </header>
             <main id="main">
                 <Routes fallback=NotFound>

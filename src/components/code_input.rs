@@ -1,3 +1,4 @@
+use crate::i18n::*;
 use leptos::prelude::*;
 use phone_mfa_contract::code::digits_typed_so_far;
 use phone_mfa_contract::policy::CODE_LENGTH;
@@ -22,6 +23,7 @@ pub fn CodeInput(
     #[prop(optional)]
     webotp: bool,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let accept = move |raw: String| {
         let digits = digits_typed_so_far(&raw);
         let complete = digits.len() == CODE_LENGTH;
@@ -35,9 +37,9 @@ pub fn CodeInput(
     }
     view! {
         <div class=move || if error.get().is_some() { "field field-invalid" } else { "field" }>
-            <label for="code">"Enter the 6-digit code"</label>
+            <label for="code">{t!(i18n, code.label)}</label>
             <p id="code-error" class="field-error" aria-live="assertive" hidden=move || error.get().is_none()>
-                <span class="visually-hidden">"Error: "</span>
+                <span class="visually-hidden">{t!(i18n, app.error_prefix)}</span>
                 {move || error.get()}
             </p>
             <input

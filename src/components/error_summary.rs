@@ -1,3 +1,4 @@
+use crate::i18n::*;
 use leptos::html;
 use leptos::prelude::*;
 
@@ -12,6 +13,7 @@ pub struct FieldError {
 /// its field, focused when it appears so it is read out and the person can jump.
 #[component]
 pub fn ErrorSummary(#[prop(into)] errors: Signal<Vec<FieldError>>) -> impl IntoView {
+    let i18n = use_i18n();
     let node = NodeRef::<html::Div>::new();
     Effect::new(move |_| {
         if !errors.get().is_empty() {
@@ -32,7 +34,7 @@ pub fn ErrorSummary(#[prop(into)] errors: Signal<Vec<FieldError>>) -> impl IntoV
             aria-labelledby="error-summary-title"
             hidden=move || errors.get().is_empty()
         >
-            <h2 id="error-summary-title">"There is a problem"</h2>
+            <h2 id="error-summary-title">{t!(i18n, app.error_summary_title)}</h2>
             <ul>
                 {move || {
                     errors

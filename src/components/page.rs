@@ -1,3 +1,4 @@
+use crate::i18n::*;
 use leptos::html;
 use leptos::prelude::*;
 
@@ -13,9 +14,10 @@ pub fn Page(
     class: &'static str,
     children: Children,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let heading = NodeRef::<html::H1>::new();
     Effect::new(move |_| {
-        document().set_title(&format!("{} - Phone MFA", title.get()));
+        document().set_title(&t_string!(i18n, app.title_suffix, title = title.get()).to_string());
     });
     Effect::new(move |_| {
         if let Some(h1) = heading.get() {

@@ -1,3 +1,5 @@
+use crate::i18n::*;
+use crate::language::{country_name, phone_problem};
 use crate::validation::{Validator, Verdict};
 use leptos::prelude::*;
 use phone_mfa_contract::phone::{has_extension, PhoneProblem, COUNTRIES};
@@ -52,6 +54,7 @@ pub fn PhoneInput(
     /// The verdict on what is typed now (`None` until the validator has answered).
     checked: RwSignal<Option<Verdict>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let validator = Validator::get();
     // Ask about every change; keep only the answer to the latest question.
     let asking = validator;
@@ -82,16 +85,15 @@ pub fn PhoneInput(
             return Some(e);
         }
         match checked.get() {
-            Some(Err(p)) if touched.get() || show_while_typing(p) => Some(p.message().to_owned()),
+            Some(Err(p)) if touched.get() || show_while_typing(p) => Some(phone_problem(i18n, p)),
             _ => None,
         }
     });
     let hint = move || match checked.get()? {
-        Ok(phone) if !phone.channels.sms => Some(format!(
-            "{} looks like a landline, which can't receive texts. We'll call it instead.",
-            phone.national
-        )),
-        Ok(phone) => Some(format!("We'll send the code to {}", phone.national)),
+        Ok(phone) if !phone.channels.sms => {
+            Some(t_string!(i18n, phone.landline_hint, number = phone.national).to_string())
+        }
+        Ok(phone) => Some(t_string!(i18n, phone.send_to_hint, number = phone.national).to_string()),
         Err(_) => None,
     };
     let describedby = move || {
@@ -106,7 +108,7 @@ pub fn PhoneInput(
     };
     view! {
         <div class=move || if message.get().is_some() { "field field-invalid" } else { "field" }>
-            <label for="country">"Country"</label>
+            <label for="country">{t!(i18n, phone.country)}</label>
             <select
                 id="country"
                 name="country"
@@ -119,18 +121,16 @@ pub fn PhoneInput(
                     .map(|c| {
                         view! {
                             <option value=c.region selected=move || region.get() == c.region>
-                                {format!("{} (+{})", c.name, c.calling_code)}
+                                {move || format!("{} (+{})", country_name(i18n, c.region), c.calling_code)}
                             </option>
                         }
                     })
                     .collect_view()}
             </select>
-            <label for="phone">"Phone number"</label>
-            <p id="phone-help" class="help">
-                "A mobile or landline number. Extensions are not supported."
-            </p>
+            <label for="phone">{t!(i18n, phone.number)}</label>
+            <p id="phone-help" class="help">{t!(i18n, phone.help)}</p>
             <p id="phone-error" class="field-error" aria-live="polite" hidden=move || message.get().is_none()>
-                <span class="visually-hidden">"Error: "</span>
+                <span class="visually-hidden">{t!(i18n, app.error_prefix)}</span>
                 {move || message.get()}
             </p>
             <input

@@ -1,3 +1,4 @@
+use crate::i18n::*;
 use crate::components::FieldError;
 use leptos::prelude::*;
 
@@ -6,7 +7,8 @@ use leptos::prelude::*;
 pub fn TextField(
     /// The input's id; error-summary links point here.
     id: &'static str,
-    label: &'static str,
+    #[prop(into)]
+    label: Signal<String>,
     /// `type` attribute: "email", "password", ...
     input_type: &'static str,
     autocomplete: &'static str,
@@ -16,8 +18,9 @@ pub fn TextField(
     errors: Signal<Vec<FieldError>>,
     /// A line of help under the label.
     #[prop(optional, into)]
-    help: Option<String>,
+    help: Option<Signal<String>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let error = Memo::new(move |_| {
         errors
             .get()
@@ -43,10 +46,10 @@ pub fn TextField(
     };
     view! {
         <div class=move || if error.get().is_some() { "field field-invalid" } else { "field" }>
-            <label for=id>{label}</label>
-            {help.map(|h| view! { <p id=help_id.clone() class="help">{h}</p> })}
+            <label for=id>{move || label.get()}</label>
+            {help.map(|h| view! { <p id=help_id.clone() class="help">{move || h.get()}</p> })}
             <p id=error_id class="field-error" hidden=move || error.get().is_none()>
-                <span class="visually-hidden">"Error: "</span>
+                <span class="visually-hidden">{t!(i18n, app.error_prefix)}</span>
                 {move || error.get()}
             </p>
             <input

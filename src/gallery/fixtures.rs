@@ -35,22 +35,23 @@ pub fn session(stage: SessionStage, methods: Vec<MethodView>) -> SessionView {
         mfa_required: false,
         reauth_valid_for_s: 900,
         methods,
+        language: Language::En,
     }
 }
 
-pub fn options(phone_unavailable: Option<&str>, mfa_required: bool) -> MfaOptions {
+pub fn options(phone_unavailable: Option<String>, mfa_required: bool, app_unavailable: String) -> MfaOptions {
     MfaOptions {
         options: vec![
             MethodOption {
                 kind: MethodKind::AuthenticatorApp,
                 available: false,
-                unavailable_reason: Some("Setting up an authenticator app here is coming soon.".into()),
+                unavailable_reason: Some(app_unavailable),
                 restricted: false,
             },
             MethodOption {
                 kind: MethodKind::Phone,
                 available: phone_unavailable.is_none(),
-                unavailable_reason: phone_unavailable.map(str::to_owned),
+                unavailable_reason: phone_unavailable,
                 restricted: true,
             },
         ],

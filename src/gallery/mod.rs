@@ -2,6 +2,7 @@
 //! rendered by the very components of the real flow. Built only with the `gallery`
 //! feature (on by default; a production build turns it off).
 
+use crate::i18n::*;
 mod fixtures;
 
 use crate::flow::{now_ms, Auth};
@@ -65,8 +66,6 @@ states! {
     "no-code", "Troubleshooting", "No text or call";
 }
 
-const EPCS: &str = "Text message and phone call codes are not available to medical providers who prescribe controlled substances.";
-
 fn phone_preview(number: &str, region: &str, touched: bool) -> PhonePreview {
     PhonePreview {
         active: true,
@@ -85,9 +84,15 @@ fn code_preview(pending: crate::flow::PendingCode) -> CodePreview {
     }
 }
 
-/// The screen for a state, with the account data it needs put in place first.
-fn render(id: &str) -> AnyView {
+/// The screen for a state, with the account data it needs put in place first. The
+/// server's words in it (errors, reasons) come in the gallery's current language, as
+/// the server would send them.
+fn render(i18n: leptos_i18n::I18nContext<Locale>, id: &str) -> AnyView {
     let auth = Auth::get();
+    let app_soon = t_string!(i18n, gallery.fixture_app_soon).to_string();
+    let options = move |phone_unavailable: Option<String>, required| {
+        options(phone_unavailable, required, app_soon.clone())
+    };
     // Untracked: the screen reads the session as it is created; nothing should re-run.
     let put = move |view| auth.session.update_untracked(|s| *s = Some(view));
     let signed_in = move |methods| put(session(SessionStage::SignedIn, methods));
@@ -97,7 +102,8 @@ fn render(id: &str) -> AnyView {
         "choose-method" => view! { <ChooseMethod preview=options(None, false) /> }.into_any(),
         "choose-method-required" => view! { <ChooseMethod preview=options(None, true) /> }.into_any(),
         "choose-method-medical-provider" => {
-            view! { <ChooseMethod preview=options(Some(EPCS), true) /> }.into_any()
+            let epcs = t_string!(i18n, gallery.fixture_epcs).to_string();
+            view! { <ChooseMethod preview=options(Some(epcs), true) /> }.into_any()
         }
         "phone-empty" => view! { <EnterPhone preview=phone_preview("", "US", false) /> }.into_any(),
         "phone-invalid" => view! { <EnterPhone preview=phone_preview("201 555", "US", true) /> }.into_any(),
@@ -119,9 +125,7 @@ fn render(id: &str) -> AnyView {
         }
         "phone-server-error" => {
             let p = PhonePreview {
-                server_error: Some(
-                    "Too many codes were sent to this number. Try again in a few minutes".into(),
-                ),
+                server_error: Some(t_string!(i18n, gallery.fixture_rate_limited).to_string()),
                 ..phone_preview("(201) 555-0123", "US", true)
             };
             view! { <EnterPhone preview=p /> }.into_any()
@@ -145,7 +149,7 @@ fn render(id: &str) -> AnyView {
         "code-wrong-3-left" => {
             let p = CodePreview {
                 attempts_left: Some(3),
-                error: Some("That code is not right. Check the code and try again".into()),
+                error: Some(t_string!(i18n, gallery.fixture_code_wrong).to_string()),
                 ..code_preview(pending(Channel::Sms, true, 40.0, 30))
             };
             view! { <EnterCode preview=p /> }.into_any()
@@ -154,7 +158,7 @@ fn render(id: &str) -> AnyView {
             let mut p = pending(Channel::Sms, true, 60.0, 30);
             p.locked_until_ms = Some(now_ms() + 600_000.0);
             let p = CodePreview {
-                error: Some("Too many wrong codes. For your security, try again in 10 minutes".into()),
+                error: Some(t_string!(i18n, gallery.fixture_locked).to_string()),
                 ..code_preview(p)
             };
             view! { <EnterCode preview=p /> }.into_any()
@@ -219,6 +223,7 @@ fn render(id: &str) -> AnyView {
 /// `/gallery` and `/gallery/<state>`: a side list of every state, and the state itself.
 #[component]
 pub fn Gallery() -> impl IntoView {
+    let i18n = use_i18n();
     let params = use_params_map();
     let current = move || {
         params
@@ -262,12 +267,12 @@ pub fn Gallery() -> impl IntoView {
     };
     view! {
         <div class="gallery">
-            <nav class="gallery-nav" aria-label="Gallery states">
-                <p class="gallery-title">"Design gallery"</p>
+            <nav class="gallery-nav" aria-label=move || t_string!(i18n, gallery.nav_label)>
+                <p class="gallery-title">{t!(i18n, gallery.title)}</p>
                 <ul>{nav}</ul>
             </nav>
             <div class="gallery-stage" data-state=current>
-                {move || render(&current())}
+                {move || render(i18n, &current())}
             </div>
         </div>
     }

@@ -1,3 +1,4 @@
+use crate::i18n::*;
 use crate::api;
 use crate::components::Page;
 use crate::flow::Auth;
@@ -19,6 +20,7 @@ pub fn ChooseMethod(
     } else {
         use_session_guard()
     };
+    let i18n = use_i18n();
     let auth = Auth::get();
     let options = LocalResource::new(move || {
         let preview = preview.clone();
@@ -47,7 +49,7 @@ pub fn ChooseMethod(
         ev.prevent_default();
         match choice.get_untracked() {
             Some(MethodKind::Phone) => go("/setup/phone", false),
-            _ => error.set(Some("Choose a method to continue".into())),
+            _ => error.set(Some(t_string!(i18n, choose_method.choose_to_continue).to_string())),
         }
     };
     let render = move |opts: MfaOptions| {
@@ -60,14 +62,10 @@ pub fn ChooseMethod(
             .into_iter()
             .map(|o| {
                 let (label, hint) = match o.kind {
-                    MethodKind::Phone => (
-                        "Text Message or Phone Call",
-                        "We'll text or call your phone with a 6-digit code each time you sign in. This is a restricted method: codes sent to a phone can be intercepted, so an authenticator app is safer.",
-                    ),
-                    MethodKind::AuthenticatorApp => (
-                        "Authenticator app",
-                        "An app on your phone shows a new 6-digit code every 30 seconds. The most secure choice here.",
-                    ),
+                    MethodKind::Phone => (t!(i18n, methods.phone).into_any(), t!(i18n, choose_method.phone_hint).into_any()),
+                    MethodKind::AuthenticatorApp => {
+                        (t!(i18n, methods.app).into_any(), t!(i18n, choose_method.app_hint).into_any())
+                    }
                 };
                 let id = match o.kind {
                     MethodKind::Phone => "method-phone",
@@ -83,7 +81,7 @@ pub fn ChooseMethod(
                         <label for=id>{label}</label>
                         <p id=format!("{id}-hint") class="hint">
                             {hint}
-                            {reason.map(|r| view! { <strong class="unavailable-reason">" Not available: " {r}</strong> })}
+                            {reason.map(|r| view! { <strong class="unavailable-reason">{t!(i18n, choose_method.not_available)} {r}</strong> })}
                         </p>
                     </div>
                 }
@@ -92,7 +90,7 @@ pub fn ChooseMethod(
         view! {
             <form on:submit=on_submit novalidate>
                 <fieldset aria-describedby=move || if error.get().is_some() { "method-error" } else { "" }>
-                    <legend>"Choose a method"</legend>
+                    <legend>{t!(i18n, choose_method.legend)}</legend>
                     <p id="method-error" class="field-error" role="alert" hidden=move || error.get().is_none()>
                         {move || error.get()}
                     </p>
@@ -101,40 +99,36 @@ pub fn ChooseMethod(
                 {if none_available {
                     view! {
                         <div class="alert warning" role="status">
-                            <p>
-                                "None of these methods can be set up for your account here yet. Accounts that prescribe controlled substances need a stronger method, such as a security key: contact support to set one up."
-                            </p>
+                            <p>{t!(i18n, choose_method.none_available)}</p>
                         </div>
                     }
                         .into_any()
                 } else {
-                    view! { <button type="submit" class="button primary">"Continue"</button> }.into_any()
+                    view! { <button type="submit" class="button primary">{t!(i18n, app.continue_label)}</button> }.into_any()
                 }}
             </form>
             {(!required).then(|| view! {
                 <div class="recommendation">
-                    <p>
-                        "Multi-factor authentication isn't required for your account, but we recommend it: it protects your account from scams and phishing attempts."
-                    </p>
+                    <p>{t!(i18n, choose_method.recommended)}</p>
                     <button type="button" class="button secondary" on:click=move |_| { skip.dispatch_local(()); }
                         prop:disabled=move || skip.pending().get()>
-                        "Skip for now"
+                        {t!(i18n, choose_method.skip)}
                     </button>
                 </div>
             })}
         }
     };
     view! {
-        <Page title="Secure your account">
-            <p>"Each time you sign in, you'll confirm it's you with a second step. Choose how."</p>
+        <Page title=Signal::derive(move || t_string!(i18n, choose_method.title).to_string())>
+            <p>{t!(i18n, choose_method.intro)}</p>
             <details class="before-you-start">
-                <summary>"Before you start"</summary>
+                <summary>{t!(i18n, choose_method.before_you_start)}</summary>
                 <ul>
-                    <li>"Phone number extensions are not supported. For example, you can't use 555-555-5555 ext. 2."</li>
-                    <li>"Text message and phone call codes are not available to medical providers who prescribe controlled substances."</li>
+                    <li>{t!(i18n, choose_method.no_extensions)}</li>
+                    <li>{t!(i18n, choose_method.not_for_prescribers)}</li>
                 </ul>
             </details>
-            <Transition fallback=|| view! { <p class="loading">"Loading your options…"</p> }>
+            <Transition fallback=move || view! { <p class="loading">{t!(i18n, choose_method.loading)}</p> }>
                 {move || {
                     if !known.get() {
                         return None;

@@ -1,31 +1,33 @@
+use crate::i18n::*;
 use crate::api::{self, Failure};
 use crate::components::{use_now_ms, CodeInput, ErrorSummary, FieldError, Page};
+use crate::language::code_problem;
 use crate::flow::{clear_pending, load_pending, mm_ss, now_ms, save_pending, Auth, PendingCode};
 use crate::routes::go;
 use leptos::prelude::*;
+use leptos_i18n::I18nContext;
 use phone_mfa_contract::code::normalize_code;
 use phone_mfa_contract::policy::ATTEMPTS_LEFT_WARNING_AT;
 use phone_mfa_contract::{Channel, ErrorCode, Purpose, VerifiedView};
 
 /// Words for where the code went.
-fn sent_line(p: &PendingCode) -> impl IntoView {
-    let (before, after) = match p.challenge.channel {
-        Channel::Sms => ("We sent a text message with a 6-digit code to ", "."),
-        Channel::Voice => (
-            "We're calling ",
-            ". The call reads out a 6-digit code three times.",
-        ),
-    };
+fn sent_line(i18n: I18nContext<Locale>, p: &PendingCode) -> impl IntoView {
+    let masked = p.challenge.masked_phone.clone();
     // The masked number is one word: never broken across lines.
-    view! { {before} <span class="nowrap">{p.challenge.masked_phone.clone()}</span> {after} }
+    let phone = move || view! { <span class="nowrap">{masked.clone()}</span> };
+    match p.challenge.channel {
+        Channel::Sms => t!(i18n, code.sent_sms, phone).into_any(),
+        Channel::Voice => t!(i18n, code.sent_voice, phone).into_any(),
+    }
 }
 
-pub fn attempts_warning(attempts_left: Option<u32>) -> Option<String> {
+/// The warning once few attempts are left ("1 attempt" / "3 attempts": plural rules
+/// of the current language).
+pub fn attempts_warning(i18n: I18nContext<Locale>, attempts_left: Option<u32>) -> Option<String> {
     match attempts_left {
-        Some(n) if n <= ATTEMPTS_LEFT_WARNING_AT => Some(format!(
-            "You have {n} attempt{} left before your account is locked for 10 minutes.",
-            if n == 1 { "" } else { "s" }
-        )),
+        Some(n) if n <= ATTEMPTS_LEFT_WARNING_AT => {
+            Some(t_string!(i18n, code.attempts_left, count = n).to_string())
+        }
         _ => None,
     }
 }
@@ -48,6 +50,7 @@ pub fn EnterCode(
     #[prop(optional)]
     preview: Option<CodePreview>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let auth = Auth::get();
     let preview_attempts = preview.as_ref().and_then(|p| p.attempts_left);
     let preview_error = preview.as_ref().and_then(|p| p.error.clone());
@@ -138,8 +141,8 @@ pub fn EnterCode(
         match result {
             Ok(challenge) => {
                 let how = match challenge.channel {
-                    Channel::Sms => "We sent a new code by text message.",
-                    Channel::Voice => "We're calling you with a new code.",
+                    Channel::Sms => t_string!(i18n, code.resent_sms),
+                    Channel::Voice => t_string!(i18n, code.resent_voice),
                 };
                 attempts_left.set(Some(challenge.attempts_left).filter(|n| *n <= ATTEMPTS_LEFT_WARNING_AT));
                 pending.update(|p| {
@@ -151,7 +154,7 @@ pub fn EnterCode(
                 });
                 error.set(None);
                 code.set(String::new());
-                status.set(Some(how.into()));
+                status.set(Some(how.to_string()));
             }
             Err(Failure::Api(e)) => {
                 if let Some(wait) = e.retry_after_s {
@@ -187,7 +190,7 @@ pub fn EnterCode(
                 status.set(None);
                 verify.dispatch_local(c);
             }
-            Err(p) => error.set(Some(p.message().into())),
+            Err(p) => error.set(Some(code_problem(i18n, p))),
         }
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -205,18 +208,21 @@ pub fn EnterCode(
             })
             .unwrap_or_default()
     });
-    let title = Signal::derive(move || match pending.get().map(|p| p.challenge.channel) {
-        Some(Channel::Voice) => "Answer your phone".to_owned(),
-        Some(Channel::Sms) => "Check your phone".to_owned(),
-        None => "No code on its way".to_owned(),
+    let title = Signal::derive(move || {
+        match pending.get().map(|p| p.challenge.channel) {
+            Some(Channel::Voice) => t_string!(i18n, code.title_voice),
+            Some(Channel::Sms) => t_string!(i18n, code.title_sms),
+            None => t_string!(i18n, code.title_none),
+        }
+        .to_string()
     });
 
     view! {
         <Page title=title>
             {move || match pending.get() {
                 None => view! {
-                    <p>"There's no code on its way to you right now."</p>
-                    <p><a href="/">"Start again"</a></p>
+                    <p>{t!(i18n, code.none_pending)}</p>
+                    <p><a href="/">{t!(i18n, app.start_again)}</a></p>
                 }.into_any(),
                 Some(p) => {
                     let other = p.challenge.channel.other();
@@ -224,15 +230,15 @@ pub fn EnterCode(
                     let new_number = matches!(p.challenge.purpose, Purpose::Setup | Purpose::PhoneChange);
                     view! {
                         <ErrorSummary errors=errors />
-                        <p class="sent-to">{sent_line(&p)} " The code expires in 10 minutes."</p>
-                        <p class="alert warning" role="status" hidden=move || attempts_warning(attempts_left.get()).is_none()>
-                            {move || attempts_warning(attempts_left.get())}
+                        <p class="sent-to">{sent_line(i18n, &p)} {t!(i18n, code.expires)}</p>
+                        <p class="alert warning" role="status" hidden=move || attempts_warning(i18n, attempts_left.get()).is_none()>
+                            {move || attempts_warning(i18n, attempts_left.get())}
                         </p>
                         <p class="alert error" role="alert" hidden=move || !locked()>
-                            {move || format!("For your security, you can try again in {}.", mm_ss(locked_for()))}
+                            {move || t_string!(i18n, code.locked, time = mm_ss(locked_for())).to_string()}
                         </p>
                         <p class="alert info" hidden=move || !expired() || locked()>
-                            "This code has expired. Send a new code to continue."
+                            {t!(i18n, code.expired)}
                         </p>
                         <p class="alert success" role="status" hidden=move || status.get().is_none()>{move || status.get()}</p>
                         <form on:submit=on_submit novalidate>
@@ -245,31 +251,34 @@ pub fn EnterCode(
                             />
                             <button type="submit" class="button primary" prop:disabled=move || busy.get() || locked()
                                 aria-busy=move || verify.pending().get().to_string()>
-                                {move || if verify.pending().get() { "Checking…" } else { "Continue" }}
+                                {move || if verify.pending().get() { t_string!(i18n, code.checking) } else { t_string!(i18n, app.continue_label) }}
                             </button>
                         </form>
                         <div class="resend">
-                            <h2>"Didn't get it?"</h2>
+                            <h2>{t!(i18n, code.didnt_get_it)}</h2>
                             <button type="button" class="button secondary" id="resend"
                                 prop:disabled=resend_blocked
                                 on:click=move |_| { resend.dispatch_local(None); }>
                                 {move || match resend_wait() {
-                                    0 => "Send a new code".to_owned(),
-                                    s => format!("Send a new code (available in {})", mm_ss(s)),
+                                    0 => t_string!(i18n, code.send_new).to_string(),
+                                    s => t_string!(i18n, code.send_new_in, time = mm_ss(s)).to_string(),
                                 }}
                             </button>
                             {can_switch.then(|| view! {
                                 <button type="button" class="button link" id="switch-channel"
                                     prop:disabled=resend_blocked
                                     on:click=move |_| { resend.dispatch_local(Some(other)); }>
-                                    {match other { Channel::Voice => "Call me instead", Channel::Sms => "Text me instead" }}
+                                    {move || match other { Channel::Voice => t_string!(i18n, code.call_instead), Channel::Sms => t_string!(i18n, code.text_instead) }}
                                 </button>
                             })}
                             <p class="small" aria-live="polite">
-                                {move || pending.get().map(|p| format!("{} more code{} can be sent today.", p.challenge.sends_left, if p.challenge.sends_left == 1 { "" } else { "s" }))}
+                                {move || pending.get().map(|p| {
+                                    let left = p.challenge.sends_left;
+                                    t_string!(i18n, code.sends_left, count = left).to_string()
+                                })}
                             </p>
-                            {new_number.then(|| view! { <p><a href="/setup/phone">"Use a different number"</a></p> })}
-                            <p><a href="/help/no-code">"I didn't receive a text message or phone call"</a></p>
+                            {new_number.then(|| view! { <p><a href="/setup/phone">{t!(i18n, code.different_number)}</a></p> })}
+                            <p><a href="/help/no-code">{t!(i18n, code.no_code)}</a></p>
                         </div>
                     }.into_any()
                 }

@@ -1,3 +1,4 @@
+use crate::i18n::*;
 use crate::components::Page;
 use crate::flow::Auth;
 use crate::routes::go;
@@ -8,6 +9,7 @@ use phone_mfa_contract::MethodKind;
 /// Setup, after the code: the number is confirmed; Continue completes the setup.
 #[component]
 pub fn PhoneConfirmed() -> impl IntoView {
+    let i18n = use_i18n();
     let auth = Auth::get();
     let changed = use_query_map().get_untracked().get("changed").is_some();
     let phone = move || {
@@ -17,9 +19,9 @@ pub fn PhoneConfirmed() -> impl IntoView {
             .and_then(|m| m.masked_phone)
     };
     view! {
-        <Page title=if changed { "Your new number is confirmed" } else { "Your phone number is confirmed" }>
-            <p>{move || phone().map(|p| format!("We'll send your security codes to {p}."))}</p>
-            <button type="button" class="button primary" on:click=move |_| go("/setup/secure", true)>"Continue"</button>
+        <Page title=Signal::derive(move || if changed { t_string!(i18n, confirmed.title_changed) } else { t_string!(i18n, confirmed.title) }.to_string())>
+            <p>{move || phone().map(|p| t_string!(i18n, confirmed.send_to, phone = p).to_string())}</p>
+            <button type="button" class="button primary" on:click=move |_| go("/setup/secure", true)>{t!(i18n, app.continue_label)}</button>
         </Page>
     }
 }

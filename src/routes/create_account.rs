@@ -1,6 +1,8 @@
+use crate::i18n::*;
 use crate::api;
 use crate::components::{ErrorSummary, FieldError, Page, TextField};
 use crate::flow::Auth;
+use crate::language::to_language;
 use crate::routes::go;
 use leptos::prelude::*;
 use phone_mfa_contract::policy::MIN_PASSWORD_CHARS;
@@ -9,6 +11,7 @@ use phone_mfa_contract::SignUpRequest;
 /// Create an account, then straight on to choosing an MFA method.
 #[component]
 pub fn CreateAccount() -> impl IntoView {
+    let i18n = use_i18n();
     let auth = Auth::get();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
@@ -44,13 +47,13 @@ pub fn CreateAccount() -> impl IntoView {
         if !email.get_untracked().contains('@') {
             problems.push(FieldError {
                 field_id: "email",
-                message: "Enter an email address, like name@example.com".into(),
+                message: t_string!(i18n, create_account.email_invalid).to_string(),
             });
         }
         if password.get_untracked().chars().count() < MIN_PASSWORD_CHARS {
             problems.push(FieldError {
                 field_id: "password",
-                message: format!("Your password must be at least {MIN_PASSWORD_CHARS} characters"),
+                message: t_string!(i18n, create_account.password_short, min = MIN_PASSWORD_CHARS).to_string(),
             });
         }
         errors.set(problems.clone());
@@ -58,21 +61,22 @@ pub fn CreateAccount() -> impl IntoView {
             submit.dispatch_local(SignUpRequest {
                 email: email.get_untracked(),
                 password: password.get_untracked(),
+                language: Some(to_language(i18n.get_locale_untracked())),
             });
         }
     };
     view! {
-        <Page title="Create your account">
+        <Page title=Signal::derive(move || t_string!(i18n, create_account.title).to_string())>
             <ErrorSummary errors=errors />
             <form on:submit=on_submit novalidate>
-                <TextField id="email" label="Email address" input_type="email" autocomplete="email" value=email errors=errors />
-                <TextField id="password" label="Create a password" input_type="password" autocomplete="new-password" value=password errors=errors help=format!("At least {MIN_PASSWORD_CHARS} characters. A few unrelated words work well.") />
+                <TextField id="email" label=Signal::derive(move || t_string!(i18n, create_account.email).to_string()) input_type="email" autocomplete="email" value=email errors=errors />
+                <TextField id="password" label=Signal::derive(move || t_string!(i18n, create_account.password).to_string()) input_type="password" autocomplete="new-password" value=password errors=errors help=Signal::derive(move || t_string!(i18n, create_account.password_help, min = MIN_PASSWORD_CHARS).to_string()) />
                 <button type="submit" class="button primary" prop:disabled=move || submit.pending().get()
                     aria-busy=move || submit.pending().get().to_string()>
-                    {move || if submit.pending().get() { "Creating your account…" } else { "Create account" }}
+                    {move || if submit.pending().get() { t_string!(i18n, create_account.submitting) } else { t_string!(i18n, create_account.submit) }}
                 </button>
             </form>
-            <p>"Already have an account? " <a href="/sign-in">"Sign in"</a></p>
+            <p>{t!(i18n, create_account.have_account)} <a href="/sign-in">{t!(i18n, create_account.sign_in)}</a></p>
         </Page>
     }
 }

@@ -1,3 +1,4 @@
+use crate::i18n::*;
 use crate::api;
 use crate::components::{CodeInput, ErrorSummary, FieldError, Page};
 use crate::flow::{now_ms, safe_next, save_pending, Auth, PendingCode};
@@ -11,6 +12,7 @@ use phone_mfa_contract::{Channel, MethodKind, MethodView, Purpose, StartChalleng
 /// (`Purpose::Reauth`).
 #[component]
 pub fn CurrentMethod(purpose: Purpose) -> impl IntoView {
+    let i18n = use_i18n();
     let known = use_session_guard();
     let auth = Auth::get();
     let next = safe_next(use_query_map().get_untracked().get("next"), "/account");
@@ -64,6 +66,7 @@ pub fn CurrentMethod(purpose: Purpose) -> impl IntoView {
     let phone_row = move |m: MethodView| {
         let sms = m.channels.map(|c| c.sms).unwrap_or(false);
         let masked = m.masked_phone.clone().unwrap_or_default();
+        let (masked_text, masked_call) = (masked.clone(), masked.clone());
         let id = m.id;
         let start = move |channel: Channel| {
             send.dispatch_local(StartChallengeRequest {
@@ -75,14 +78,15 @@ pub fn CurrentMethod(purpose: Purpose) -> impl IntoView {
         };
         view! {
             <li class="method">
-                <h2>"Text Message or Phone Call"</h2>
-                <p class="masked">{masked.clone()}</p>
+                <h2>{t!(i18n, methods.phone)}</h2>
+                <p class="masked">{masked}</p>
                 <div class="actions">
                     <button type="button" class="button primary" prop:disabled=move || !sms || busy()
-                        aria-label=format!("Text me at {masked}") on:click=move |_| start(Channel::Sms)>"Text me"</button>
+                        aria-label=move || t_string!(i18n, current_method.text_me_at, phone = masked_text.clone()).to_string()
+                        on:click=move |_| start(Channel::Sms)>{t!(i18n, phone.text_me)}</button>
                     <button type="button" class="button secondary" prop:disabled=busy
-                        aria-label=format!("Call me at {}", m.masked_phone.clone().unwrap_or_default())
-                        on:click=move |_| start(Channel::Voice)>"Call me"</button>
+                        aria-label=move || t_string!(i18n, current_method.call_me_at, phone = masked_call.clone()).to_string()
+                        on:click=move |_| start(Channel::Voice)>{t!(i18n, phone.call_me)}</button>
                 </div>
             </li>
         }
@@ -90,27 +94,35 @@ pub fn CurrentMethod(purpose: Purpose) -> impl IntoView {
     let app_row = move || {
         view! {
             <li class="method">
-                <h2>"Authenticator app"</h2>
+                <h2>{t!(i18n, methods.app)}</h2>
                 <button type="button" class="button secondary" aria-expanded=move || show_app.get().to_string()
-                    on:click=move |_| show_app.update(|v| *v = !*v)>"Use my authenticator app"</button>
+                    on:click=move |_| show_app.update(|v| *v = !*v)>{t!(i18n, current_method.use_app)}</button>
                 <form hidden=move || !show_app.get() on:submit=move |ev: leptos::ev::SubmitEvent| {
                     ev.prevent_default();
                     submit_app(app_code.get_untracked());
                 }>
                     <CodeInput value=app_code on_complete=Callback::new(submit_app) error=app_error
                         disabled=Signal::derive(move || totp.pending().get()) />
-                    <button type="submit" class="button primary" prop:disabled=move || totp.pending().get()>"Continue"</button>
+                    <button type="submit" class="button primary" prop:disabled=move || totp.pending().get()>{t!(i18n, app.continue_label)}</button>
                 </form>
             </li>
         }
     };
-    let title = match purpose {
-        Purpose::SignIn => "Complete your sign-in",
-        _ => "Confirm it's you",
-    };
-    let intro = match purpose {
-        Purpose::SignIn => "Choose how to get your security code.",
-        _ => "For your security, confirm it's you with your current method before changing how you sign in.",
+    let signing_in = purpose == Purpose::SignIn;
+    let title = Signal::derive(move || {
+        if signing_in {
+            t_string!(i18n, current_method.title_sign_in)
+        } else {
+            t_string!(i18n, current_method.title_reauth)
+        }
+        .to_string()
+    });
+    let intro = move || {
+        if signing_in {
+            t_string!(i18n, current_method.intro_sign_in)
+        } else {
+            t_string!(i18n, current_method.intro_reauth)
+        }
     };
     view! {
         <Page title=title>

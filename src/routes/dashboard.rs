@@ -1,3 +1,4 @@
+use crate::i18n::*;
 use crate::api;
 use crate::components::Page;
 use crate::flow::Auth;
@@ -18,6 +19,7 @@ fn confirm_then(next: &str) {
 /// call, and remove.
 #[component]
 pub fn Dashboard() -> impl IntoView {
+    let i18n = use_i18n();
     let known = use_session_guard();
     let auth = Auth::get();
     let status = RwSignal::new(None::<String>);
@@ -39,9 +41,7 @@ pub fn Dashboard() -> impl IntoView {
         confirming.set(None);
         match result {
             Ok(()) => {
-                status.set(Some(
-                    "The method was removed. We've emailed you about this change.".into(),
-                ));
+                status.set(Some(t_string!(i18n, dashboard.removed).to_string()));
                 refresh();
             }
             Err(e) if e.code() == Some(ErrorCode::ReauthRequired) => confirm_then("/account"),
@@ -58,7 +58,7 @@ pub fn Dashboard() -> impl IntoView {
         };
         match result {
             Ok(_) => {
-                status.set(Some("Saved.".into()));
+                status.set(Some(t_string!(i18n, dashboard.saved).to_string()));
                 refresh();
             }
             Err(e) => problem.set(Some(e.message())),
@@ -76,14 +76,16 @@ pub fn Dashboard() -> impl IntoView {
         let id = m.id;
         let masked = m.masked_phone.clone().unwrap_or_default();
         let is_phone = m.kind == MethodKind::Phone;
-        let name = if is_phone {
-            "Text Message or Phone Call"
-        } else {
-            "Authenticator app"
+        let name = move || {
+            if is_phone {
+                t_string!(i18n, methods.phone)
+            } else {
+                t_string!(i18n, methods.app)
+            }
         };
         let sms_ok = m.channels.map(|c| c.sms).unwrap_or(false);
         let channel = m.default_channel;
-        let radio = move |value: Channel, label: &'static str| {
+        let radio = move |value: Channel, label: AnyView| {
             let input_id = format!(
                 "channel-{id}-{}",
                 if value == Channel::Sms { "sms" } else { "voice" }
@@ -101,13 +103,13 @@ pub fn Dashboard() -> impl IntoView {
         let masked_for_confirm = masked.clone();
         view! {
             <li class="method">
-                <h3>{name} {m.is_default.then(|| view! { <span class="badge">"Default"</span> })}</h3>
+                <h3>{name} {m.is_default.then(|| view! { <span class="badge">{t!(i18n, dashboard.default)}</span> })}</h3>
                 {is_phone.then(|| view! {
                     <p class="masked">{masked.clone()}</p>
                     <fieldset class="inline-choices">
-                        <legend>"Send my codes by"</legend>
-                        {radio(Channel::Sms, "Text message")}
-                        {radio(Channel::Voice, "Phone call")}
+                        <legend>{t!(i18n, dashboard.send_by)}</legend>
+                        {radio(Channel::Sms, t!(i18n, dashboard.text_message).into_any())}
+                        {radio(Channel::Voice, t!(i18n, dashboard.phone_call).into_any())}
                     </fieldset>
                 })}
                 <div class="actions">
@@ -116,35 +118,39 @@ pub fn Dashboard() -> impl IntoView {
                         view! {
                             <button type="button" class="button secondary" on:click=move |_| {
                                 if reauth_ok { go(&target, false) } else { confirm_then(&target) }
-                            }>"Change number"</button>
+                            }>{t!(i18n, dashboard.change_number)}</button>
                         }
                     })}
                     {(!m.is_default).then(|| view! {
                         <button type="button" class="button link" on:click=move |_| {
                             update.dispatch_local((id, UpdateMethodRequest { default_channel: None, make_default: Some(true) }));
-                        }>"Make default"</button>
+                        }>{t!(i18n, dashboard.make_default)}</button>
                     })}
                     <button type="button" class="button danger" prop:disabled=count <= 1
                         aria-describedby=(count <= 1).then(|| format!("only-{id}"))
                         on:click=move |_| {
                             if reauth_ok { confirming.set(Some(id)) } else { confirm_then("/account") }
-                        }>"Remove"</button>
+                        }>{t!(i18n, dashboard.remove)}</button>
                 </div>
-                {(count <= 1).then(|| view! { <p id=format!("only-{id}") class="hint">"This is your only method, so it can't be removed."</p> })}
+                {(count <= 1).then(|| view! { <p id=format!("only-{id}") class="hint">{t!(i18n, dashboard.only_method)}</p> })}
                 <div class="confirm" role="alertdialog" aria-labelledby=format!("confirm-{id}") hidden=move || confirming.get() != Some(id)>
                     <p id=format!("confirm-{id}")>
-                        {if is_phone { format!("Remove {masked_for_confirm}? You'll no longer get codes at this number.") } else { "Remove your authenticator app?".to_owned() }}
+                        {move || if is_phone {
+                            t_string!(i18n, dashboard.confirm_remove_phone, phone = masked_for_confirm.clone()).to_string()
+                        } else {
+                            t_string!(i18n, dashboard.confirm_remove_app).to_string()
+                        }}
                     </p>
                     <button type="button" class="button danger" prop:disabled=move || remove.pending().get()
-                        on:click=move |_| { remove.dispatch_local(id); }>"Yes, remove"</button>
-                    <button type="button" class="button secondary" on:click=move |_| confirming.set(None)>"Cancel"</button>
+                        on:click=move |_| { remove.dispatch_local(id); }>{t!(i18n, dashboard.yes_remove)}</button>
+                    <button type="button" class="button secondary" on:click=move |_| confirming.set(None)>{t!(i18n, dashboard.cancel)}</button>
                 </div>
             </li>
         }
     };
 
     view! {
-        <Page title="Sign in & Security" class="wide">
+        <Page title=Signal::derive(move || t_string!(i18n, dashboard.title).to_string()) class="wide">
             <p class="alert success" role="status" hidden=move || status.get().is_none()>{move || status.get()}</p>
             <p class="alert error" role="alert" hidden=move || problem.get().is_none()>{move || problem.get()}</p>
             {move || {
@@ -157,35 +163,35 @@ pub fn Dashboard() -> impl IntoView {
                 let phones = session.methods.iter().filter(|m| m.kind == MethodKind::Phone).count();
                 let add_target = if count == 0 { None } else { Some("/setup/phone") };
                 Some(view! {
-                    <p>{format!("Signed in as {}", session.email)}</p>
+                    <p>{t!(i18n, dashboard.signed_in_as, email = session.email.clone())}</p>
                     {(count == 0).then(|| view! {
                         <div class="alert warning">
-                            <p>"Your account isn't protected by multi-factor authentication. We recommend setting it up to protect your account from scams and phishing attempts."</p>
+                            <p>{t!(i18n, dashboard.not_protected)}</p>
                         </div>
                     })}
-                    <h2>"Your sign-in methods"</h2>
+                    <h2>{t!(i18n, dashboard.your_methods)}</h2>
                     <ul class="methods">
                         {session.methods.into_iter().map(|m| method_row(m, count, reauth_ok)).collect_view()}
                     </ul>
-                    <h2>"Add a method"</h2>
+                    <h2>{t!(i18n, dashboard.add_method)}</h2>
                     <div class="method add">
-                        <h3>"Text Message or Phone Call"</h3>
-                        <p class="hint">"Get a 6-digit code by text or phone call. A restricted method: an authenticator app is more secure."</p>
+                        <h3>{t!(i18n, methods.phone)}</h3>
+                        <p class="hint">{t!(i18n, dashboard.phone_hint)}</p>
                         {if phones >= MAX_PHONES_PER_ACCOUNT {
-                            view! { <p class="hint">{format!("You have {MAX_PHONES_PER_ACCOUNT} phone numbers, the most an account can have.")}</p> }.into_any()
+                            view! { <p class="hint">{t!(i18n, dashboard.phones_full, count = MAX_PHONES_PER_ACCOUNT)}</p> }.into_any()
                         } else {
                             view! {
                                 <button type="button" class="button primary" id="setup-phone" on:click=move |_| match add_target {
                                     // Adding a method always asks for the current one first.
                                     Some(t) => confirm_then(t),
                                     None => go("/setup/phone", false),
-                                }>"Set up"</button>
+                                }>{t!(i18n, dashboard.set_up)}</button>
                             }.into_any()
                         }}
                     </div>
                 })
             }}
-            <button type="button" class="button link" on:click=move |_| { sign_out.dispatch_local(()); }>"Sign out"</button>
+            <button type="button" class="button link" on:click=move |_| { sign_out.dispatch_local(()); }>{t!(i18n, dashboard.sign_out)}</button>
         </Page>
     }
 }

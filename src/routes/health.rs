@@ -1,3 +1,4 @@
+use crate::i18n::*;
 use crate::api;
 use leptos::prelude::*;
 
@@ -5,16 +6,17 @@ use leptos::prelude::*;
 /// every layer (SPA -> gloo-net -> axum -> JSON).
 #[component]
 pub fn ServerStatus() -> impl IntoView {
+    let i18n = use_i18n();
     let health = LocalResource::new(api::health);
     view! {
         <p class="server-status" data-testid="server-status">
-            <Suspense fallback=|| "Checking the server…">
+            <Suspense fallback=move || t_string!(i18n, app.checking_server)>
                 {move || {
                     health
                         .get()
                         .map(|h| match h {
-                            Ok(h) => format!("Server: {} (version {})", h.status, h.version),
-                            Err(_) => "Server: unreachable".to_owned(),
+                            Ok(h) => t_string!(i18n, app.server_ok, status = h.status, version = h.version).to_string(),
+                            Err(_) => t_string!(i18n, app.server_unreachable).to_string(),
                         })
                 }}
             </Suspense>

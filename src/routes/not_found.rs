@@ -1,12 +1,14 @@
+use crate::i18n::*;
 use crate::components::Page;
 use leptos::prelude::*;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
+    let i18n = use_i18n();
     view! {
-        <Page title="Page not found">
-            <p>"If you typed the web address, check it is correct."</p>
-            <p><a href="/">"Go to the start"</a></p>
+        <Page title=Signal::derive(move || t_string!(i18n, not_found.title).to_string())>
+            <p>{t!(i18n, not_found.check_address)}</p>
+            <p><a href="/">{t!(i18n, not_found.go_to_start)}</a></p>
         </Page>
     }
 }

@@ -1,7 +1,9 @@
+use crate::i18n::*;
 use crate::api;
 use crate::components::phone_input::default_region;
 use crate::components::{ErrorSummary, FieldError, Page, PhoneInput};
 use crate::flow::{now_ms, save_pending, PendingCode};
+use crate::language::phone_problem;
 use crate::routes::{go, use_session_guard};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -30,6 +32,7 @@ pub fn EnterPhone(
     #[prop(optional)]
     preview: Option<PhonePreview>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let preview = preview.unwrap_or_default();
     if !preview.active {
         use_session_guard();
@@ -123,7 +126,7 @@ pub fn EnterPhone(
         match checked.get_untracked() {
             Some(Err(problem)) => errors.set(vec![FieldError {
                 field_id: "phone",
-                message: problem.message().into(),
+                message: phone_problem(i18n, problem),
             }]),
             // Valid, or not checked yet (the validator still loading): the server checks anyway.
             Some(Ok(_)) | None => {
@@ -147,36 +150,36 @@ pub fn EnterPhone(
     let sending = preview.sending;
     let busy = Signal::derive(move || sending || send.pending().get());
     view! {
-        <Page title=if change.is_some() { "Enter your new phone number" } else { "Enter your phone number" }>
+        <Page title=Signal::derive(move || if change.is_some() { t_string!(i18n, phone.title_change) } else { t_string!(i18n, phone.title) }.to_string())>
             <ErrorSummary errors=errors />
             <form on:submit=on_submit novalidate>
                 <PhoneInput number=number region=region touched=touched server_error=server_error checked=checked />
                 <fieldset class="channels">
-                    <legend>"How should we send your code?"</legend>
+                    <legend>{t!(i18n, phone.channel_legend)}</legend>
                     <div class="choice">
                         <input type="radio" name="channel" id="channel-sms" value="sms"
                             prop:checked=move || channel.get() == Channel::Sms
                             prop:disabled=move || !sms_possible()
                             aria-describedby="channel-sms-hint"
                             on:change=move |_| channel.set(Channel::Sms) />
-                        <label for="channel-sms">"Text me"</label>
+                        <label for="channel-sms">{t!(i18n, phone.text_me)}</label>
                         <p id="channel-sms-hint" class="hint">
-                            {move || if sms_possible() { "Message and data rates may apply." } else { "Not available: this number can't receive texts." }}
+                            {move || if sms_possible() { t_string!(i18n, phone.rates_may_apply) } else { t_string!(i18n, phone.cannot_text) }}
                         </p>
                     </div>
                     <div class="choice">
                         <input type="radio" name="channel" id="channel-voice" value="voice"
                             prop:checked=move || channel.get() == Channel::Voice
                             on:change=move |_| channel.set(Channel::Voice) />
-                        <label for="channel-voice">"Call me"</label>
+                        <label for="channel-voice">{t!(i18n, phone.call_me)}</label>
                     </div>
                 </fieldset>
                 <button type="submit" class="button primary" prop:disabled=move || busy.get()
                     aria-busy=move || busy.get().to_string()>
-                    {move || if busy.get() { "Sending your code…" } else { "Continue" }}
+                    {move || if busy.get() { t_string!(i18n, phone.sending) } else { t_string!(i18n, app.continue_label) }}
                 </button>
             </form>
-            <p class="small">"Phone number extensions are not supported."</p>
+            <p class="small">{t!(i18n, phone.no_extensions)}</p>
         </Page>
     }
 }

@@ -1,3 +1,4 @@
+use crate::i18n::*;
 use crate::api;
 use crate::components::{ErrorSummary, FieldError, Page, TextField};
 use crate::flow::Auth;
@@ -9,6 +10,7 @@ use phone_mfa_contract::SignInRequest;
 /// second factor, or straight to the dashboard.
 #[component]
 pub fn SignIn() -> impl IntoView {
+    let i18n = use_i18n();
     let auth = Auth::get();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
@@ -38,13 +40,13 @@ pub fn SignIn() -> impl IntoView {
         if email.get_untracked().trim().is_empty() {
             problems.push(FieldError {
                 field_id: "email",
-                message: "Enter your email address".into(),
+                message: t_string!(i18n, sign_in.email_missing).to_string(),
             });
         }
         if password.get_untracked().is_empty() {
             problems.push(FieldError {
                 field_id: "password",
-                message: "Enter your password".into(),
+                message: t_string!(i18n, sign_in.password_missing).to_string(),
             });
         }
         errors.set(problems.clone());
@@ -56,17 +58,17 @@ pub fn SignIn() -> impl IntoView {
         }
     };
     view! {
-        <Page title="Sign in to Phone MFA">
+        <Page title=Signal::derive(move || t_string!(i18n, sign_in.title).to_string())>
             <ErrorSummary errors=errors />
             <form on:submit=on_submit novalidate>
-                <TextField id="email" label="Email address" input_type="email" autocomplete="username" value=email errors=errors />
-                <TextField id="password" label="Password" input_type="password" autocomplete="current-password" value=password errors=errors />
+                <TextField id="email" label=Signal::derive(move || t_string!(i18n, sign_in.email).to_string()) input_type="email" autocomplete="username" value=email errors=errors />
+                <TextField id="password" label=Signal::derive(move || t_string!(i18n, sign_in.password).to_string()) input_type="password" autocomplete="current-password" value=password errors=errors />
                 <button type="submit" class="button primary" prop:disabled=move || submit.pending().get()
                     aria-busy=move || submit.pending().get().to_string()>
-                    {move || if submit.pending().get() { "Signing in…" } else { "Sign in" }}
+                    {move || if submit.pending().get() { t_string!(i18n, sign_in.submitting) } else { t_string!(i18n, sign_in.submit) }}
                 </button>
             </form>
-            <p>"New here? " <a href="/create-account">"Create an account"</a></p>
+            <p>{t!(i18n, sign_in.new_here)} <a href="/create-account">{t!(i18n, sign_in.create_account)}</a></p>
         </Page>
     }
 }

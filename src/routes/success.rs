@@ -1,16 +1,18 @@
+use crate::i18n::*;
 use crate::components::Page;
 use leptos::prelude::*;
 
 /// The end of setup: the account is now secure.
 #[component]
 pub fn AccountSecure() -> impl IntoView {
+    let i18n = use_i18n();
     view! {
-        <Page title="Your account is now secure">
+        <Page title=Signal::derive(move || t_string!(i18n, secure.title).to_string())>
             <div class="alert success" role="status">
-                <p>"Multi-factor authentication is set up. Next time you sign in, we'll ask for a code sent to your phone."</p>
+                <p>{t!(i18n, secure.done)}</p>
             </div>
-            <p>"If you change your phone number, smartphone or phone carrier, update your number in Sign in & Security."</p>
-            <a class="button primary" href="/account">"Go to Sign in & Security"</a>
+            <p>{t!(i18n, secure.keep_current)}</p>
+            <a class="button primary" href="/account">{t!(i18n, secure.to_dashboard)}</a>
         </Page>
     }
 }

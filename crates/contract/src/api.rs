@@ -20,6 +20,7 @@ pub mod paths {
     pub const SIGN_IN: &str = "/api/auth/sign-in";
     pub const SIGN_OUT: &str = "/api/auth/sign-out";
     pub const SESSION: &str = "/api/session";
+    pub const SESSION_LANGUAGE: &str = "/api/session/language";
     pub const SKIP_MFA: &str = "/api/mfa/skip";
     pub const MFA_OPTIONS: &str = "/api/mfa/options";
     pub const PHONE_CHECK: &str = "/api/phone/check";
@@ -55,6 +56,9 @@ pub struct Health {
 pub struct SignUpRequest {
     pub email: String,
     pub password: String,
+    /// The language to write to this account in (default: the request's `Accept-Language`).
+    #[serde(default)]
+    pub language: Option<Language>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -90,6 +94,8 @@ pub struct SessionView {
     pub reauth_valid_for_s: i64,
     /// The account's second factors (numbers masked). Empty during setup.
     pub methods: Vec<MethodView>,
+    /// The language texts, calls and emails to this account are in.
+    pub language: Language,
 }
 
 // ---------------------------------------------------------------- methods
@@ -102,6 +108,62 @@ pub enum MethodKind {
     Phone,
     /// An authenticator app (TOTP, RFC 6238).
     AuthenticatorApp,
+}
+
+/// The languages people can use Phone MFA in: the app's words, and the texts, calls
+/// and emails the server sends to the account.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Language {
+    #[default]
+    En,
+    Es,
+}
+
+impl Language {
+    pub const ALL: [Language; 2] = [Language::En, Language::Es];
+
+    /// The BCP 47 tag, as in `<html lang>` and `Accept-Language`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Language::En => "en",
+            Language::Es => "es",
+        }
+    }
+
+    /// The language of a tag such as "es", "es-MX" or "EN_us" (`None` if not ours).
+    pub fn from_tag(tag: &str) -> Option<Language> {
+        let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        Language::ALL.into_iter().find(|l| l.tag() == primary)
+    }
+
+    /// The first of our languages in an `Accept-Language` header, by the order and
+    /// weights the browser gave (`q=0` means "not this one").
+    pub fn from_accept_language(header: &str) -> Option<Language> {
+        let mut ranked: Vec<(f32, usize, Language)> = header
+            .split(',')
+            .enumerate()
+            .filter_map(|(i, part)| {
+                let mut pieces = part.split(';');
+                let lang = Language::from_tag(pieces.next()?)?;
+                let q = pieces
+                    .find_map(|p| p.trim().strip_prefix("q=").map(|q| q.trim().parse::<f32>().ok()))
+                    .unwrap_or(Some(1.0))?;
+                (q > 0.0).then_some((q, i, lang))
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        ranked.first().map(|r| r.2)
+    }
+}
+
+/// Sets the language of the signed-in account (texts, calls and emails use it).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LanguageRequest {
+    pub language: Language,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -360,5 +422,23 @@ impl ApiError {
             retry_after_s: None,
             sends_left: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod language_tests {
+    use super::Language;
+
+    #[test]
+    fn tags_and_accept_language_headers() {
+        assert_eq!(Language::from_tag("es-MX"), Some(Language::Es));
+        assert_eq!(Language::from_tag("EN_us"), Some(Language::En));
+        assert_eq!(Language::from_tag("fr"), None);
+        assert_eq!(Language::from_accept_language("fr-CH, fr;q=0.9, es;q=0.8, en;q=0.7"), Some(Language::Es));
+        assert_eq!(Language::from_accept_language("en;q=0.2, es-419;q=0.9"), Some(Language::Es));
+        assert_eq!(Language::from_accept_language("es;q=0, en"), Some(Language::En));
+        assert_eq!(Language::from_accept_language("de, fr"), None);
+        assert_eq!(Language::from_accept_language(""), None);
+        assert_eq!(Language::from_accept_language("es;q=abc"), None);
     }
 }

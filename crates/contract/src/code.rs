@@ -18,17 +18,6 @@ pub enum CodeProblem {
     WrongLength,
 }
 
-impl CodeProblem {
-    /// What to do about it, worded for the person (GOV.UK error-message style).
-    pub fn message(self) -> &'static str {
-        match self {
-            CodeProblem::Empty => "Enter the 6-digit code",
-            CodeProblem::NotDigits => "The code must be 6 numbers (0 to 9)",
-            CodeProblem::WrongLength => "The code must be 6 numbers",
-        }
-    }
-}
-
 /// Longest input worth looking at; anything longer is not a code (and not worth a scan).
 const MAX_CODE_INPUT_CHARS: usize = 64;
 

@@ -147,32 +147,6 @@ pub enum PhoneProblem {
     NotAPersonalPhone,
 }
 
-impl PhoneProblem {
-    /// What to do about it, worded for the person.
-    pub fn message(self) -> &'static str {
-        match self {
-            PhoneProblem::Empty => "Enter a phone number",
-            PhoneProblem::Extension => {
-                "Phone number extensions are not supported. Enter a number without an extension"
-            }
-            PhoneProblem::InvalidCharacters => {
-                "Enter a phone number using only the numbers 0 to 9 (letters and symbols are not allowed)"
-            }
-            PhoneProblem::TooShort => "The phone number is too short",
-            PhoneProblem::TooLong => "The phone number is too long",
-            PhoneProblem::NotValidInCountry => "This is not a valid phone number for the selected country",
-            PhoneProblem::CountryNotSupported => "We can't send codes to phone numbers in this country",
-            PhoneProblem::PremiumRate => "Premium-rate numbers can't be used. Enter your own phone number",
-            PhoneProblem::SharedCost => {
-                "Shared-cost and company numbers can't be used. Enter your own phone number"
-            }
-            PhoneProblem::NotAPersonalPhone => {
-                "This number can't receive texts or calls. Enter your own phone number"
-            }
-        }
-    }
-}
-
 /// A number to check, sent from the page to the validator worker.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ValidationRequest {

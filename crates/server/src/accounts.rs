@@ -1,12 +1,13 @@
 //! Account rules that several flows share: methods, session views, the wrong-code
 //! lockout, the audit log. All run inside the caller's write transaction.
 
+use crate::i18n;
 use crate::error::{AppError, AppResult};
 use crate::extract::Session;
 use axum::http::StatusCode;
 use phone_mfa_contract::phone::{mask_e164, Channels};
 use phone_mfa_contract::policy::{LOCKOUT_SECS, MAX_WRONG_CODES, REAUTH_WINDOW_SECS};
-use phone_mfa_contract::{Channel, ErrorCode, MethodKind, MethodView, SessionStage, SessionView};
+use phone_mfa_contract::{Channel, ErrorCode, Language, MethodKind, MethodView, SessionStage, SessionView};
 use rusqlite::{params, OptionalExtension, Transaction};
 
 #[derive(Debug, Clone)]
@@ -83,7 +84,7 @@ pub fn method(tx: &Transaction, account_id: i64, id: i64) -> AppResult<MethodRow
     methods(tx, account_id)?
         .into_iter()
         .find(|m| m.id == id)
-        .ok_or_else(|| AppError::not_found("That method is not on your account"))
+        .ok_or_else(|| AppError::not_found(i18n::METHOD_NOT_ON_ACCOUNT))
 }
 
 pub fn reauth_left(last_factor_at: i64, now: i64) -> i64 {
@@ -107,10 +108,10 @@ pub fn session_view(
     last_factor_at: i64,
     now: i64,
 ) -> AppResult<SessionView> {
-    let (email, mfa_required): (String, bool) = tx.query_row(
-        "SELECT email, mfa_required FROM accounts WHERE id = ?1",
+    let (email, mfa_required, language): (String, bool, String) = tx.query_row(
+        "SELECT email, mfa_required, language FROM accounts WHERE id = ?1",
         [account_id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
     Ok(SessionView {
         email,
@@ -122,6 +123,7 @@ pub fn session_view(
             0
         },
         methods: methods(tx, account_id)?.iter().map(MethodRow::view).collect(),
+        language: Language::from_tag(&language).unwrap_or_default(),
     })
 }
 
@@ -150,10 +152,7 @@ pub fn locked_out(retry_after_s: i64) -> AppError {
     let minutes = (retry_after_s + 59) / 60;
     AppError::too_many(
         ErrorCode::LockedOut,
-        format!(
-            "Too many wrong codes. For your security, try again in {minutes} minute{}",
-            if minutes == 1 { "" } else { "s" }
-        ),
+        i18n::locked_out(minutes),
         retry_after_s,
     )
 }
@@ -185,7 +184,7 @@ pub fn record_wrong_code(tx: &Transaction, account_id: i64, now: i64, ip: &str) 
     let mut err = AppError::new(
         StatusCode::UNPROCESSABLE_ENTITY,
         ErrorCode::CodeWrong,
-        "That code is not right. Check the code and try again",
+        i18n::CODE_WRONG,
     )
     .field("code");
     err.body.attempts_left = Some(left);

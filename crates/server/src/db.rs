@@ -88,6 +88,10 @@ CREATE TABLE audit_log (
     ip              TEXT NOT NULL DEFAULT '',
     at              INTEGER NOT NULL
 );
+"#,
+// Version 2: the language texts, calls and emails to the account are written in.
+r#"
+ALTER TABLE accounts ADD COLUMN language TEXT NOT NULL DEFAULT 'en' CHECK (language IN ('en', 'es'));
 "#];
 
 #[derive(Clone)]

@@ -1,5 +1,7 @@
-//! One error type for every handler, answered as the contract's JSON `ApiError`.
+//! One error type for every handler, answered as the contract's JSON `ApiError`, its
+//! message in the language the request asked for (`crate::i18n`).
 
+use crate::i18n::{self, Msg};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -9,53 +11,49 @@ use phone_mfa_contract::{ApiError, ErrorCode};
 #[derive(Debug)]
 pub struct AppError {
     pub status: StatusCode,
+    /// Everything but the message, which is rendered as the answer is written (the
+    /// error may be made on a database thread that does not know the request).
     pub body: ApiError,
+    pub message: Msg,
 }
 
 pub type AppResult<T> = Result<T, AppError>;
 
 impl AppError {
-    pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
+    pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<Msg>) -> Self {
         AppError {
             status,
-            body: ApiError::new(code, message),
+            body: ApiError::new(code, String::new()),
+            message: message.into(),
         }
     }
-    pub fn bad_request(message: impl Into<String>) -> Self {
+    pub fn bad_request(message: impl Into<Msg>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, ErrorCode::InvalidRequest, message)
     }
     pub fn unauthenticated() -> Self {
-        Self::new(
-            StatusCode::UNAUTHORIZED,
-            ErrorCode::Unauthenticated,
-            "Sign in to continue",
-        )
+        Self::new(StatusCode::UNAUTHORIZED, ErrorCode::Unauthenticated, i18n::SIGN_IN_TO_CONTINUE)
     }
-    pub fn wrong_stage(message: impl Into<String>) -> Self {
+    pub fn wrong_stage(message: impl Into<Msg>) -> Self {
         Self::new(StatusCode::FORBIDDEN, ErrorCode::WrongStage, message)
     }
     pub fn reauth_required() -> Self {
-        Self::new(
-            StatusCode::FORBIDDEN,
-            ErrorCode::ReauthRequired,
-            "For your security, confirm it's you with your current method first",
-        )
+        Self::new(StatusCode::FORBIDDEN, ErrorCode::ReauthRequired, i18n::REAUTH_REQUIRED)
     }
-    pub fn not_found(message: impl Into<String>) -> Self {
+    pub fn not_found(message: impl Into<Msg>) -> Self {
         Self::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, message)
     }
     pub fn phone(problem: PhoneProblem) -> Self {
         let mut e = Self::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             ErrorCode::Phone,
-            problem.message(),
+            i18n::phone_problem(problem),
         );
         e.body.phone_problem = Some(problem);
         e.body.field = Some("phone".into());
         e
     }
     /// 429 with a `Retry-After` header and `retry_after_s` in the body.
-    pub fn too_many(code: ErrorCode, message: impl Into<String>, retry_after_s: i64) -> Self {
+    pub fn too_many(code: ErrorCode, message: impl Into<Msg>, retry_after_s: i64) -> Self {
         let mut e = Self::new(StatusCode::TOO_MANY_REQUESTS, code, message);
         e.body.retry_after_s = Some(retry_after_s.max(1));
         e
@@ -65,11 +63,7 @@ impl AppError {
         self
     }
     pub fn internal() -> Self {
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            ErrorCode::Internal,
-            "Something went wrong on our side. Try again in a moment",
-        )
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal, i18n::INTERNAL)
     }
 }
 
@@ -83,7 +77,9 @@ impl From<rusqlite::Error> for AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let retry = self.body.retry_after_s;
-        let mut response = (self.status, Json(self.body)).into_response();
+        let mut body = self.body;
+        body.message = self.message.render(i18n::request_language());
+        let mut response = (self.status, Json(body)).into_response();
         if let Some(secs) = retry {
             if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, v);

@@ -1,5 +1,6 @@
 //! Request extractors that answer bad input with the contract's JSON errors.
 
+use crate::i18n;
 use crate::error::AppError;
 use crate::secrets::token_hash;
 use crate::state::AppState;
@@ -8,7 +9,7 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use phone_mfa_contract::policy::SESSION_IDLE_SECS;
-use phone_mfa_contract::{ErrorCode, SessionStage, SESSION_COOKIE};
+use phone_mfa_contract::{ErrorCode, Language, SessionStage, SESSION_COOKIE};
 use serde::de::DeserializeOwned;
 
 /// A JSON body. Wrong types, missing or unknown fields, invalid UTF-8 and oversized
@@ -31,23 +32,20 @@ fn json_rejection(rejection: JsonRejection) -> AppError {
         JsonRejection::MissingJsonContentType(_) => AppError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ErrorCode::InvalidRequest,
-            "Send the request as application/json",
+            i18n::SEND_JSON,
         ),
         JsonRejection::JsonDataError(e) => AppError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             ErrorCode::InvalidRequest,
-            format!(
-                "The request has a missing, unknown or wrongly typed field: {}",
-                e.body_text()
-            ),
+            i18n::bad_field(e.body_text()),
         ),
-        JsonRejection::JsonSyntaxError(_) => AppError::bad_request("The request body is not valid JSON"),
+        JsonRejection::JsonSyntaxError(_) => AppError::bad_request(i18n::NOT_JSON),
         JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => AppError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::PayloadTooLarge,
-            "The request body is too large",
+            i18n::TOO_LARGE,
         ),
-        other => AppError::bad_request(format!("The request could not be read: {}", other.body_text())),
+        other => AppError::bad_request(i18n::unreadable(other.body_text())),
     }
 }
 
@@ -61,6 +59,8 @@ pub struct Session {
     pub last_factor_at: i64,
     pub mfa_required: bool,
     pub epcs_prescriber: bool,
+    /// What texts, calls and emails to this account are written in.
+    pub language: Language,
 }
 
 impl Session {
@@ -68,7 +68,7 @@ impl Session {
         if self.stage == SessionStage::SignedIn {
             Ok(())
         } else {
-            Err(AppError::wrong_stage("Finish signing in first"))
+            Err(AppError::wrong_stage(i18n::FINISH_SIGNING_IN))
         }
     }
 }
@@ -112,7 +112,7 @@ impl FromRequestParts<AppState> for Session {
             .db
             .write(move |tx| {
                 let found = tx.query_row(
-                    "SELECT s.account_id, a.email, s.stage, s.last_factor_at, a.mfa_required, a.epcs_prescriber, s.last_seen_at
+                    "SELECT s.account_id, a.email, s.stage, s.last_factor_at, a.mfa_required, a.epcs_prescriber, s.last_seen_at, a.language
                      FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ?1",
                     [&hash],
                     |r| {
@@ -124,10 +124,11 @@ impl FromRequestParts<AppState> for Session {
                             r.get::<_, bool>(4)?,
                             r.get::<_, bool>(5)?,
                             r.get::<_, i64>(6)?,
+                            r.get::<_, String>(7)?,
                         ))
                     },
                 );
-                let (account_id, email, stage, last_factor_at, mfa_required, epcs, last_seen) = match found {
+                let (account_id, email, stage, last_factor_at, mfa_required, epcs, last_seen, language) = match found {
                     Ok(row) => row,
                     Err(rusqlite::Error::QueryReturnedNoRows) => return Err(AppError::unauthenticated()),
                     Err(e) => return Err(e.into()),
@@ -137,7 +138,7 @@ impl FromRequestParts<AppState> for Session {
                     return Err(AppError::new(
                         StatusCode::UNAUTHORIZED,
                         ErrorCode::Unauthenticated,
-                        "Your session timed out. Sign in again",
+                        i18n::SESSION_TIMED_OUT,
                     ));
                 }
                 tx.execute("UPDATE sessions SET last_seen_at = ?1 WHERE token_hash = ?2", rusqlite::params![now, &hash])?;
@@ -149,6 +150,7 @@ impl FromRequestParts<AppState> for Session {
                     last_factor_at,
                     mfa_required,
                     epcs_prescriber: epcs,
+                    language: Language::from_tag(&language).unwrap_or_default(),
                 })
             })
             .await

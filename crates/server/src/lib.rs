@@ -9,6 +9,7 @@ pub mod couriers;
 pub mod db;
 pub mod error;
 pub mod extract;
+pub mod i18n;
 pub mod limits;
 pub mod openapi;
 pub mod routes;

@@ -3,6 +3,7 @@
 //! restarts and across server processes sharing the file. A tripped limit stops the
 //! send before the courier is called.
 
+use crate::i18n;
 use crate::config::SendLimits;
 use crate::error::{AppError, AppResult};
 use phone_mfa_contract::policy::{
@@ -22,34 +23,34 @@ pub struct SendKey<'a> {
 /// Refuses the send if any limit is reached; otherwise returns the account's sends
 /// left after this one.
 pub fn check(tx: &Transaction, limits: &SendLimits, key: &SendKey, now: i64) -> AppResult<u32> {
-    let windows: [(&str, &dyn rusqlite::ToSql, i64, u32, &str); 4] = [
+    let windows: [(&str, &dyn rusqlite::ToSql, i64, u32, i18n::Text); 4] = [
         (
             "phone_fp",
             &key.phone_fp,
             PHONE_BURST_WINDOW_SECS,
             PHONE_BURST_SENDS,
-            "We just sent codes to this number. Wait a few seconds, then try again",
+            i18n::RATE_PHONE_BURST,
         ),
         (
             "phone_fp",
             &key.phone_fp,
             PHONE_SEND_WINDOW_SECS,
             limits.per_phone,
-            "Too many codes were sent to this number. Try again in a few minutes",
+            i18n::RATE_PHONE,
         ),
         (
             "ip",
             &key.ip,
             IP_SEND_WINDOW_SECS,
             limits.per_ip,
-            "Too many codes were requested from your network. Try again in a few minutes",
+            i18n::RATE_IP,
         ),
         (
             "account_id",
             &key.account_id,
             ACCOUNT_SEND_WINDOW_SECS,
             limits.per_account,
-            "You've requested too many codes today. Try again tomorrow, or use another method",
+            i18n::RATE_ACCOUNT,
         ),
     ];
     let left_before = account_sends_left(tx, limits, key.account_id, now)?;

@@ -16,6 +16,7 @@ use utoipa::OpenApi;
         crate::routes::auth::sign_in,
         crate::routes::auth::sign_out,
         crate::routes::auth::current,
+        crate::routes::auth::set_language,
         crate::routes::auth::skip,
         crate::routes::mfa::options,
         crate::routes::mfa::check,

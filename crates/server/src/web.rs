@@ -1,6 +1,7 @@
 //! Web hardening (security rules, "Web"): CSRF checks, security headers, the CSP with
 //! the hashes of the SPA's inline bootstrap script, and serving the built SPA.
 
+use crate::i18n;
 use crate::error::AppError;
 use crate::state::AppState;
 use axum::extract::{Request, State};
@@ -16,7 +17,7 @@ use tower_http::services::{ServeDir, ServeFile};
 /// API bodies are small JSON objects; anything bigger is refused unread.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
 
-fn csrf_rejected(message: &str) -> Response {
+fn csrf_rejected(message: i18n::Text) -> Response {
     axum::response::IntoResponse::into_response(AppError::new(
         StatusCode::FORBIDDEN,
         ErrorCode::CsrfRejected,
@@ -35,10 +36,10 @@ pub async fn csrf_guard(req: Request, next: Next) -> Response {
         .get("sec-fetch-site")
         .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"cross-site"))
     {
-        return csrf_rejected("Cross-site requests are not allowed");
+        return csrf_rejected(i18n::CROSS_SITE);
     }
     if headers.get(CSRF_HEADER).map(|v| v.as_bytes()) != Some(CSRF_HEADER_VALUE.as_bytes()) {
-        return csrf_rejected("This request is missing its security header");
+        return csrf_rejected(i18n::MISSING_CSRF_HEADER);
     }
     let has_body = headers
         .get(header::CONTENT_LENGTH)
@@ -56,7 +57,7 @@ pub async fn csrf_guard(req: Request, next: Next) -> Response {
         return axum::response::IntoResponse::into_response(AppError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ErrorCode::CsrfRejected,
-            "Send the request as application/json",
+            i18n::SEND_JSON,
         ));
     }
     next.run(req).await

@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
-use phone_mfa_contract::Channel;
+use phone_mfa_contract::{Channel, Language};
 use phone_mfa_server::couriers::twilio::{Twilio, TwilioConfig};
 use phone_mfa_server::couriers::{CodeCourier, CodeDelivery};
 use std::collections::HashMap;
@@ -61,6 +61,7 @@ fn delivery(channel: Channel) -> CodeDelivery {
         channel,
         code: "402913".into(),
         host: "mfa.example.com".into(),
+        language: Language::En,
     }
 }
 
@@ -96,6 +97,27 @@ async fn a_call_reads_the_code_digit_by_digit_three_times() {
         form["Twiml"]
     );
     assert!(form["Twiml"].starts_with("<Response>"));
+}
+
+#[tokio::test]
+async fn a_spanish_account_gets_its_text_and_call_in_spanish() {
+    let (base, seen) = stub(StatusCode::CREATED).await;
+    let courier = courier(base);
+    for channel in [Channel::Sms, Channel::Voice] {
+        let d = CodeDelivery {
+            language: Language::Es,
+            ..delivery(channel)
+        };
+        courier.deliver(&d).await.unwrap();
+    }
+    let seen = seen.0.lock().unwrap();
+    let body = &seen[0].2["Body"];
+    assert!(body.starts_with("Tu código de Phone MFA es 402913."), "{body}");
+    assert!(body.ends_with("@mfa.example.com #402913"), "{body}");
+    let twiml = &seen[1].2["Twiml"];
+    assert!(twiml.contains(r#"<Say language="es-MX">"#), "{twiml}");
+    assert_eq!(twiml.matches("Tu código es: 4, 0, 2, 9, 1, 3").count(), 1, "{twiml}");
+    assert_eq!(twiml.matches("4, 0, 2, 9, 1, 3").count(), 3, "{twiml}");
 }
 
 #[tokio::test]

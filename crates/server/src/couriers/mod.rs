@@ -5,7 +5,8 @@
 pub mod twilio;
 
 use crate::db::Db;
-use phone_mfa_contract::{Channel, OutboxKind};
+use crate::i18n::{self, AccountChange};
+use phone_mfa_contract::{Channel, Language, OutboxKind};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -20,25 +21,19 @@ pub struct CodeDelivery {
     pub code: String,
     /// Host for the WebOTP line that ends a text: `@host #123456`.
     pub host: String,
+    /// The account's language: the text or the call is in it.
+    pub language: Language,
 }
 
 impl CodeDelivery {
     /// The text message. The last line lets browsers with WebOTP fill the code in.
     pub fn sms_body(&self) -> String {
-        format!(
-            "Your Phone MFA code is {code}. It expires in 10 minutes. Don't share it with anyone.\n\n@{host} #{code}",
-            code = self.code,
-            host = self.host
-        )
+        i18n::sms_body(self.language, &self.code, &self.host)
     }
 
     /// What the phone call says: the code digit by digit, three times.
     pub fn voice_script(&self) -> String {
-        let spoken: Vec<String> = self.code.chars().map(|c| c.to_string()).collect();
-        let spoken = spoken.join(", ");
-        format!(
-            "Hello. This is Phone MFA with your security code. Your code is: {spoken}. Again, your code is: {spoken}. One last time, your code is: {spoken}. Goodbye."
-        )
+        i18n::voice_script(self.language, &self.code)
     }
 }
 
@@ -62,14 +57,14 @@ pub struct Notice {
 
 impl Notice {
     /// The e-mail every add, change and remove sends (NIST 800-63B rev 4 §4.6): what
-    /// changed, with the number masked, and what to do if it wasn't them.
-    pub fn account_change(to_email: String, subject: &str, what: String, host: &str) -> Notice {
+    /// changed, with the number masked, and what to do if it wasn't them, in the
+    /// account's language.
+    pub fn account_change(to_email: String, language: Language, change: AccountChange, host: &str) -> Notice {
+        let (subject, what) = i18n::account_change(language, change);
         Notice {
             to_email,
             subject: subject.to_owned(),
-            body: format!(
-                "{what}\n\nIf this was you, there is nothing else to do.\nIf this wasn't you, secure your account now: http://{host}/this-wasnt-me\n\nPhone MFA"
-            ),
+            body: format!("{what}\n\n{}", i18n::account_change_footer(language, host)),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! <https://www.twilio.com/docs/messaging/api/message-resource>,
 //! <https://www.twilio.com/docs/voice/api/call-resource>.
 
+use crate::i18n;
 use super::{BoxFuture, CodeCourier, CodeDelivery, DeliveryError};
 use phone_mfa_contract::phone::mask_e164;
 use phone_mfa_contract::Channel;
@@ -44,12 +45,15 @@ impl Twilio {
         Twilio { config, http }
     }
 
-    /// TwiML for the call: the code spoken digit by digit, three times, with pauses.
+    /// TwiML for the call: the script of `i18n::voice_script` (the code digit by digit,
+    /// three times) read in the account's language.
     pub fn twiml(d: &CodeDelivery) -> String {
-        let digits: Vec<String> = d.code.chars().map(|c| c.to_string()).collect();
-        let spoken = digits.join(", ");
-        let say = format!("<Say>Your Phone MFA security code is: {spoken}.</Say><Pause length=\"1\"/>");
-        format!("<Response>{}<Say>Goodbye.</Say></Response>", say.repeat(3))
+        let script = d.voice_script();
+        let escaped = script.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+        format!(
+            "<Response><Say language=\"{}\">{escaped}</Say></Response>",
+            i18n::voice_language(d.language)
+        )
     }
 
     fn sender_field(&self) -> (&'static str, &str) {

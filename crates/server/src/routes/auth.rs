@@ -1,6 +1,7 @@
 //! Accounts and sessions: sign up, sign in (the password half), sign out, the
 //! current session, and "Skip for now" where MFA is only recommended.
 
+use crate::i18n;
 use crate::accounts::{self, audit};
 use crate::error::{AppError, AppResult};
 use crate::extract::{stage_str, Body, Session};
@@ -12,6 +13,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::Json;
 use phone_mfa_contract::policy::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, SESSION_IDLE_SECS};
 use phone_mfa_contract::{
+    LanguageRequest,
     ApiError, ErrorCode, SessionStage, SessionView, SignInRequest, SignUpRequest, SESSION_COOKIE,
 };
 use rusqlite::{params, OptionalExtension, Transaction};
@@ -92,11 +94,12 @@ pub async fn sign_up(
     Body(req): Body<SignUpRequest>,
 ) -> AppResult<(StatusCode, HeaderMap, Json<SessionView>)> {
     let email = req.email.trim().to_owned();
+    let language = req.language.unwrap_or_else(i18n::request_language);
     if !valid_email(&email) {
         return Err(AppError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             ErrorCode::InvalidEmail,
-            "Enter an email address in the right format, like name@example.com",
+            i18n::EMAIL_FORMAT,
         )
         .field("email"));
     }
@@ -105,7 +108,7 @@ pub async fn sign_up(
         return Err(AppError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             ErrorCode::WeakPassword,
-            format!("Your password must be at least {MIN_PASSWORD_CHARS} characters"),
+            i18n::password_too_short(),
         )
         .field("password"));
     }
@@ -113,7 +116,7 @@ pub async fn sign_up(
         return Err(AppError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             ErrorCode::WeakPassword,
-            format!("Your password must be {MAX_PASSWORD_CHARS} characters or fewer"),
+            i18n::password_too_long(),
         )
         .field("password"));
     }
@@ -132,13 +135,13 @@ pub async fn sign_up(
                 return Err(AppError::new(
                     StatusCode::CONFLICT,
                     ErrorCode::EmailTaken,
-                    "An account with this email already exists. Sign in instead",
+                    i18n::EMAIL_TAKEN,
                 )
                 .field("email"));
             }
             let id: i64 = tx.query_row(
-                "INSERT INTO accounts (email, password_hash, created_at) VALUES (?1, ?2, ?3) RETURNING id",
-                params![email, hash, now],
+                "INSERT INTO accounts (email, password_hash, created_at, language) VALUES (?1, ?2, ?3, ?4) RETURNING id",
+                params![email, hash, now, language.tag()],
                 |r| r.get(0),
             )?;
             audit(tx, Some(id), "account_created", "", &ip, now)?;
@@ -228,7 +231,7 @@ fn invalid_credentials() -> AppError {
     AppError::new(
         StatusCode::UNAUTHORIZED,
         ErrorCode::InvalidCredentials,
-        "The email or password is not right. Check them and try again",
+        i18n::WRONG_PASSWORD,
     )
 }
 
@@ -265,6 +268,29 @@ pub async fn current(State(state): State<AppState>, session: Session) -> AppResu
     Ok(Json(view))
 }
 
+/// `PUT /api/session/language`: the language texts, calls and emails to this account
+/// are written in (the app sends it when the person picks a language).
+#[utoipa::path(put, path = "/api/session/language", tag = "accounts", request_body = LanguageRequest,
+    responses((status = 200, body = SessionView), (status = 401, body = ApiError)))]
+pub async fn set_language(
+    State(state): State<AppState>,
+    session: Session,
+    Body(req): Body<LanguageRequest>,
+) -> AppResult<Json<SessionView>> {
+    let now = state.now();
+    let view = state
+        .db
+        .write(move |tx| {
+            tx.execute(
+                "UPDATE accounts SET language = ?1 WHERE id = ?2",
+                params![req.language.tag(), session.account_id],
+            )?;
+            accounts::session_view(tx, session.account_id, session.stage, session.last_factor_at, now)
+        })
+        .await?;
+    Ok(Json(view))
+}
+
 /// `POST /api/mfa/skip`: "Skip for now", only where no partner requires MFA.
 #[utoipa::path(post, path = "/api/mfa/skip", tag = "setup",
     responses((status = 200, description = "Setup skipped (only where MFA is not required)", body = SessionView),
@@ -275,13 +301,13 @@ pub async fn skip(
     session: Session,
 ) -> AppResult<Json<SessionView>> {
     if session.stage != SessionStage::MfaSetup {
-        return Err(AppError::wrong_stage("There is no setup to skip"));
+        return Err(AppError::wrong_stage(i18n::NO_SETUP_TO_SKIP));
     }
     if session.mfa_required {
         return Err(AppError::new(
             StatusCode::FORBIDDEN,
             ErrorCode::WrongStage,
-            "A partner you use requires multi-factor authentication, so it can't be skipped",
+            i18n::MFA_REQUIRED,
         ));
     }
     let now = state.now();

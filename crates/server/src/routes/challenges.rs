@@ -1,6 +1,7 @@
 //! One-time codes by text or call: start a challenge, resend it, verify it.
 //! Also the authenticator-app check, which shares the wrong-code lockout.
 
+use crate::i18n::{self, AccountChange};
 use crate::accounts::{self, audit, channel_from_str, channel_str, MethodRow};
 use crate::couriers::{CodeDelivery, Notice};
 use crate::error::{AppError, AppResult};
@@ -17,7 +18,7 @@ use phone_mfa_contract::code::normalize_code;
 use phone_mfa_contract::phone::{check_phone, mask_e164, Channels};
 use phone_mfa_contract::policy::{CODE_TTL_SECS, MAX_PHONES_PER_ACCOUNT, RESEND_COOLDOWN_SECS};
 use phone_mfa_contract::{
-    ApiError, ChallengeView, Channel, ErrorCode, MethodKind, Purpose, ResendRequest, SessionStage,
+    ApiError, ChallengeView, Channel, ErrorCode, Language, MethodKind, Purpose, ResendRequest, SessionStage,
     StartChallengeRequest, TotpVerifyRequest, VerifiedView, VerifyCodeRequest,
 };
 use rusqlite::{params, OptionalExtension, Transaction};
@@ -51,8 +52,8 @@ fn authorize(session: &Session, purpose: Purpose, has_methods: bool, now: i64) -
         }
         (Purpose::SignIn, SessionStage::MfaPending) => Ok(()),
         (Purpose::Reauth, SessionStage::SignedIn) => Ok(()),
-        (Purpose::SignIn, _) => Err(AppError::wrong_stage("You are not signing in right now")),
-        _ => Err(AppError::wrong_stage("Finish signing in first")),
+        (Purpose::SignIn, _) => Err(AppError::wrong_stage(i18n::NOT_SIGNING_IN)),
+        _ => Err(AppError::wrong_stage(i18n::FINISH_SIGNING_IN)),
     }
 }
 
@@ -60,7 +61,7 @@ fn channel_not_supported() -> AppError {
     AppError::new(
         StatusCode::UNPROCESSABLE_ENTITY,
         ErrorCode::ChannelNotSupported,
-        "This number can't receive text messages. Choose \"Call me\" instead",
+        i18n::CANNOT_TEXT_CALL_INSTEAD,
     )
     .field("channel")
 }
@@ -72,11 +73,11 @@ struct Destination {
 }
 
 fn phone_method(methods: &[MethodRow], id: Option<i64>) -> AppResult<&MethodRow> {
-    let id = id.ok_or_else(|| AppError::bad_request("method_id is required").field("method_id"))?;
+    let id = id.ok_or_else(|| AppError::bad_request(i18n::METHOD_ID_REQUIRED).field("method_id"))?;
     methods
         .iter()
         .find(|m| m.id == id && m.kind == MethodKind::Phone)
-        .ok_or_else(|| AppError::not_found("That phone is not on your account"))
+        .ok_or_else(|| AppError::not_found(i18n::PHONE_NOT_ON_ACCOUNT))
 }
 
 struct Sent {
@@ -109,7 +110,7 @@ pub async fn start(
         }
         (Some(_), _) => {
             return Err(AppError::bad_request(
-                "A phone number is only sent to set one up or change it",
+                i18n::PHONE_ONLY_FOR_SETUP,
             ))
         }
         (None, _) => None,
@@ -148,7 +149,7 @@ pub async fn start(
                 }
             };
             let id = new_token(18);
-            let ticket = SendTicket { account_id: session.account_id, ip: &ip, e164: &dest.e164, sms_ok: dest.sms_ok, channel: req.channel };
+            let ticket = SendTicket { account_id: session.account_id, ip: &ip, e164: &dest.e164, sms_ok: dest.sms_ok, channel: req.channel, language: session.language };
             let (code, sent) = prepare_send(tx, &st, &ticket, &id, req.purpose, now)?;
             tx.execute(
                 "INSERT INTO challenges (id, account_id, session_hash, purpose, method_id, phone_e164, sms_ok, channel, code_mac, sent_at, expires_at)
@@ -181,6 +182,8 @@ struct SendTicket<'a> {
     e164: &'a str,
     sms_ok: bool,
     channel: Channel,
+    /// The account's language: the text or call is in it.
+    language: Language,
 }
 
 /// The checks every send makes, first or resend: a text needs a number that takes
@@ -227,6 +230,7 @@ fn prepare_send(
             channel: t.channel,
             code: code.clone(),
             host: st.config.public_host.clone(),
+            language: t.language,
         },
     };
     Ok((code, sent))
@@ -244,7 +248,7 @@ async fn deliver(state: &AppState, delivery: &CodeDelivery) -> AppResult<()> {
         AppError::new(
             StatusCode::BAD_GATEWAY,
             ErrorCode::DeliveryFailed,
-            "We couldn't send the code just now. Try again in a moment",
+            i18n::SEND_FAILED,
         )
     })
 }
@@ -253,7 +257,7 @@ pub fn epcs_unavailable() -> AppError {
     AppError::new(
         StatusCode::FORBIDDEN,
         ErrorCode::MethodUnavailable,
-        "Text message and phone call codes are not available to medical providers who prescribe controlled substances. Use an authenticator app or a security key",
+        i18n::EPCS,
     )
 }
 
@@ -261,7 +265,7 @@ fn already_added() -> AppError {
     AppError::new(
         StatusCode::CONFLICT,
         ErrorCode::PhoneAlreadyAdded,
-        "This phone number is already on your account",
+        i18n::PHONE_ALREADY_ADDED,
     )
     .field("phone")
 }
@@ -275,7 +279,7 @@ fn ensure_can_add_phone(methods: &[MethodRow], e164: &str) -> AppResult<()> {
         return Err(AppError::new(
             StatusCode::CONFLICT,
             ErrorCode::PhoneLimitReached,
-            format!("You can add up to {MAX_PHONES_PER_ACCOUNT} phone numbers. Remove one to add another"),
+            i18n::phones_limit(),
         ));
     }
     Ok(())
@@ -316,7 +320,7 @@ fn load_challenge(tx: &Transaction, session: &Session, id: &str) -> AppResult<Ch
         },
     )
     .optional()?
-    .ok_or_else(|| AppError::not_found("This code request is no longer valid. Request a new code"))
+    .ok_or_else(|| AppError::not_found(i18n::CODE_REQUEST_GONE))
 }
 
 /// `POST /api/challenges/{id}/resend`: a new code (the old one is void), optionally by
@@ -339,20 +343,20 @@ pub async fn resend(
         .write(move |tx| {
             let ch = load_challenge(tx, &session, &id)?;
             if ch.consumed_at.is_some() {
-                return Err(AppError::new(StatusCode::CONFLICT, ErrorCode::CodeExpired, "This code was already used"));
+                return Err(AppError::new(StatusCode::CONFLICT, ErrorCode::CodeExpired, i18n::CODE_USED));
             }
             let wait = ch.sent_at + RESEND_COOLDOWN_SECS - now;
             if wait > 0 {
                 let mut e = AppError::too_many(
                     ErrorCode::ResendTooSoon,
-                    format!("You can request a new code in {wait} seconds"),
+                    i18n::resend_in(wait),
                     wait,
                 );
                 e.body.sends_left = Some(limits::account_sends_left(tx, &st.config.limits, session.account_id, now)?);
                 return Err(e);
             }
             let channel = req.channel.unwrap_or(ch.channel);
-            let ticket = SendTicket { account_id: session.account_id, ip: &ip, e164: &ch.phone_e164, sms_ok: ch.sms_ok, channel };
+            let ticket = SendTicket { account_id: session.account_id, ip: &ip, e164: &ch.phone_e164, sms_ok: ch.sms_ok, channel, language: session.language };
             let (code, sent) = prepare_send(tx, &st, &ticket, &ch.id, ch.purpose, now)?;
             tx.execute(
                 "UPDATE challenges SET code_mac = ?1, channel = ?2, sent_at = ?3, expires_at = ?4 WHERE id = ?5",
@@ -413,7 +417,7 @@ pub async fn verify(
                 AppError::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     ErrorCode::CodeFormat,
-                    p.message(),
+                    i18n::code_problem(p),
                 )
                 .field("code")
             })?;
@@ -421,14 +425,14 @@ pub async fn verify(
                 return Err(AppError::new(
                     StatusCode::CONFLICT,
                     ErrorCode::CodeExpired,
-                    "This code was already used. Request a new code",
+                    i18n::CODE_USED_REQUEST_NEW,
                 ));
             }
             if now >= ch.expires_at {
                 return Err(AppError::new(
                     StatusCode::GONE,
                     ErrorCode::CodeExpired,
-                    "This code has expired. Request a new code",
+                    i18n::CODE_EXPIRED,
                 ));
             }
             if !code_matches(&st.config.secret, &ch.id, &code, &ch.code_mac) {
@@ -448,7 +452,7 @@ pub async fn verify(
                 return Err(AppError::new(
                     StatusCode::CONFLICT,
                     ErrorCode::CodeExpired,
-                    "This code was already used",
+                    i18n::CODE_USED,
                 ));
             }
             accounts::reset_failures(tx, session.account_id)?;
@@ -491,6 +495,7 @@ fn apply_success(
         new_cookie: None,
     };
     let email = session.email.clone();
+    let language = session.language;
     let host = &st.config.public_host;
     match ch.purpose {
         Purpose::Setup => {
@@ -516,11 +521,8 @@ fn apply_success(
                 .find(|m| m.id == id);
             out.notice = Some(Notice::account_change(
                 email,
-                "A phone number was added to your account",
-                format!(
-                    "The phone number {} was added to your Phone MFA account for sign-in codes.",
-                    mask_e164(&ch.phone_e164)
-                ),
+                language,
+                AccountChange::PhoneAdded(&mask_e164(&ch.phone_e164)),
                 host,
             ));
             if session.stage == SessionStage::MfaSetup {
@@ -572,11 +574,11 @@ fn apply_success(
                 .find(|m| m.id == method_id);
             out.notice = Some(Notice::account_change(
                 email,
-                "Your phone number was changed",
-                format!(
-                    "The phone number for sign-in codes on your Phone MFA account was changed from {old_masked} to {}.",
-                    mask_e164(&ch.phone_e164)
-                ),
+                language,
+                AccountChange::PhoneChanged {
+                    from: &old_masked,
+                    to: &mask_e164(&ch.phone_e164),
+                },
                 host,
             ));
         }
@@ -637,7 +639,7 @@ pub async fn totp_verify(
                 (Purpose::SignIn, SessionStage::MfaPending) | (Purpose::Reauth, SessionStage::SignedIn) => {}
                 _ => {
                     return Err(AppError::wrong_stage(
-                        "An authenticator code is not expected right now",
+                        i18n::APP_CODE_NOT_EXPECTED,
                     ))
                 }
             }
@@ -645,13 +647,13 @@ pub async fn totp_verify(
             let app = methods
                 .iter()
                 .find(|m| m.kind == MethodKind::AuthenticatorApp)
-                .ok_or_else(|| AppError::not_found("There is no authenticator app on your account"))?;
+                .ok_or_else(|| AppError::not_found(i18n::NO_APP))?;
             accounts::check_not_locked(tx, session.account_id, now)?;
             let code = normalize_code(&req.code).map_err(|p| {
                 AppError::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     ErrorCode::CodeFormat,
-                    p.message(),
+                    i18n::code_problem(p),
                 )
                 .field("code")
             })?;

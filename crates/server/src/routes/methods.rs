@@ -1,5 +1,6 @@
 //! The "Sign in & Security" dashboard: list, change and remove methods.
 
+use crate::i18n::{self, AccountChange};
 use crate::accounts::{self, audit, channel_str};
 use crate::couriers::Notice;
 use crate::error::{AppError, AppResult};
@@ -46,13 +47,13 @@ pub async fn update(
             let method = accounts::method(tx, session.account_id, id)?;
             if let Some(channel) = req.default_channel {
                 if method.kind != MethodKind::Phone {
-                    return Err(AppError::bad_request("Only a phone has a text or call choice"));
+                    return Err(AppError::bad_request(i18n::ONLY_PHONES_HAVE_CHANNELS));
                 }
                 if channel == Channel::Sms && !method.sms_ok {
                     return Err(AppError::new(
                         StatusCode::UNPROCESSABLE_ENTITY,
                         ErrorCode::ChannelNotSupported,
-                        "This number can't receive text messages",
+                        i18n::CANNOT_TEXT,
                     ));
                 }
                 tx.execute(
@@ -102,12 +103,12 @@ pub async fn remove(
             let method = methods
                 .iter()
                 .find(|m| m.id == id)
-                .ok_or_else(|| AppError::not_found("That method is not on your account"))?;
+                .ok_or_else(|| AppError::not_found(i18n::METHOD_NOT_ON_ACCOUNT))?;
             if methods.len() == 1 {
                 return Err(AppError::new(
                     StatusCode::CONFLICT,
                     ErrorCode::LastMethod,
-                    "You can't remove your only sign-in method. Add another method first",
+                    i18n::LAST_METHOD,
                 ));
             }
             tx.execute(
@@ -118,12 +119,10 @@ pub async fn remove(
                 let next = methods.iter().find(|m| m.id != id).map(|m| m.id);
                 tx.execute("UPDATE methods SET is_default = 1 WHERE id = ?1", [next])?;
             }
-            let what = match &method.phone_e164 {
-                Some(p) => format!(
-                    "The phone number {} was removed from your Phone MFA account.",
-                    mask_e164(p)
-                ),
-                None => "An authenticator app was removed from your Phone MFA account.".to_owned(),
+            let masked = method.phone_e164.as_deref().map(mask_e164);
+            let change = match &masked {
+                Some(m) => AccountChange::PhoneRemoved(m),
+                None => AccountChange::AppRemoved,
             };
             audit(
                 tx,
@@ -137,12 +136,7 @@ pub async fn remove(
                 &ip,
                 now,
             )?;
-            Ok::<_, AppError>(Notice::account_change(
-                session.email.clone(),
-                "A sign-in method was removed from your account",
-                what,
-                &host,
-            ))
+            Ok::<_, AppError>(Notice::account_change(session.email.clone(), session.language, change, &host))
         })
         .await?;
     if let Err(e) = state.mailer.send(&notice).await {

@@ -1,16 +1,15 @@
 //! What the "choose a method" and "enter your phone" screens ask the server.
 
 use crate::accounts;
+use crate::i18n;
+use phone_mfa_contract::policy::MAX_PHONES_PER_ACCOUNT;
 use crate::error::{AppError, AppResult};
 use crate::extract::{Body, Session};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::Json;
 use phone_mfa_contract::phone::{check_phone, mask_e164};
-use phone_mfa_contract::policy::MAX_PHONES_PER_ACCOUNT;
 use phone_mfa_contract::{ApiError, MethodKind, MethodOption, MfaOptions, PhoneCheck, PhoneInput};
-
-pub const EPCS_REASON: &str = "Text message and phone call codes are not available to medical providers who prescribe controlled substances.";
 
 /// `GET /api/mfa/options`: the methods this account may set up.
 #[utoipa::path(get, path = "/api/mfa/options", tag = "setup",
@@ -24,12 +23,11 @@ pub async fn options(State(state): State<AppState>, session: Session) -> AppResu
         .iter()
         .filter(|m| m.kind == MethodKind::Phone)
         .count();
+    let language = i18n::request_language();
     let phone_reason = if session.epcs_prescriber {
-        Some(EPCS_REASON.to_owned())
+        Some(i18n::EPCS_REASON.get(language).to_owned())
     } else if phones >= MAX_PHONES_PER_ACCOUNT {
-        Some(format!(
-            "You already have {MAX_PHONES_PER_ACCOUNT} phone numbers, the most an account can have."
-        ))
+        Some(i18n::phones_full(language))
     } else {
         None
     };
@@ -38,7 +36,7 @@ pub async fn options(State(state): State<AppState>, session: Session) -> AppResu
             MethodOption {
                 kind: MethodKind::AuthenticatorApp,
                 available: false,
-                unavailable_reason: Some("Setting up an authenticator app here is coming soon.".into()),
+                unavailable_reason: Some(i18n::APP_SETUP_SOON.get(language).into()),
                 restricted: false,
             },
             MethodOption {

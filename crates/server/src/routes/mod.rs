@@ -6,11 +6,12 @@ pub mod dev;
 pub mod methods;
 pub mod mfa;
 
+use crate::i18n;
 use crate::state::AppState;
 use crate::web;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
-use axum::routing::{any, delete, get, post};
+use axum::routing::{any, delete, get, post, put};
 use axum::{middleware, Json, Router};
 use phone_mfa_contract::{paths, Health};
 use std::convert::Infallible;
@@ -48,6 +49,7 @@ pub fn api(state: &AppState) -> Router<AppState> {
         .route(paths::SIGN_IN, post(auth::sign_in))
         .route(paths::SIGN_OUT, post(auth::sign_out))
         .route(paths::SESSION, get(auth::current))
+        .route(paths::SESSION_LANGUAGE, put(auth::set_language))
         .route(paths::SKIP_MFA, post(auth::skip))
         .route(paths::MFA_OPTIONS, get(mfa::options))
         .route(paths::PHONE_CHECK, post(mfa::check))
@@ -66,10 +68,12 @@ pub fn api(state: &AppState) -> Router<AppState> {
     }
     api.route(
         "/api/{*rest}",
-        any(|| async { crate::error::AppError::not_found("There is no such API endpoint") }),
+        any(|| async { crate::error::AppError::not_found(i18n::NO_SUCH_ENDPOINT) }),
     )
     .layer(middleware::from_fn(web::csrf_guard))
     .layer(middleware::from_fn(web::no_store))
+    // Outermost: every answer below, refusals included, is in the request's language.
+    .layer(middleware::from_fn(i18n::answer_in_request_language))
 }
 
 pub fn router(state: AppState) -> Router {

@@ -1,0 +1,105 @@
+//! The person's language: English or Spanish, from the browser unless they chose
+//! (remembered in a cookie for a year), switchable on every screen, set on
+//! `<html lang>`, sent to the server with every request, and kept on the account so
+//! texts, calls and emails come in it too.
+//!
+//! Every string lives in locales/en.json and locales/es.json; `crate::i18n` is generated
+//! from them by build.rs. The helpers here turn the contract's enums into words.
+
+use crate::i18n::*;
+use leptos::prelude::*;
+use phone_mfa_contract::code::CodeProblem;
+use phone_mfa_contract::phone::PhoneProblem;
+use phone_mfa_contract::Language;
+
+/// Name of the cookie that remembers a chosen language.
+pub const LANGUAGE_COOKIE: &str = "phone_mfa_lang";
+/// How long the choice is remembered.
+const REMEMBER_MS: i64 = 365 * 24 * 60 * 60 * 1000;
+
+/// Cookie settings for the remembered language: a year, the whole site, never sent
+/// cross-site. It holds only "en" or "es".
+pub fn cookie_options() -> leptos_i18n::context::CookieOptions<Locale> {
+    leptos_i18n::context::CookieOptions::<Locale>::default()
+        .max_age(REMEMBER_MS)
+        .path("/")
+        .same_site(leptos_use::SameSite::Strict)
+}
+
+pub fn to_language(locale: Locale) -> Language {
+    match locale {
+        Locale::en => Language::En,
+        Locale::es => Language::Es,
+    }
+}
+
+/// The words for a phone-number problem, in the current language.
+pub fn phone_problem(i18n: leptos_i18n::I18nContext<Locale>, problem: PhoneProblem) -> String {
+    match problem {
+        PhoneProblem::Empty => t_string!(i18n, phone_problem.empty),
+        PhoneProblem::Extension => t_string!(i18n, phone_problem.extension),
+        PhoneProblem::InvalidCharacters => t_string!(i18n, phone_problem.invalid_characters),
+        PhoneProblem::TooShort => t_string!(i18n, phone_problem.too_short),
+        PhoneProblem::TooLong => t_string!(i18n, phone_problem.too_long),
+        PhoneProblem::NotValidInCountry => t_string!(i18n, phone_problem.not_valid_in_country),
+        PhoneProblem::CountryNotSupported => t_string!(i18n, phone_problem.country_not_supported),
+        PhoneProblem::PremiumRate => t_string!(i18n, phone_problem.premium_rate),
+        PhoneProblem::SharedCost => t_string!(i18n, phone_problem.shared_cost),
+        PhoneProblem::NotAPersonalPhone => t_string!(i18n, phone_problem.not_a_personal_phone),
+    }
+    .to_string()
+}
+
+/// The words for a typed-code problem, in the current language.
+pub fn code_problem(i18n: leptos_i18n::I18nContext<Locale>, problem: CodeProblem) -> String {
+    match problem {
+        CodeProblem::Empty => t_string!(i18n, code_problem.empty),
+        CodeProblem::NotDigits => t_string!(i18n, code_problem.not_digits),
+        CodeProblem::WrongLength => t_string!(i18n, code_problem.wrong_length),
+    }
+    .to_string()
+}
+
+/// A selector country's name in the current language (the region code if unknown).
+pub fn country_name(i18n: leptos_i18n::I18nContext<Locale>, region: &str) -> String {
+    match region {
+        "US" => t_string!(i18n, countries.US),
+        "CA" => t_string!(i18n, countries.CA),
+        "PR" => t_string!(i18n, countries.PR),
+        "GU" => t_string!(i18n, countries.GU),
+        "VI" => t_string!(i18n, countries.VI),
+        "AS" => t_string!(i18n, countries.AS),
+        "MP" => t_string!(i18n, countries.MP),
+        "MX" => t_string!(i18n, countries.MX),
+        "GB" => t_string!(i18n, countries.GB),
+        "ES" => t_string!(i18n, countries.ES),
+        other => return other.to_owned(),
+    }
+    .to_string()
+}
+
+/// The language switch shown on every screen: a native select, labelled, that changes
+/// the whole app at once (no reload, nothing typed is lost).
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let on_change = move |ev: leptos::ev::Event| {
+        let chosen = match event_target_value(&ev).as_str() {
+            "es" => Locale::es,
+            _ => Locale::en,
+        };
+        i18n.set_locale(chosen);
+    };
+    view! {
+        <div class="language-switch">
+            <label for="language">{t!(i18n, app.language)}</label>
+            // Each language is named in itself, so a person who can't read the current
+            // one still finds theirs.
+            <select id="language" name="language" on:change=on_change
+                prop:value=move || i18n.get_locale().as_str()>
+                <option value="en" lang="en" selected=move || i18n.get_locale() == Locale::en>"English"</option>
+                <option value="es" lang="es" selected=move || i18n.get_locale() == Locale::es>"Español"</option>
+            </select>
+        </div>
+    }
+}
