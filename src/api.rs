@@ -3,10 +3,10 @@
 
 use crate::i18n::*;
 use gloo_net::http::{Request, RequestBuilder, Response};
-use std::cell::Cell;
 use phone_mfa_contract::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use std::cell::Cell;
 
 /// Why a call did not give the answer hoped for.
 #[derive(Debug, Clone, PartialEq, Eq)]

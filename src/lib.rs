@@ -58,7 +58,10 @@ fn Screens() -> impl IntoView {
         let language = language::to_language(i18n.get_locale());
         api::set_language(language);
         // The design gallery's sessions are made up: it calls no server.
-        let in_gallery = window().location().pathname().is_ok_and(|p| p.starts_with("/gallery"));
+        let in_gallery = window()
+            .location()
+            .pathname()
+            .is_ok_and(|p| p.starts_with("/gallery"));
         if let Some(session) = auth.session.get().filter(|_| !in_gallery) {
             if session.language != language {
                 leptos::task::spawn_local(async move {

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 use phone_mfa::components::{CodeInput, ErrorSummary, FieldError, Page, PhoneInput};
+use phone_mfa::i18n::I18nContextProvider;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -92,10 +93,10 @@ fn mount_phone_input(
             phone_mfa_contract::phone::check_phone(number, region, |_| true)
         })
         .provide();
-        view! {
+        view! { <I18nContextProvider>
             <PhoneInput number=number region=region touched=touched
                 server_error=Signal::derive(|| None::<String>) checked=RwSignal::new(None) />
-        }
+        </I18nContextProvider> }
     });
     (root, number, region, mount)
 }
@@ -171,10 +172,10 @@ async fn code_input_accepts_pasted_codes_and_submits_at_six_digits() {
     let value = RwSignal::new(String::new());
     let submitted = RwSignal::new(Vec::<String>::new());
     let _mount = leptos::mount::mount_to(root.clone(), move || {
-        view! {
+        view! { <I18nContextProvider>
             <CodeInput value=value on_complete=Callback::new(move |c: String| submitted.update(|s| s.push(c)))
                 error=Signal::derive(|| None::<String>) disabled=Signal::derive(|| false) />
-        }
+        </I18nContextProvider> }
     });
     let input: HtmlInputElement = query(&root, "#code");
     assert_eq!(
@@ -205,9 +206,9 @@ async fn code_input_shows_its_error_beside_the_field() {
     let value = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let _mount = leptos::mount::mount_to(root.clone(), move || {
-        view! {
+        view! { <I18nContextProvider>
             <CodeInput value=value on_complete=Callback::new(|_: String| {}) error=error disabled=Signal::derive(|| false) />
-        }
+        </I18nContextProvider> }
     });
     error.set(Some("That code is not right".into()));
     tick().await;
@@ -226,7 +227,10 @@ async fn the_error_summary_is_focused_and_links_to_fields() {
     let root = container();
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let focused = focus_log(&root);
-    let _mount = leptos::mount::mount_to(root.clone(), move || view! { <ErrorSummary errors=errors /> });
+    let _mount = leptos::mount::mount_to(
+        root.clone(),
+        move || view! { <I18nContextProvider> <ErrorSummary errors=errors /> </I18nContextProvider> },
+    );
     let summary: HtmlElement = query(&root, ".error-summary");
     assert!(summary.hidden());
     errors.set(vec![FieldError {
@@ -247,7 +251,7 @@ async fn a_page_sets_the_title_and_moves_focus_to_its_heading() {
     let focused = focus_log(&root);
     let _mount = leptos::mount::mount_to(
         root.clone(),
-        || view! { <Page title="Check your phone"><p>"body"</p></Page> },
+        || view! { <I18nContextProvider> <Page title="Check your phone"><p>"body"</p></Page> </I18nContextProvider> },
     );
     tick().await;
     assert_eq!(document().title(), "Check your phone - Phone MFA");
@@ -285,7 +289,7 @@ async fn the_code_screen_counts_down_to_send_a_new_code() {
     let root = container();
     let _mount = leptos::mount::mount_to(root.clone(), || {
         phone_mfa::flow::Auth::provide();
-        view! { <phone_mfa::routes::code::EnterCode /> }
+        view! { <I18nContextProvider> <phone_mfa::routes::code::EnterCode /> </I18nContextProvider> }
     });
     tick().await;
     let resend: web_sys::HtmlButtonElement = query(&root, "#resend");
@@ -309,22 +313,13 @@ async fn the_code_screen_counts_down_to_send_a_new_code() {
 
 #[wasm_bindgen_test]
 async fn the_code_screen_warns_at_three_attempts_and_shows_the_lockout_countdown() {
-    assert_eq!(phone_mfa::routes::code::attempts_warning(Some(4)), None);
-    assert_eq!(
-        phone_mfa::routes::code::attempts_warning(Some(3)).as_deref(),
-        Some("You have 3 attempts left before your account is locked for 10 minutes.")
-    );
-    assert!(phone_mfa::routes::code::attempts_warning(Some(1))
-        .unwrap()
-        .contains("1 attempt left"));
-
     let mut locked = pending_code(0);
     locked.locked_until_ms = Some(phone_mfa::flow::now_ms() + 90_000.0);
     phone_mfa::flow::save_pending(&locked);
     let root = container();
     let _mount = leptos::mount::mount_to(root.clone(), || {
         phone_mfa::flow::Auth::provide();
-        view! { <phone_mfa::routes::code::EnterCode /> }
+        view! { <I18nContextProvider> <phone_mfa::routes::code::EnterCode /> </I18nContextProvider> }
     });
     tick().await;
     let text = root.text_content().unwrap();
@@ -335,4 +330,38 @@ async fn the_code_screen_warns_at_three_attempts_and_shows_the_lockout_countdown
     let input: HtmlInputElement = query(&root, "#code");
     assert!(input.disabled(), "no codes while locked");
     phone_mfa::flow::clear_pending();
+}
+
+/// Plural forms come from each language's rules: "1 attempt" / "3 attempts",
+/// "1 intento" / "3 intentos"; no warning above three.
+#[wasm_bindgen_test]
+async fn the_attempts_warning_has_the_right_plural_in_each_language() {
+    use phone_mfa::i18n::{use_i18n, Locale};
+    use phone_mfa::routes::code::attempts_warning;
+    let seen = RwSignal::new(Vec::<Option<String>>::new());
+    let root = container();
+    let _mount = leptos::mount::mount_to(root.clone(), move || {
+        view! { <I18nContextProvider enable_cookie=false>{move || {
+            let i18n = use_i18n();
+            for locale in [Locale::en, Locale::es] {
+                i18n.set_locale_untracked(locale);
+                for n in [4, 3, 1] {
+                    seen.update_untracked(|s| s.push(attempts_warning(i18n, Some(n))));
+                }
+            }
+            i18n.set_locale_untracked(Locale::en);
+        }}</I18nContextProvider> }
+    });
+    tick().await;
+    assert_eq!(
+        seen.get_untracked(),
+        vec![
+            None,
+            Some("You have 3 attempts left before your account is locked for 10 minutes.".into()),
+            Some("You have 1 attempt left before your account is locked for 10 minutes.".into()),
+            None,
+            Some("Te quedan 3 intentos antes de que tu cuenta se bloquee durante 10 minutos.".into()),
+            Some("Te queda 1 intento antes de que tu cuenta se bloquee durante 10 minutos.".into()),
+        ]
+    );
 }

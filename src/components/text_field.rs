@@ -1,5 +1,5 @@
-use crate::i18n::*;
 use crate::components::FieldError;
+use crate::i18n::*;
 use leptos::prelude::*;
 
 /// A labelled text input with its hint and its error, linked by `aria-describedby`.
@@ -7,8 +7,7 @@ use leptos::prelude::*;
 pub fn TextField(
     /// The input's id; error-summary links point here.
     id: &'static str,
-    #[prop(into)]
-    label: Signal<String>,
+    #[prop(into)] label: Signal<String>,
     /// `type` attribute: "email", "password", ...
     input_type: &'static str,
     autocomplete: &'static str,

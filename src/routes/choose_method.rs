@@ -1,7 +1,7 @@
-use crate::i18n::*;
 use crate::api;
 use crate::components::Page;
 use crate::flow::Auth;
+use crate::i18n::*;
 use crate::routes::{go, use_session_guard};
 use leptos::prelude::*;
 use phone_mfa_contract::{MethodKind, MfaOptions};
@@ -49,7 +49,9 @@ pub fn ChooseMethod(
         ev.prevent_default();
         match choice.get_untracked() {
             Some(MethodKind::Phone) => go("/setup/phone", false),
-            _ => error.set(Some(t_string!(i18n, choose_method.choose_to_continue).to_string())),
+            _ => error.set(Some(
+                t_string!(i18n, choose_method.choose_to_continue).to_string(),
+            )),
         }
     };
     let render = move |opts: MfaOptions| {

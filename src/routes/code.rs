@@ -1,8 +1,8 @@
-use crate::i18n::*;
 use crate::api::{self, Failure};
 use crate::components::{use_now_ms, CodeInput, ErrorSummary, FieldError, Page};
-use crate::language::code_problem;
 use crate::flow::{clear_pending, load_pending, mm_ss, now_ms, save_pending, Auth, PendingCode};
+use crate::i18n::*;
+use crate::language::code_problem;
 use crate::routes::go;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;

@@ -1,6 +1,6 @@
-use crate::i18n::*;
 use crate::components::Page;
 use crate::flow::Auth;
+use crate::i18n::*;
 use crate::routes::go;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

@@ -1,7 +1,7 @@
-use crate::i18n::*;
 use crate::api;
 use crate::components::{ErrorSummary, FieldError, Page, TextField};
 use crate::flow::Auth;
+use crate::i18n::*;
 use crate::language::to_language;
 use crate::routes::go;
 use leptos::prelude::*;

@@ -1,7 +1,7 @@
-use crate::i18n::*;
 use crate::api;
 use crate::components::{CodeInput, ErrorSummary, FieldError, Page};
 use crate::flow::{now_ms, safe_next, save_pending, Auth, PendingCode};
+use crate::i18n::*;
 use crate::routes::{go, use_session_guard};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

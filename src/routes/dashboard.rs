@@ -1,7 +1,7 @@
-use crate::i18n::*;
 use crate::api;
 use crate::components::Page;
 use crate::flow::Auth;
+use crate::i18n::*;
 use crate::routes::{go, use_session_guard};
 use leptos::prelude::*;
 use phone_mfa_contract::policy::MAX_PHONES_PER_ACCOUNT;

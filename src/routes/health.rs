@@ -1,5 +1,5 @@
-use crate::i18n::*;
 use crate::api;
+use crate::i18n::*;
 use leptos::prelude::*;
 
 /// A small line in the footer saying the server is reachable: the thin slice through

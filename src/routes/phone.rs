@@ -1,8 +1,8 @@
-use crate::i18n::*;
 use crate::api;
 use crate::components::phone_input::default_region;
 use crate::components::{ErrorSummary, FieldError, Page, PhoneInput};
 use crate::flow::{now_ms, save_pending, PendingCode};
+use crate::i18n::*;
 use crate::language::phone_problem;
 use crate::routes::{go, use_session_guard};
 use leptos::prelude::*;

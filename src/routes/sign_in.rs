@@ -1,7 +1,7 @@
-use crate::i18n::*;
 use crate::api;
 use crate::components::{ErrorSummary, FieldError, Page, TextField};
 use crate::flow::Auth;
+use crate::i18n::*;
 use crate::routes::{go, home_for};
 use leptos::prelude::*;
 use phone_mfa_contract::SignInRequest;

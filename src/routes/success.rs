@@ -1,5 +1,5 @@
-use crate::i18n::*;
 use crate::components::Page;
+use crate::i18n::*;
 use leptos::prelude::*;
 
 /// The end of setup: the account is now secure.

@@ -1,6 +1,6 @@
-use crate::i18n::*;
 use crate::components::Page;
 use crate::flow::load_pending;
+use crate::i18n::*;
 use leptos::prelude::*;
 use phone_mfa_contract::Purpose;
 

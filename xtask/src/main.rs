@@ -9,6 +9,8 @@
 //! Tools are installed only when missing or at the wrong version, so a second run
 //! with nothing changed starts quickly.
 
+mod locales;
+
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

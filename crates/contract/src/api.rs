@@ -434,8 +434,14 @@ mod language_tests {
         assert_eq!(Language::from_tag("es-MX"), Some(Language::Es));
         assert_eq!(Language::from_tag("EN_us"), Some(Language::En));
         assert_eq!(Language::from_tag("fr"), None);
-        assert_eq!(Language::from_accept_language("fr-CH, fr;q=0.9, es;q=0.8, en;q=0.7"), Some(Language::Es));
-        assert_eq!(Language::from_accept_language("en;q=0.2, es-419;q=0.9"), Some(Language::Es));
+        assert_eq!(
+            Language::from_accept_language("fr-CH, fr;q=0.9, es;q=0.8, en;q=0.7"),
+            Some(Language::Es)
+        );
+        assert_eq!(
+            Language::from_accept_language("en;q=0.2, es-419;q=0.9"),
+            Some(Language::Es)
+        );
         assert_eq!(Language::from_accept_language("es;q=0, en"), Some(Language::En));
         assert_eq!(Language::from_accept_language("de, fr"), None);
         assert_eq!(Language::from_accept_language(""), None);

@@ -1,9 +1,9 @@
 //! Account rules that several flows share: methods, session views, the wrong-code
 //! lockout, the audit log. All run inside the caller's write transaction.
 
-use crate::i18n;
 use crate::error::{AppError, AppResult};
 use crate::extract::Session;
+use crate::i18n;
 use axum::http::StatusCode;
 use phone_mfa_contract::phone::{mask_e164, Channels};
 use phone_mfa_contract::policy::{LOCKOUT_SECS, MAX_WRONG_CODES, REAUTH_WINDOW_SECS};
@@ -150,11 +150,7 @@ pub fn check_not_locked(tx: &Transaction, account_id: i64, now: i64) -> AppResul
 
 pub fn locked_out(retry_after_s: i64) -> AppError {
     let minutes = (retry_after_s + 59) / 60;
-    AppError::too_many(
-        ErrorCode::LockedOut,
-        i18n::locked_out(minutes),
-        retry_after_s,
-    )
+    AppError::too_many(ErrorCode::LockedOut, i18n::locked_out(minutes), retry_after_s)
 }
 
 /// Counts a wrong code; the tenth locks the account for ten minutes.

@@ -9,7 +9,8 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 /// Schema versions, applied in order; `PRAGMA user_version` records how far a file is.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE accounts (
     id              INTEGER PRIMARY KEY,
     email           TEXT NOT NULL UNIQUE COLLATE NOCASE,
@@ -89,10 +90,11 @@ CREATE TABLE audit_log (
     at              INTEGER NOT NULL
 );
 "#,
-// Version 2: the language texts, calls and emails to the account are written in.
-r#"
+    // Version 2: the language texts, calls and emails to the account are written in.
+    r#"
 ALTER TABLE accounts ADD COLUMN language TEXT NOT NULL DEFAULT 'en' CHECK (language IN ('en', 'es'));
-"#];
+"#,
+];
 
 #[derive(Clone)]
 pub struct Db(Arc<Mutex<Connection>>);

@@ -31,13 +31,21 @@ impl AppError {
         Self::new(StatusCode::BAD_REQUEST, ErrorCode::InvalidRequest, message)
     }
     pub fn unauthenticated() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, ErrorCode::Unauthenticated, i18n::SIGN_IN_TO_CONTINUE)
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::Unauthenticated,
+            i18n::SIGN_IN_TO_CONTINUE,
+        )
     }
     pub fn wrong_stage(message: impl Into<Msg>) -> Self {
         Self::new(StatusCode::FORBIDDEN, ErrorCode::WrongStage, message)
     }
     pub fn reauth_required() -> Self {
-        Self::new(StatusCode::FORBIDDEN, ErrorCode::ReauthRequired, i18n::REAUTH_REQUIRED)
+        Self::new(
+            StatusCode::FORBIDDEN,
+            ErrorCode::ReauthRequired,
+            i18n::REAUTH_REQUIRED,
+        )
     }
     pub fn not_found(message: impl Into<Msg>) -> Self {
         Self::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, message)
@@ -63,7 +71,11 @@ impl AppError {
         self
     }
     pub fn internal() -> Self {
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal, i18n::INTERNAL)
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::Internal,
+            i18n::INTERNAL,
+        )
     }
 }
 

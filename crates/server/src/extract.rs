@@ -1,7 +1,7 @@
 //! Request extractors that answer bad input with the contract's JSON errors.
 
-use crate::i18n;
 use crate::error::AppError;
+use crate::i18n;
 use crate::secrets::token_hash;
 use crate::state::AppState;
 use axum::extract::rejection::JsonRejection;

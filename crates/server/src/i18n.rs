@@ -186,8 +186,12 @@ pub fn phones_limit() -> Msg {
 /// Why no more phones can be set up (the choose-method screen).
 pub fn phones_full(language: Language) -> String {
     match language {
-        Language::En => format!("You already have {MAX_PHONES_PER_ACCOUNT} phone numbers, the most an account can have."),
-        Language::Es => format!("Ya tienes {MAX_PHONES_PER_ACCOUNT} números de teléfono, el máximo que puede tener una cuenta."),
+        Language::En => {
+            format!("You already have {MAX_PHONES_PER_ACCOUNT} phone numbers, the most an account can have.")
+        }
+        Language::Es => format!(
+            "Ya tienes {MAX_PHONES_PER_ACCOUNT} números de teléfono, el máximo que puede tener una cuenta."
+        ),
     }
 }
 
@@ -217,7 +221,9 @@ pub fn locked_out(minutes: i64) -> Msg {
 pub fn bad_field(detail: String) -> Msg {
     Msg::formatted(move |l| match l {
         Language::En => format!("The request has a missing, unknown or wrongly typed field: {detail}"),
-        Language::Es => format!("A la solicitud le falta un campo, tiene uno desconocido o de tipo incorrecto: {detail}"),
+        Language::Es => {
+            format!("A la solicitud le falta un campo, tiene uno desconocido o de tipo incorrecto: {detail}")
+        }
     })
 }
 
@@ -296,8 +302,12 @@ pub fn code_problem(problem: CodeProblem) -> Text {
 /// must stay exactly `@host #code` in every language.
 pub fn sms_body(language: Language, code: &str, host: &str) -> String {
     let words = match language {
-        Language::En => format!("Your Phone MFA code is {code}. It expires in 10 minutes. Don't share it with anyone."),
-        Language::Es => format!("Tu código de Phone MFA es {code}. Vence en 10 minutos. No lo compartas con nadie."),
+        Language::En => {
+            format!("Your Phone MFA code is {code}. It expires in 10 minutes. Don't share it with anyone.")
+        }
+        Language::Es => {
+            format!("Tu código de Phone MFA es {code}. Vence en 10 minutos. No lo compartas con nadie.")
+        }
     };
     format!("{words}\n\n@{host} #{code}")
 }
@@ -390,7 +400,10 @@ mod tests {
     #[test]
     fn every_message_has_different_non_empty_english_and_spanish() {
         for (name, text) in ALL_TEXTS {
-            assert!(!text.en.trim().is_empty() && !text.es.trim().is_empty(), "{name} is empty");
+            assert!(
+                !text.en.trim().is_empty() && !text.es.trim().is_empty(),
+                "{name} is empty"
+            );
             // Only machine words (field names) may read the same in both languages.
             if *name != "SEND_JSON" {
                 assert_ne!(text.en, text.es, "{name} is not translated");
@@ -415,8 +428,14 @@ mod tests {
 
     #[test]
     fn counts_agree_in_both_languages() {
-        assert_eq!(resend_in(1).render(Language::En), "You can request a new code in 1 second");
-        assert_eq!(resend_in(30).render(Language::Es), "Podrás pedir un código nuevo en 30 segundos");
+        assert_eq!(
+            resend_in(1).render(Language::En),
+            "You can request a new code in 1 second"
+        );
+        assert_eq!(
+            resend_in(30).render(Language::Es),
+            "Podrás pedir un código nuevo en 30 segundos"
+        );
         assert!(locked_out(1).render(Language::Es).ends_with("en 1 minuto"));
         assert!(locked_out(10).render(Language::En).ends_with("in 10 minutes"));
     }
@@ -427,7 +446,12 @@ mod tests {
             let body = sms_body(language, "123456", "example.com");
             assert!(body.ends_with("\n\n@example.com #123456"), "{body}");
             assert!(body.contains("123456."), "{body}");
-            assert_eq!(voice_script(language, "123456").matches("1, 2, 3, 4, 5, 6").count(), 3);
+            assert_eq!(
+                voice_script(language, "123456")
+                    .matches("1, 2, 3, 4, 5, 6")
+                    .count(),
+                3
+            );
         }
     }
 

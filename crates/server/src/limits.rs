@@ -3,9 +3,9 @@
 //! restarts and across server processes sharing the file. A tripped limit stops the
 //! send before the courier is called.
 
-use crate::i18n;
 use crate::config::SendLimits;
 use crate::error::{AppError, AppResult};
+use crate::i18n;
 use phone_mfa_contract::policy::{
     ACCOUNT_SEND_WINDOW_SECS, IP_SEND_WINDOW_SECS, PHONE_BURST_SENDS, PHONE_BURST_WINDOW_SECS,
     PHONE_SEND_WINDOW_SECS,
@@ -38,13 +38,7 @@ pub fn check(tx: &Transaction, limits: &SendLimits, key: &SendKey, now: i64) -> 
             limits.per_phone,
             i18n::RATE_PHONE,
         ),
-        (
-            "ip",
-            &key.ip,
-            IP_SEND_WINDOW_SECS,
-            limits.per_ip,
-            i18n::RATE_IP,
-        ),
+        ("ip", &key.ip, IP_SEND_WINDOW_SECS, limits.per_ip, i18n::RATE_IP),
         (
             "account_id",
             &key.account_id,

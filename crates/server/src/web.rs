@@ -1,8 +1,8 @@
 //! Web hardening (security rules, "Web"): CSRF checks, security headers, the CSP with
 //! the hashes of the SPA's inline bootstrap script, and serving the built SPA.
 
-use crate::i18n;
 use crate::error::AppError;
+use crate::i18n;
 use crate::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};

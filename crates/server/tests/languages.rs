@@ -73,11 +73,18 @@ async fn a_spanish_account_gets_its_codes_and_emails_in_spanish() {
     assert!(text.ends_with(&format!(" #{}", s.last_code())), "{text}");
     assert_eq!(c.verify(&challenge_id(&ch), &s.last_code()).await.status, 200);
     let mail = last_email(&s);
-    assert!(mail.starts_with("Se agregó un número de teléfono a tu cuenta"), "{mail}");
-    assert!(mail.contains("•••-•••-••23") && mail.contains("Si no fuiste tú"), "{mail}");
+    assert!(
+        mail.starts_with("Se agregó un número de teléfono a tu cuenta"),
+        "{mail}"
+    );
+    assert!(
+        mail.contains("•••-•••-••23") && mail.contains("Si no fuiste tú"),
+        "{mail}"
+    );
 
     let methods = c.methods().await;
-    c.start(Purpose::Reauth, Channel::Voice, None, Some(methods[0].id)).await;
+    c.start(Purpose::Reauth, Channel::Voice, None, Some(methods[0].id))
+        .await;
     let call = s.last_delivery().voice_script();
     assert!(call.starts_with("Hola. Te llamamos de Phone MFA"), "{call}");
 }
@@ -90,24 +97,47 @@ async fn switching_language_changes_what_the_account_is_sent() {
     assert_eq!(c.session().await.body["language"], "en");
     let id = c.methods().await[0].id;
     c.start(Purpose::Reauth, Channel::Sms, None, Some(id)).await;
-    assert!(s.last_delivery().sms_body().starts_with("Your Phone MFA code is "));
+    assert!(s
+        .last_delivery()
+        .sms_body()
+        .starts_with("Your Phone MFA code is "));
 
     let r = c
-        .send(reqwest::Method::PUT, paths::SESSION_LANGUAGE, Some(json!({"language": "es"})))
+        .send(
+            reqwest::Method::PUT,
+            paths::SESSION_LANGUAGE,
+            Some(json!({"language": "es"})),
+        )
         .await;
-    assert_eq!((r.status, &r.body["language"]), (200, &json!("es")), "{:?}", r.body);
+    assert_eq!(
+        (r.status, &r.body["language"]),
+        (200, &json!("es")),
+        "{:?}",
+        r.body
+    );
     s.clock.advance(60);
     c.start(Purpose::Reauth, Channel::Sms, None, Some(id)).await;
-    assert!(s.last_delivery().sms_body().starts_with("Tu código de Phone MFA es "));
+    assert!(s
+        .last_delivery()
+        .sms_body()
+        .starts_with("Tu código de Phone MFA es "));
 
     // Only our languages, and only for a signed-in person.
     let bad = c
-        .send(reqwest::Method::PUT, paths::SESSION_LANGUAGE, Some(json!({"language": "fr"})))
+        .send(
+            reqwest::Method::PUT,
+            paths::SESSION_LANGUAGE,
+            Some(json!({"language": "fr"})),
+        )
         .await;
     assert_eq!(bad.status, 422, "{:?}", bad.body);
     let stranger = s
         .client()
-        .send(reqwest::Method::PUT, paths::SESSION_LANGUAGE, Some(json!({"language": "es"})))
+        .send(
+            reqwest::Method::PUT,
+            paths::SESSION_LANGUAGE,
+            Some(json!({"language": "es"})),
+        )
         .await;
     assert_eq!(stranger.status, 401);
 }

@@ -116,7 +116,11 @@ async fn a_spanish_account_gets_its_text_and_call_in_spanish() {
     assert!(body.ends_with("@mfa.example.com #402913"), "{body}");
     let twiml = &seen[1].2["Twiml"];
     assert!(twiml.contains(r#"<Say language="es-MX">"#), "{twiml}");
-    assert_eq!(twiml.matches("Tu código es: 4, 0, 2, 9, 1, 3").count(), 1, "{twiml}");
+    assert_eq!(
+        twiml.matches("Tu código es: 4, 0, 2, 9, 1, 3").count(),
+        1,
+        "{twiml}"
+    );
     assert_eq!(twiml.matches("4, 0, 2, 9, 1, 3").count(), 3, "{twiml}");
 }
 

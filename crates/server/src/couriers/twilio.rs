@@ -3,8 +3,8 @@
 //! <https://www.twilio.com/docs/messaging/api/message-resource>,
 //! <https://www.twilio.com/docs/voice/api/call-resource>.
 
-use crate::i18n;
 use super::{BoxFuture, CodeCourier, CodeDelivery, DeliveryError};
+use crate::i18n;
 use phone_mfa_contract::phone::mask_e164;
 use phone_mfa_contract::Channel;
 
@@ -49,7 +49,10 @@ impl Twilio {
     /// three times) read in the account's language.
     pub fn twiml(d: &CodeDelivery) -> String {
         let script = d.voice_script();
-        let escaped = script.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+        let escaped = script
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
         format!(
             "<Response><Say language=\"{}\">{escaped}</Say></Response>",
             i18n::voice_language(d.language)

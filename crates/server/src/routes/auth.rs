@@ -1,10 +1,10 @@
 //! Accounts and sessions: sign up, sign in (the password half), sign out, the
 //! current session, and "Skip for now" where MFA is only recommended.
 
-use crate::i18n;
 use crate::accounts::{self, audit};
 use crate::error::{AppError, AppResult};
 use crate::extract::{stage_str, Body, Session};
+use crate::i18n;
 use crate::routes::ClientIp;
 use crate::secrets::{hash_password, new_token, token_hash, verify_password};
 use crate::state::AppState;
@@ -13,8 +13,8 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::Json;
 use phone_mfa_contract::policy::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, SESSION_IDLE_SECS};
 use phone_mfa_contract::{
-    LanguageRequest,
-    ApiError, ErrorCode, SessionStage, SessionView, SignInRequest, SignUpRequest, SESSION_COOKIE,
+    ApiError, ErrorCode, LanguageRequest, SessionStage, SessionView, SignInRequest, SignUpRequest,
+    SESSION_COOKIE,
 };
 use rusqlite::{params, OptionalExtension, Transaction};
 

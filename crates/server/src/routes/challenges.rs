@@ -1,11 +1,11 @@
 //! One-time codes by text or call: start a challenge, resend it, verify it.
 //! Also the authenticator-app check, which shares the wrong-code lockout.
 
-use crate::i18n::{self, AccountChange};
 use crate::accounts::{self, audit, channel_from_str, channel_str, MethodRow};
 use crate::couriers::{CodeDelivery, Notice};
 use crate::error::{AppError, AppResult};
 use crate::extract::{Body, Session};
+use crate::i18n::{self, AccountChange};
 use crate::limits::{self, SendKey};
 use crate::routes::auth::{rotate_session, session_cookie};
 use crate::routes::ClientIp;
@@ -108,11 +108,7 @@ pub async fn start(
         (None, Purpose::Setup | Purpose::PhoneChange) => {
             return Err(AppError::phone(phone_mfa_contract::phone::PhoneProblem::Empty))
         }
-        (Some(_), _) => {
-            return Err(AppError::bad_request(
-                i18n::PHONE_ONLY_FOR_SETUP,
-            ))
-        }
+        (Some(_), _) => return Err(AppError::bad_request(i18n::PHONE_ONLY_FOR_SETUP)),
         (None, _) => None,
     };
     if session.epcs_prescriber && matches!(req.purpose, Purpose::Setup | Purpose::PhoneChange) {
@@ -254,11 +250,7 @@ async fn deliver(state: &AppState, delivery: &CodeDelivery) -> AppResult<()> {
 }
 
 pub fn epcs_unavailable() -> AppError {
-    AppError::new(
-        StatusCode::FORBIDDEN,
-        ErrorCode::MethodUnavailable,
-        i18n::EPCS,
-    )
+    AppError::new(StatusCode::FORBIDDEN, ErrorCode::MethodUnavailable, i18n::EPCS)
 }
 
 fn already_added() -> AppError {
@@ -637,11 +629,7 @@ pub async fn totp_verify(
         .write(move |tx| {
             match (req.purpose, session.stage) {
                 (Purpose::SignIn, SessionStage::MfaPending) | (Purpose::Reauth, SessionStage::SignedIn) => {}
-                _ => {
-                    return Err(AppError::wrong_stage(
-                        i18n::APP_CODE_NOT_EXPECTED,
-                    ))
-                }
+                _ => return Err(AppError::wrong_stage(i18n::APP_CODE_NOT_EXPECTED)),
             }
             let methods = accounts::methods(tx, session.account_id)?;
             let app = methods

@@ -1,10 +1,10 @@
 //! The "Sign in & Security" dashboard: list, change and remove methods.
 
-use crate::i18n::{self, AccountChange};
 use crate::accounts::{self, audit, channel_str};
 use crate::couriers::Notice;
 use crate::error::{AppError, AppResult};
 use crate::extract::{Body, Session};
+use crate::i18n::{self, AccountChange};
 use crate::routes::ClientIp;
 use crate::state::AppState;
 use axum::extract::{Path, State};
@@ -136,7 +136,12 @@ pub async fn remove(
                 &ip,
                 now,
             )?;
-            Ok::<_, AppError>(Notice::account_change(session.email.clone(), session.language, change, &host))
+            Ok::<_, AppError>(Notice::account_change(
+                session.email.clone(),
+                session.language,
+                change,
+                &host,
+            ))
         })
         .await?;
     if let Err(e) = state.mailer.send(&notice).await {

@@ -1,14 +1,14 @@
 //! What the "choose a method" and "enter your phone" screens ask the server.
 
 use crate::accounts;
-use crate::i18n;
-use phone_mfa_contract::policy::MAX_PHONES_PER_ACCOUNT;
 use crate::error::{AppError, AppResult};
 use crate::extract::{Body, Session};
+use crate::i18n;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::Json;
 use phone_mfa_contract::phone::{check_phone, mask_e164};
+use phone_mfa_contract::policy::MAX_PHONES_PER_ACCOUNT;
 use phone_mfa_contract::{ApiError, MethodKind, MethodOption, MfaOptions, PhoneCheck, PhoneInput};
 
 /// `GET /api/mfa/options`: the methods this account may set up.

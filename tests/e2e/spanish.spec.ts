@@ -1,0 +1,74 @@
+import { test, expect, fresh, latestCode, expectAccessible, outbox, PASSWORD } from './helpers';
+
+// A browser set to Spanish: the app starts in Spanish, and the account it creates gets
+// its texts and emails in Spanish too.
+test.describe('in Spanish', () => {
+  test.use({ locale: 'es-MX' });
+
+  test('first-time setup by text message, in Spanish from the browser language', async ({ page, request }) => {
+    const { email, national, last2 } = fresh();
+    await page.goto('/create-account');
+    await expect(page.locator('html')).toHaveAttribute('lang', 'es');
+    await expect(page.getByRole('heading', { level: 1, name: 'Crea tu cuenta' })).toBeFocused();
+    await expect(page).toHaveTitle('Crea tu cuenta - Phone MFA');
+    await expectAccessible(page);
+    // A mistake first: the errors are in Spanish too.
+    await page.getByRole('button', { name: 'Crear cuenta' }).click();
+    await expect(page.getByRole('alert').filter({ hasText: 'Hay un problema' })).toBeFocused();
+    await expect(page.getByRole('link', { name: 'Escribe un correo electrónico, como nombre@ejemplo.com' })).toBeVisible();
+    await page.getByLabel('Correo electrónico').fill(email);
+    await page.getByLabel('Crea una contraseña').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Crear cuenta' }).click();
+
+    await expect(page.getByRole('heading', { level: 1, name: 'Protege tu cuenta' })).toBeVisible();
+    await page.getByLabel('Mensaje de texto o llamada telefónica').check();
+    await page.getByRole('button', { name: 'Continuar' }).click();
+
+    await expect(page.getByRole('heading', { level: 1, name: 'Escribe tu número de teléfono' })).toBeFocused();
+    // The country follows the browser's region (es-MX), named in Spanish.
+    await expect(page.getByLabel('País')).toHaveValue('MX');
+    await expect(page.getByLabel('País').locator('option:checked')).toHaveText('México (+52)');
+    await page.getByLabel('País').selectOption({ label: 'Estados Unidos (+1)' });
+    await page.getByLabel('Número de teléfono').fill(`${national} ext. 2`);
+    await expect(page.getByText('No se admiten extensiones telefónicas. Escribe el número sin extensión')).toBeVisible();
+    await page.getByLabel('Número de teléfono').fill(national);
+    await expect(page.getByText(`Enviaremos el código al ${national}`)).toBeVisible();
+    await page.getByLabel('Envíame un mensaje de texto').check();
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Continuar' }).click();
+
+    await expect(page.getByRole('heading', { level: 1, name: 'Revisa tu teléfono' })).toBeVisible();
+    await expect(page.getByText(`Enviamos un mensaje de texto con un código de 6 dígitos al •••-•••-••${last2}.`)).toBeVisible();
+    await expect(page.getByRole('button', { name: /Enviar un código nuevo \(disponible en 0:[0-9]{2}\)/ })).toBeDisabled();
+    await expectAccessible(page);
+    const e164 = `+1201555${'01' + last2}`;
+    const sent = (await outbox(request)).filter((m) => m.to === e164 && m.kind === 'sms');
+    expect(sent.at(-1)!.body).toMatch(/^Tu código de Phone MFA es \d{6}\. Vence en 10 minutos\./);
+    const { code } = await latestCode(request, e164);
+    await page.getByLabel('Escribe el código de 6 dígitos').fill(code);
+
+    await expect(page.getByRole('heading', { level: 1, name: 'Tu número de teléfono está confirmado' })).toBeVisible();
+    await page.getByRole('button', { name: 'Continuar' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Tu cuenta ahora está protegida' })).toBeVisible();
+    await expectAccessible(page);
+    const mail = (await outbox(request)).filter((m) => m.to === email && m.kind === 'email').at(-1)!;
+    expect(mail.body).toContain('Se agregó un número de teléfono a tu cuenta');
+  });
+
+  test('the language can be switched on any screen, is remembered, and keeps what was typed', async ({ page }) => {
+    await page.goto('/sign-in');
+    await expect(page.getByRole('heading', { level: 1, name: 'Inicia sesión en Phone MFA' })).toBeVisible();
+    await page.getByLabel('Correo electrónico').fill('pat@example.com');
+    await page.getByLabel('Idioma').selectOption('en');
+    await expect(page.getByRole('heading', { level: 1, name: 'Sign in to Phone MFA' })).toBeVisible();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    await expect(page.getByLabel('Email address')).toHaveValue('pat@example.com');
+    await expect(page).toHaveTitle('Sign in to Phone MFA - Phone MFA');
+    await page.reload();
+    await expect(page.getByRole('heading', { level: 1, name: 'Sign in to Phone MFA' })).toBeVisible();
+    await page.getByLabel('Language').selectOption('es');
+    await page.goto('/help/no-code');
+    await expect(page.getByRole('heading', { level: 1, name: 'No recibí un mensaje de texto ni una llamada' })).toBeVisible();
+    await expectAccessible(page);
+  });
+});
