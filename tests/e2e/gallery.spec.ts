@@ -2,11 +2,14 @@
 // error, and passes axe-core.
 import { expectAccessible, test, expect } from './helpers';
 
-for (const colorScheme of ['light', 'dark'] as const) {
-  test(`every gallery state renders without server calls or accessibility problems (${colorScheme})`, async ({ page }) => {
+for (const [colorScheme, language] of [['light', 'en'], ['dark', 'en'], ['light', 'es']] as const) {
+  test(`every gallery state renders without server calls or accessibility problems (${colorScheme}, ${language})`, async ({ page }) => {
     await page.emulateMedia({ colorScheme });
     await page.goto('/gallery');
-    const links = page.getByRole('navigation', { name: 'Gallery states' }).getByRole('link');
+    // The header's language switch renders every state in the chosen language.
+    await page.locator('#language').selectOption(language);
+    await expect(page.locator('html')).toHaveAttribute('lang', language);
+    const links = page.locator('nav.gallery-nav').getByRole('link');
     const hrefs = await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')!));
     expect(hrefs.length).toBeGreaterThanOrEqual(25);
     const apiCalls: string[] = [];
@@ -16,6 +19,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
     for (const href of hrefs) {
       await page.goto(href);
       await expect(page.locator('.gallery-stage h1')).toHaveCount(1);
+      await expect(page.locator('html')).toHaveAttribute('lang', language);
       await expect(page.locator('.gallery-nav a[aria-current="page"]')).toHaveAttribute('href', href);
       await expectAccessible(page);
     }

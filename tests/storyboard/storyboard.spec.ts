@@ -47,6 +47,38 @@ flow('setup', async ({ shot, page, request }) => {
   await shot('dashboard');
 });
 
+// The same setup in Spanish (a browser set to es-MX), for reviewing the translation.
+test.describe('in Spanish', () => {
+  test.use({ locale: 'es-MX' });
+  flow('setup-es', async ({ shot, page, request }) => {
+    const { email, national, last2 } = fresh();
+    await page.goto('/create-account');
+    await shot('create-account');
+    await page.getByLabel('Correo electrónico').fill(email);
+    await page.getByLabel('Crea una contraseña').fill('correct horse battery staple');
+    await page.getByRole('button', { name: 'Crear cuenta' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Protege tu cuenta' })).toBeVisible();
+    await shot('choose-method');
+    await page.getByLabel('Mensaje de texto o llamada telefónica').check();
+    await page.getByRole('button', { name: 'Continuar' }).click();
+    await page.getByLabel('País').selectOption('US');
+    await page.getByLabel('Número de teléfono').fill(national);
+    await shot('phone-number');
+    await page.getByRole('button', { name: 'Continuar' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Revisa tu teléfono' })).toBeVisible();
+    await shot('enter-code');
+    const { code } = await latestCode(request, `+1201555${'01' + last2}`);
+    await page.getByLabel('Escribe el código de 6 dígitos').fill(code);
+    await expect(page.getByRole('heading', { level: 1, name: /confirmado/ })).toBeVisible();
+    await shot('phone-confirmed');
+    await page.getByRole('button', { name: 'Continuar' }).click();
+    await shot('account-secure');
+    await page.getByRole('link', { name: 'Ir a Inicio de sesión y seguridad' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Inicio de sesión y seguridad' })).toBeVisible();
+    await shot('dashboard');
+  });
+});
+
 flow('sign-in-by-call', async ({ shot, page, request }) => {
   await signIn(page, 'secure@example.com');
   await expect(page.getByRole('heading', { level: 1, name: 'Complete your sign-in' })).toBeVisible();

@@ -771,13 +771,13 @@ fn test() -> Result {
     if let Err(e) = e2e {
         failures.push(e);
     }
-    // The storyboard must not silently break: one flow, every variant.
-    step("storyboard (one flow, four variants)");
-    match storyboard(Some("setup")) {
+    // The storyboard must not silently break: the setup flow in English and Spanish, every variant.
+    step("storyboard (setup in English and Spanish, four variants)");
+    match storyboard(Some("setup,setup-es")) {
         Ok(()) => {
             tally
                 .closing
-                .insert(11, ("storyboard (setup flow): ok".into(), String::new()));
+                .insert(11, ("storyboard (setup flow, en + es): ok".into(), String::new()));
         }
         Err(e) => {
             tally
