@@ -9,6 +9,8 @@
 //! Tools are installed only when missing or at the wrong version, so a second run
 //! with nothing changed starts quickly.
 
+// The translation check runs as a test (`cargo test -p xtask`).
+#[cfg(test)]
 mod locales;
 
 use std::collections::BTreeMap;
