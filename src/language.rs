@@ -1,5 +1,5 @@
 //! The person's language: English or Spanish, from the browser unless they chose
-//! (remembered in a cookie for a year), switchable on every screen, set on
+//! (remembered in localStorage), switchable on every screen, set on
 //! `<html lang>`, sent to the server with every request, and kept on the account so
 //! texts, calls and emails come in it too.
 //!
@@ -12,18 +12,28 @@ use phone_mfa_contract::code::CodeProblem;
 use phone_mfa_contract::phone::PhoneProblem;
 use phone_mfa_contract::Language;
 
-/// Name of the cookie that remembers a chosen language.
-pub const LANGUAGE_COOKIE: &str = "phone_mfa_lang";
-/// How long the choice is remembered.
-const REMEMBER_MS: i64 = 365 * 24 * 60 * 60 * 1000;
+/// localStorage key of a language the person chose (absent: follow the browser).
+/// Nothing the server needs, so not a cookie.
+pub const LANGUAGE_KEY: &str = "phone_mfa_lang";
 
-/// Cookie settings for the remembered language: a year, the whole site, never sent
-/// cross-site. It holds only "en" or "es".
-pub fn cookie_options() -> leptos_i18n::context::CookieOptions<Locale> {
-    leptos_i18n::context::CookieOptions::<Locale>::default()
-        .max_age(REMEMBER_MS)
-        .path("/")
-        .same_site(leptos_use::SameSite::Strict)
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// The language the person chose before, if they did.
+pub fn remembered() -> Option<Locale> {
+    match storage()?.get_item(LANGUAGE_KEY).ok()??.as_str() {
+        "en" => Some(Locale::en),
+        "es" => Some(Locale::es),
+        _ => None,
+    }
+}
+
+fn remember(locale: Locale) {
+    if let Some(s) = storage() {
+        // Private modes may refuse: the choice then lasts for this page only.
+        let _ = s.set_item(LANGUAGE_KEY, locale.as_str());
+    }
 }
 
 pub fn to_language(locale: Locale) -> Language {
@@ -88,6 +98,7 @@ pub fn LanguageSwitch() -> impl IntoView {
             "es" => Locale::es,
             _ => Locale::en,
         };
+        remember(chosen);
         i18n.set_locale(chosen);
     };
     view! {

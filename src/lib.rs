@@ -40,7 +40,7 @@ use routes::{
 #[component]
 pub fn App() -> impl IntoView {
     view! {
-        <I18nContextProvider cookie_name=language::LANGUAGE_COOKIE cookie_options=language::cookie_options()>
+        <I18nContextProvider>
             <Screens />
         </I18nContextProvider>
     }
@@ -49,6 +49,10 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Screens() -> impl IntoView {
     let i18n = use_i18n();
+    // The browser's language (chosen by the provider) unless the person picked one here.
+    if let Some(chosen) = language::remembered() {
+        i18n.set_locale(chosen);
+    }
     let auth = flow::Auth::provide();
     // The worker trunk builds from src/bin/validator.rs (index.html, data-type="worker").
     validation::Validator::web_worker("/validator_loader.js").provide();
