@@ -8,8 +8,13 @@ use axum::Json;
 use phone_mfa_contract::phone::PhoneProblem;
 use phone_mfa_contract::{ApiError, ErrorCode};
 
+/// Boxed: an error travels through every `Result` of every handler, and the happy path
+/// should not pay for moving its few hundred bytes.
 #[derive(Debug)]
-pub struct AppError {
+pub struct AppError(Box<ErrorParts>);
+
+#[derive(Debug)]
+pub struct ErrorParts {
     pub status: StatusCode,
     /// Everything but the message, which is rendered as the answer is written (the
     /// error may be made on a database thread that does not know the request).
@@ -19,13 +24,26 @@ pub struct AppError {
 
 pub type AppResult<T> = Result<T, AppError>;
 
+impl std::ops::Deref for AppError {
+    type Target = ErrorParts;
+    fn deref(&self) -> &ErrorParts {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for AppError {
+    fn deref_mut(&mut self) -> &mut ErrorParts {
+        &mut self.0
+    }
+}
+
 impl AppError {
     pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<Msg>) -> Self {
-        AppError {
+        AppError(Box::new(ErrorParts {
             status,
             body: ApiError::new(code, String::new()),
             message: message.into(),
-        }
+        }))
     }
     pub fn bad_request(message: impl Into<Msg>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, ErrorCode::InvalidRequest, message)
@@ -88,10 +106,14 @@ impl From<rusqlite::Error> for AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let retry = self.body.retry_after_s;
-        let mut body = self.body;
-        body.message = self.message.render(i18n::request_language());
-        let mut response = (self.status, Json(body)).into_response();
+        let ErrorParts {
+            status,
+            mut body,
+            message,
+        } = *self.0;
+        let retry = body.retry_after_s;
+        body.message = message.render(i18n::request_language());
+        let mut response = (status, Json(body)).into_response();
         if let Some(secs) = retry {
             if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, v);
