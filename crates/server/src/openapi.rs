@@ -8,7 +8,7 @@ use utoipa::OpenApi;
 #[openapi(
     info(
         title = "Phone MFA API",
-        description = "Text-message and phone-call multi-factor authentication: accounts, sessions, one-time codes and sign-in methods. State-changing requests need `Content-Type: application/json` and the `x-phone-mfa: 1` header; the session is the `__Host-phone_mfa_session` cookie."
+        description = "Text-message and phone-call multi-factor authentication: accounts, sessions, one-time codes and sign-in methods. State-changing requests need `Content-Type: application/json` and the `x-phone-mfa: 1` header; the session is the `__Host-phone_mfa_session` cookie. Error messages are in the language of `Accept-Language` (English or Spanish); texts, calls and emails in the account's language (`PUT /api/session/language`)."
     ),
     paths(
         crate::routes::health,
