@@ -1,0 +1,181 @@
+//! The vendored phonenumber (vendor/phonenumber: regex-lite instead of regex) against
+//! the crate as published: for every region's example number of every type, written
+//! nationally, internationally and with separators, both must agree on whether it
+//! parses, its country, whether it is valid, its type and its formatting. And every
+//! pattern of the bundled metadata must compile under regex-lite (they are compiled
+//! lazily, so a bad one would otherwise only show when used).
+#![cfg(not(target_arch = "wasm32"))]
+
+use phonenumber as lite;
+use phonenumber_upstream as upstream;
+use std::str::FromStr;
+
+/// Everything the app relies on, as text, so the two crates' types compare.
+fn verdict_lite(region: Option<&str>, input: &str) -> String {
+    let id = region.map(|r| lite::country::Id::from_str(r).unwrap());
+    match lite::parse(id, input) {
+        Err(e) => format!("error: {e:?}"),
+        Ok(n) => format!(
+            "country={:?} code={} national={} valid={} type={:?} e164={} intl={} national_fmt={} ext={:?}",
+            n.country().id(),
+            n.code().value(),
+            n.national().value(),
+            lite::is_valid(&n),
+            n.number_type(&lite::metadata::DATABASE),
+            n.format().mode(lite::Mode::E164),
+            n.format().mode(lite::Mode::International),
+            n.format().mode(lite::Mode::National),
+            n.extension().map(|e| e.to_string()),
+        ),
+    }
+}
+
+fn verdict_upstream(region: Option<&str>, input: &str) -> String {
+    let id = region.map(|r| upstream::country::Id::from_str(r).unwrap());
+    match upstream::parse(id, input) {
+        Err(e) => format!("error: {e:?}"),
+        Ok(n) => format!(
+            "country={:?} code={} national={} valid={} type={:?} e164={} intl={} national_fmt={} ext={:?}",
+            n.country().id(),
+            n.code().value(),
+            n.national().value(),
+            upstream::is_valid(&n),
+            n.number_type(&upstream::metadata::DATABASE),
+            n.format().mode(upstream::Mode::E164),
+            n.format().mode(upstream::Mode::International),
+            n.format().mode(upstream::Mode::National),
+            n.extension().map(|e| e.to_string()),
+        ),
+    }
+}
+
+fn examples(meta: &upstream::Metadata) -> Vec<&str> {
+    let d = meta.descriptors();
+    [
+        Some(d.general()),
+        d.fixed_line(),
+        d.mobile(),
+        d.toll_free(),
+        d.premium_rate(),
+        d.shared_cost(),
+        d.personal_number(),
+        d.voip(),
+        d.pager(),
+        d.uan(),
+        d.voicemail(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(|desc| desc.example())
+    .collect()
+}
+
+#[test]
+fn every_regions_example_numbers_get_the_same_answers_as_upstream() {
+    let mut compared = 0;
+    let mut differences = vec![];
+    for meta in upstream::metadata::DATABASE.iter() {
+        let region = meta.id();
+        // "001" and other non-geographic entities are not selectable regions.
+        if upstream::country::Id::from_str(region).is_err() {
+            continue;
+        }
+        for example in examples(meta) {
+            let code = meta.country_code();
+            let spaced: String = example
+                .chars()
+                .enumerate()
+                .flat_map(|(i, c)| {
+                    if i > 0 && i % 3 == 0 {
+                        vec!['-', c]
+                    } else {
+                        vec![c]
+                    }
+                })
+                .collect();
+            let cases = [
+                (Some(region), example.to_owned()),
+                (Some(region), format!("({spaced}) ")),
+                (None, format!("+{code} {example}")),
+                (None, format!("+{code} {spaced} ext. 12")),
+                (Some(region), format!("{example}9")),
+                // Fullwidth digits: upstream reads any decimal digit.
+                (
+                    Some(region),
+                    example
+                        .chars()
+                        .map(|c| char::from_u32(c as u32 - '0' as u32 + 0xFF10).unwrap_or(c))
+                        .collect(),
+                ),
+            ];
+            for (r, input) in cases {
+                compared += 1;
+                let (a, b) = (verdict_lite(r, &input), verdict_upstream(r, &input));
+                if a != b {
+                    differences.push(format!("{r:?} {input:?}\n  lite:     {a}\n  upstream: {b}"));
+                }
+            }
+        }
+    }
+    assert!(compared > 3_000, "only {compared} comparisons");
+    assert!(
+        differences.is_empty(),
+        "{} of {compared} differ:\n{}",
+        differences.len(),
+        differences
+            .iter()
+            .take(20)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+#[test]
+fn every_pattern_in_the_bundled_metadata_compiles_under_regex_lite() {
+    let mut checked = 0;
+    let mut check = |re: Option<&lite::lite_regex::CachedRegex>| {
+        if let Some(re) = re {
+            checked += 1;
+            if let Err(e) = re.try_compile() {
+                panic!("{:?} does not compile: {e}", re.as_str());
+            }
+        }
+    };
+    for meta in lite::metadata::DATABASE.iter() {
+        check(meta.international_prefix());
+        check(meta.national_prefix_for_parsing());
+        check(meta.leading_digits());
+        let d = meta.descriptors();
+        for desc in [
+            Some(d.general()),
+            d.fixed_line(),
+            d.mobile(),
+            d.toll_free(),
+            d.premium_rate(),
+            d.shared_cost(),
+            d.personal_number(),
+            d.voip(),
+            d.pager(),
+            d.uan(),
+            d.emergency(),
+            d.voicemail(),
+            d.short_code(),
+            d.standard_rate(),
+            d.carrier(),
+            d.no_international(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            check(Some(desc.national_number()));
+        }
+        for format in meta.formats().iter().chain(meta.international_formats()) {
+            check(Some(format.pattern()));
+            for leading in format.leading_digits() {
+                check(Some(leading));
+            }
+        }
+    }
+    assert!(checked > 4_000, "only {checked} patterns");
+}
