@@ -50,9 +50,13 @@ pub fn App() -> impl IntoView {
 fn Screens() -> impl IntoView {
     let i18n = use_i18n();
     // The browser's language (chosen by the provider) unless the person picked one here.
-    if let Some(chosen) = language::remembered() {
-        i18n.set_locale(chosen);
-    }
+    // An effect, so it runs after the provider's own (which sets the browser's language
+    // once mounted) and wins; it runs once, before the first paint.
+    Effect::new(move |_| {
+        if let Some(chosen) = language::remembered() {
+            i18n.set_locale(chosen);
+        }
+    });
     let auth = flow::Auth::provide();
     // The worker trunk builds from src/bin/validator.rs (index.html, data-type="worker").
     validation::Validator::web_worker("/validator_loader.js").provide();
