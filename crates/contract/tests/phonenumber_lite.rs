@@ -10,43 +10,27 @@ use phonenumber as lite;
 use phonenumber_upstream as upstream;
 use std::str::FromStr;
 
-/// Everything the app relies on, as text, so the two crates' types compare.
-fn verdict_lite(region: Option<&str>, input: &str) -> String {
-    let id = region.map(|r| lite::country::Id::from_str(r).unwrap());
-    match lite::parse(id, input) {
-        Err(e) => format!("error: {e:?}"),
-        Ok(n) => format!(
-            "country={:?} code={} national={} valid={} type={:?} e164={} intl={} national_fmt={} ext={:?}",
-            n.country().id(),
-            n.code().value(),
-            n.national().value(),
-            lite::is_valid(&n),
-            n.number_type(&lite::metadata::DATABASE),
-            n.format().mode(lite::Mode::E164),
-            n.format().mode(lite::Mode::International),
-            n.format().mode(lite::Mode::National),
-            n.extension().map(|e| e.to_string()),
-        ),
-    }
-}
-
-fn verdict_upstream(region: Option<&str>, input: &str) -> String {
-    let id = region.map(|r| upstream::country::Id::from_str(r).unwrap());
-    match upstream::parse(id, input) {
-        Err(e) => format!("error: {e:?}"),
-        Ok(n) => format!(
-            "country={:?} code={} national={} valid={} type={:?} e164={} intl={} national_fmt={} ext={:?}",
-            n.country().id(),
-            n.code().value(),
-            n.national().value(),
-            upstream::is_valid(&n),
-            n.number_type(&upstream::metadata::DATABASE),
-            n.format().mode(upstream::Mode::E164),
-            n.format().mode(upstream::Mode::International),
-            n.format().mode(upstream::Mode::National),
-            n.extension().map(|e| e.to_string()),
-        ),
-    }
+/// Everything the app relies on, as text, so the two crates' types compare. A macro
+/// because the two crates have the same API but distinct types.
+macro_rules! verdict {
+    ($krate:ident, $region:expr, $input:expr) => {{
+        let id = $region.map(|r: &str| $krate::country::Id::from_str(r).unwrap());
+        match $krate::parse(id, $input) {
+            Err(e) => format!("error: {e:?}"),
+            Ok(n) => format!(
+                "country={:?} code={} national={} valid={} type={:?} e164={} intl={} national_fmt={} ext={:?}",
+                n.country().id(),
+                n.code().value(),
+                n.national().value(),
+                $krate::is_valid(&n),
+                n.number_type(&$krate::metadata::DATABASE),
+                n.format().mode($krate::Mode::E164),
+                n.format().mode($krate::Mode::International),
+                n.format().mode($krate::Mode::National),
+                n.extension().map(|e| e.to_string()),
+            ),
+        }
+    }};
 }
 
 fn examples(meta: &upstream::Metadata) -> Vec<&str> {
@@ -110,7 +94,7 @@ fn every_regions_example_numbers_get_the_same_answers_as_upstream() {
             ];
             for (r, input) in cases {
                 compared += 1;
-                let (a, b) = (verdict_lite(r, &input), verdict_upstream(r, &input));
+                let (a, b) = (verdict!(lite, r, &input), verdict!(upstream, r, &input));
                 if a != b {
                     differences.push(format!("{r:?} {input:?}\n  lite:     {a}\n  upstream: {b}"));
                 }
