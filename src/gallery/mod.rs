@@ -3,6 +3,7 @@
 //! feature (on by default; a production build turns it off).
 
 use crate::i18n::*;
+use leptos_i18n::I18nContext;
 mod fixtures;
 
 use crate::flow::{now_ms, Auth};
@@ -21,49 +22,57 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use phone_mfa_contract::{Channel, SessionStage};
 
-/// One state of one screen, with its own URL: `/gallery/<id>`.
+/// One state of one screen, with its own URL: `/gallery/<id>`, and its names in the
+/// gallery's list (in the current language).
 pub struct GalleryState {
     pub id: &'static str,
-    pub screen: &'static str,
-    pub label: &'static str,
+    /// Which screen (states of one screen are listed together).
+    pub screen_key: &'static str,
+    pub screen: fn(I18nContext<Locale>) -> String,
+    pub label: fn(I18nContext<Locale>) -> String,
 }
 
 macro_rules! states {
-    ($($id:literal, $screen:literal, $label:literal;)*) => {
-        pub const STATES: &[GalleryState] = &[$(GalleryState { id: $id, screen: $screen, label: $label }),*];
+    ($($id:literal, $screen:ident, $label:ident;)*) => {
+        pub const STATES: &[GalleryState] = &[$(GalleryState {
+            id: $id,
+            screen_key: stringify!($screen),
+            screen: |i18n| t_string!(i18n, gallery.screens.$screen).to_string(),
+            label: |i18n| t_string!(i18n, gallery.states.$label).to_string(),
+        }),*];
     };
 }
 
 states! {
-    "sign-in", "Sign in", "Empty";
-    "create-account", "Create account", "Empty";
-    "choose-method", "Choose a method", "MFA recommended (skip offered)";
-    "choose-method-required", "Choose a method", "MFA required by a partner";
-    "choose-method-medical-provider", "Choose a method", "Medical provider (text/phone unavailable)";
-    "phone-empty", "Phone number", "Empty";
-    "phone-invalid", "Phone number", "Invalid (too short)";
-    "phone-extension", "Phone number", "Extension typed";
-    "phone-landline", "Phone number", "Landline (call only)";
-    "phone-valid", "Phone number", "Valid mobile";
-    "phone-sending", "Phone number", "Sending";
-    "phone-server-error", "Phone number", "Server error";
-    "phone-change", "Phone number", "Changing a number";
-    "code-fresh", "Enter code", "Text just sent (resend cooling down)";
-    "code-voice", "Enter code", "Call placed";
-    "code-resend-ready", "Enter code", "Resend available";
-    "code-wrong-3-left", "Enter code", "Wrong code, 3 attempts left";
-    "code-locked", "Enter code", "Locked out";
-    "code-expired", "Enter code", "Expired";
-    "code-landline", "Enter code", "Landline (no text option)";
-    "confirmed", "Phone confirmed", "Setup";
-    "secure", "Account secure", "Setup complete";
-    "sign-in-method", "Sign-in method", "Phone and authenticator app";
-    "confirm-its-you", "Confirm it's you", "Before adding a method";
-    "dashboard-no-mfa", "Sign in & Security", "No MFA yet";
-    "dashboard-one", "Sign in & Security", "One method";
-    "dashboard-two", "Sign in & Security", "Two methods";
-    "dashboard-five", "Sign in & Security", "Five phones and an app";
-    "no-code", "Troubleshooting", "No text or call";
+    "sign-in", sign_in, sign_in_empty;
+    "create-account", create_account, create_account_empty;
+    "choose-method", choose_method, choose_method_recommended;
+    "choose-method-required", choose_method, choose_method_required;
+    "choose-method-medical-provider", choose_method, choose_method_prescriber;
+    "phone-empty", phone, phone_empty;
+    "phone-invalid", phone, phone_invalid;
+    "phone-extension", phone, phone_extension;
+    "phone-landline", phone, phone_landline;
+    "phone-valid", phone, phone_valid;
+    "phone-sending", phone, phone_sending;
+    "phone-server-error", phone, phone_server_error;
+    "phone-change", phone, phone_change;
+    "code-fresh", code, code_fresh;
+    "code-voice", code, code_voice;
+    "code-resend-ready", code, code_resend_ready;
+    "code-wrong-3-left", code, code_wrong_3_left;
+    "code-locked", code, code_locked;
+    "code-expired", code, code_expired;
+    "code-landline", code, code_landline;
+    "confirmed", confirmed, confirmed_setup;
+    "secure", secure, secure_done;
+    "sign-in-method", sign_in_method, sign_in_method_both;
+    "confirm-its-you", confirm, confirm_before_adding;
+    "dashboard-no-mfa", dashboard, dashboard_no_mfa;
+    "dashboard-one", dashboard, dashboard_one;
+    "dashboard-two", dashboard, dashboard_two;
+    "dashboard-five", dashboard, dashboard_five;
+    "no-code", no_code, no_code_nothing;
 }
 
 fn phone_preview(number: &str, region: &str, touched: bool) -> PhonePreview {
@@ -232,19 +241,21 @@ pub fn Gallery() -> impl IntoView {
             .unwrap_or_else(|| STATES[0].id.to_owned())
     };
     let nav = {
-        let mut groups: Vec<(&str, Vec<&GalleryState>)> = vec![];
+        // Consecutive states of the same screen form a group.
+        let mut groups: Vec<(&GalleryState, Vec<&GalleryState>)> = vec![];
         for s in STATES {
             match groups.last_mut() {
-                Some((screen, list)) if *screen == s.screen => list.push(s),
-                _ => groups.push((s.screen, vec![s])),
+                Some((first, list)) if first.screen_key == s.screen_key => list.push(s),
+                _ => groups.push((s, vec![s])),
             }
         }
         groups
             .into_iter()
-            .map(|(screen, list)| {
+            .map(|(first, list)| {
+                let screen = first.screen;
                 view! {
                     <li>
-                        <span class="gallery-screen">{screen}</span>
+                        <span class="gallery-screen">{move || screen(i18n)}</span>
                         <ul>
                             {list
                                 .into_iter()
@@ -253,7 +264,7 @@ pub fn Gallery() -> impl IntoView {
                                     view! {
                                         <li>
                                             <a href=href aria-current=move || (current() == s.id).then_some("page")>
-                                                {s.label}
+                                                {move || (s.label)(i18n)}
                                             </a>
                                         </li>
                                     }

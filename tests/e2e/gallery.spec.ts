@@ -9,6 +9,8 @@ for (const [colorScheme, language] of [['light', 'en'], ['dark', 'en'], ['light'
     // The header's language switch renders every state in the chosen language.
     await page.locator('#language').selectOption(language);
     await expect(page.locator('html')).toHaveAttribute('lang', language);
+    // The gallery's own list is in the chosen language too.
+    await expect(page.locator('nav.gallery-nav')).toContainText(language === 'es' ? 'Escribir el código' : 'Enter code');
     const links = page.locator('nav.gallery-nav').getByRole('link');
     const hrefs = await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')!));
     expect(hrefs.length).toBeGreaterThanOrEqual(25);
