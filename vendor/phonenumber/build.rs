@@ -10,6 +10,10 @@ mod loader;
 mod error;
 
 fn main() {
+    // Without the bundled metadata the library has no default database to build.
+    if std::env::var_os("CARGO_FEATURE_BUNDLED_METADATA").is_none() {
+        return;
+    }
     let pnm_path = "assets/PhoneNumberMetadata.xml";
     let metadata = loader::load(BufReader::new(
         File::open(pnm_path).expect("could not open metadata file"),

@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod code;
+mod countries;
 pub mod phone;
 pub mod policy;
 

@@ -2,9 +2,29 @@
 //! (which re-checks everything). Built on the `phonenumber` crate, a port of
 //! Google's libphonenumber with its metadata.
 
+use phonenumber::metadata::{loader, Database};
 use phonenumber::{country, Mode, PhoneNumber, Type};
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
+use std::sync::LazyLock;
+
+pub use crate::countries::{country, Country, COUNTRIES};
+
+/// libphonenumber's metadata for the calling codes of [`COUNTRIES`] only (every region
+/// sharing them, e.g. all of +1), cut by `build.rs` from the vendored crate's copy.
+/// The browser's validator downloads this instead of the whole world's (issue 8:
+/// 526 KB -> ~60 KB before compression); the server uses the same, so both give the
+/// same answer for every input. A number for any other calling code is
+/// [`PhoneProblem::CountryNotSupported`], as it was with the whole metadata.
+const METADATA: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/selector-metadata.postcard"));
+
+/// The database every check here runs on. Building it is cheap (patterns compile on
+/// first use); the validator worker touches it once at start.
+pub static DATABASE: LazyLock<Database> = LazyLock::new(|| {
+    let metadata: Vec<loader::Metadata> =
+        postcard::from_bytes(METADATA).expect("build.rs wrote this metadata");
+    Database::from(metadata).expect("build.rs checked this metadata")
+});
 
 /// Characters people legitimately type in a phone number besides digits.
 const PUNCTUATION: &[char] = &[' ', '-', '(', ')', '.', '/', '\u{a0}'];
@@ -12,75 +32,6 @@ const PUNCTUATION: &[char] = &[' ', '-', '(', ')', '.', '/', '\u{a0}'];
 const MAX_DIGITS: usize = 17;
 /// Anything longer is not a phone number and is not worth scanning.
 const MAX_INPUT_CHARS: usize = 64;
-
-/// A country a number can be entered for: what the country selector lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Country {
-    /// ISO 3166 region code, e.g. "US".
-    pub region: &'static str,
-    pub name: &'static str,
-    pub calling_code: u16,
-}
-
-/// The countries offered in the selector, United States first. The server's
-/// allow-list decides which of them may receive codes; the default allows all of them.
-pub const COUNTRIES: &[Country] = &[
-    Country {
-        region: "US",
-        name: "United States",
-        calling_code: 1,
-    },
-    Country {
-        region: "CA",
-        name: "Canada",
-        calling_code: 1,
-    },
-    Country {
-        region: "PR",
-        name: "Puerto Rico",
-        calling_code: 1,
-    },
-    Country {
-        region: "GU",
-        name: "Guam",
-        calling_code: 1,
-    },
-    Country {
-        region: "VI",
-        name: "U.S. Virgin Islands",
-        calling_code: 1,
-    },
-    Country {
-        region: "AS",
-        name: "American Samoa",
-        calling_code: 1,
-    },
-    Country {
-        region: "MP",
-        name: "Northern Mariana Islands",
-        calling_code: 1,
-    },
-    Country {
-        region: "MX",
-        name: "Mexico",
-        calling_code: 52,
-    },
-    Country {
-        region: "GB",
-        name: "United Kingdom",
-        calling_code: 44,
-    },
-    Country {
-        region: "ES",
-        name: "Spain",
-        calling_code: 34,
-    },
-];
-
-/// Looks a selector country up by its region code.
-pub fn country(region: &str) -> Option<&'static Country> {
-    COUNTRIES.iter().find(|c| c.region.eq_ignore_ascii_case(region))
-}
 
 /// What kind of line a number is, as far as sending a code is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -193,6 +144,18 @@ pub fn check_phone(
     region: &str,
     allowed: impl Fn(&str) -> bool,
 ) -> Result<CheckedPhone, PhoneProblem> {
+    check_phone_with(&DATABASE, input, region, allowed)
+}
+
+/// [`check_phone`] on another metadata database: for the test that compares
+/// [`DATABASE`] with libphonenumber's whole metadata.
+#[doc(hidden)]
+pub fn check_phone_with(
+    db: &Database,
+    input: &str,
+    region: &str,
+    allowed: impl Fn(&str) -> bool,
+) -> Result<CheckedPhone, PhoneProblem> {
     let trimmed = input.trim();
     if trimmed.is_empty() {
         return Err(PhoneProblem::Empty);
@@ -231,24 +194,24 @@ pub fn check_phone(
     } else {
         digits.clone()
     };
-    let number = phonenumber::parse(selected, &candidate).map_err(|e| match e {
+    let number = phonenumber::parse_with(db, selected, &candidate).map_err(|e| match e {
         phonenumber::ParseError::TooLong => PhoneProblem::TooLong,
         phonenumber::ParseError::InvalidCountryCode => PhoneProblem::CountryNotSupported,
         _ => PhoneProblem::TooShort,
     })?;
     let number_region = number
-        .country()
-        .id()
+        .metadata(db)
+        .and_then(|m| m.id().parse::<country::Id>().ok())
         .map(|id| id.as_ref().to_owned())
         .ok_or(PhoneProblem::CountryNotSupported);
-    if !number.is_valid() {
-        return Err(length_problem(&number).unwrap_or(PhoneProblem::NotValidInCountry));
+    if !number.is_valid_with(db) {
+        return Err(length_problem(db, &number).unwrap_or(PhoneProblem::NotValidInCountry));
     }
     let number_region = number_region?;
     if !allowed(&number_region) || country(&number_region).is_none() {
         return Err(PhoneProblem::CountryNotSupported);
     }
-    let kind = match number.number_type(&phonenumber::metadata::DATABASE) {
+    let kind = match number.number_type(db) {
         Type::Mobile => LineKind::Mobile,
         Type::FixedLine => LineKind::FixedLine,
         Type::FixedLineOrMobile => LineKind::FixedLineOrMobile,
@@ -264,9 +227,9 @@ pub fn check_phone(
         voice: true,
     };
     Ok(CheckedPhone {
-        e164: number.format().mode(Mode::E164).to_string(),
-        national: number.format().mode(Mode::National).to_string(),
-        international: number.format().mode(Mode::International).to_string(),
+        e164: number.format_with(db).mode(Mode::E164).to_string(),
+        national: number.format_with(db).mode(Mode::National).to_string(),
+        international: number.format_with(db).mode(Mode::International).to_string(),
         region: number_region,
         kind,
         channels,
@@ -274,8 +237,7 @@ pub fn check_phone(
 }
 
 /// For a number that parsed but is not valid: is it simply the wrong length?
-fn length_problem(number: &PhoneNumber) -> Option<PhoneProblem> {
-    let db = &phonenumber::metadata::DATABASE;
+fn length_problem(db: &Database, number: &PhoneNumber) -> Option<PhoneProblem> {
     // An invalid number has no region of its own: fall back to its calling code's main one.
     let meta = number.metadata(db).or_else(|| {
         db.by_code(&number.code().value())

@@ -14,7 +14,7 @@
 
 use crate::{
     consts,
-    metadata::{Database, Format, Metadata, DATABASE},
+    metadata::{Database, Format, Metadata},
     phone_number::PhoneNumber,
 };
 use std::{borrow::Cow, fmt};
@@ -99,7 +99,11 @@ pub fn format_with<'d, 'n>(
 
 impl<'n, 'd, 'f> fmt::Display for Formatter<'n, 'd, 'f> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let db = self.database.unwrap_or(&DATABASE);
+        // Without the bundled metadata there is no default: use `format_with`.
+        #[cfg(feature = "bundled-metadata")]
+        let db = self.database.unwrap_or(&crate::metadata::DATABASE);
+        #[cfg(not(feature = "bundled-metadata"))]
+        let db = self.database.ok_or(fmt::Error)?;
 
         // If the country code is invalid, return an error.
         let meta = db

@@ -52,10 +52,14 @@ mod phone_number;
 pub use crate::phone_number::{PhoneNumber, Type};
 
 mod parser;
-pub use crate::parser::{parse, parse_with};
+pub use crate::parser::parse_with;
+#[cfg(feature = "bundled-metadata")]
+pub use crate::parser::parse;
 
 mod formatter;
 pub use crate::formatter::{format, format_with, Formatter, Mode};
 
 mod validator;
-pub use crate::validator::{is_valid, is_valid_with, is_viable, Validation};
+pub use crate::validator::{is_valid_with, is_viable, Validation};
+#[cfg(feature = "bundled-metadata")]
+pub use crate::validator::is_valid;

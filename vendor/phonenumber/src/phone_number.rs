@@ -17,7 +17,9 @@ use crate::country;
 use crate::error;
 use crate::extension::Extension;
 use crate::formatter;
-use crate::metadata::{Database, Metadata, DATABASE};
+use crate::metadata::{Database, Metadata};
+#[cfg(feature = "bundled-metadata")]
+use crate::metadata::DATABASE;
 use crate::national_number::NationalNumber;
 use crate::parser;
 use crate::validator;
@@ -139,6 +141,7 @@ pub enum Type {
     Unknown,
 }
 
+#[cfg(feature = "bundled-metadata")]
 impl FromStr for PhoneNumber {
     type Err = error::Parse;
 
@@ -217,6 +220,7 @@ impl PhoneNumber {
     }
 
     /// Check if the phone number is valid.
+    #[cfg(feature = "bundled-metadata")]
     pub fn is_valid(&self) -> bool {
         validator::is_valid(self)
     }
@@ -240,6 +244,7 @@ impl<'a> Country<'a> {
         self.0.code.value()
     }
 
+    #[cfg(feature = "bundled-metadata")]
     pub fn id(&self) -> Option<country::Id> {
         self.0.metadata(&DATABASE).and_then(|m| m.id().parse().ok())
     }

@@ -14,7 +14,9 @@
 
 use crate::consts;
 use crate::country;
-use crate::metadata::{Database, Metadata, DATABASE};
+use crate::metadata::{Database, Metadata};
+#[cfg(feature = "bundled-metadata")]
+use crate::metadata::DATABASE;
 use crate::parser;
 use crate::parser::helper::Number as ParseNumber;
 use crate::phone_number::{PhoneNumber, Type};
@@ -88,6 +90,7 @@ pub fn is_viable<S: AsRef<str>>(string: S) -> bool {
 }
 
 /// Check if the phone number is valid.
+#[cfg(feature = "bundled-metadata")]
 pub fn is_valid(number: &PhoneNumber) -> bool {
     is_valid_with(&DATABASE, number)
 }

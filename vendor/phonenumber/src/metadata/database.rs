@@ -25,9 +25,11 @@ use std::io::{BufReader, Cursor};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
+#[cfg(feature = "bundled-metadata")]
 const DATABASE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/database.bin"));
 
 /// The Google provided metadata database, used as default.
+#[cfg(feature = "bundled-metadata")]
 pub static DEFAULT: Lazy<Database> =
     Lazy::new(|| Database::from(postcard::from_bytes(DATABASE).unwrap()).unwrap());
 

@@ -23,7 +23,9 @@ mod metadata;
 pub use self::metadata::{Descriptors, Metadata};
 
 mod database;
-pub use self::database::{Database, DEFAULT as DATABASE};
+pub use self::database::Database;
+#[cfg(feature = "bundled-metadata")]
+pub use self::database::DEFAULT as DATABASE;
 
 /// XML loading helpers.
 pub mod loader;

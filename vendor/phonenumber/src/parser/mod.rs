@@ -18,7 +18,9 @@ use crate::country;
 use crate::error;
 use crate::extension::Extension;
 use crate::is_viable;
-use crate::metadata::{Database, DATABASE};
+use crate::metadata::Database;
+#[cfg(feature = "bundled-metadata")]
+use crate::metadata::DATABASE;
 use crate::phone_number::{PhoneNumber, Type};
 use crate::validator::{self, Validation};
 use nom::{branch::alt, IResult};
@@ -30,6 +32,7 @@ pub mod rfc3966;
 pub mod valid;
 
 /// Parse a phone number.
+#[cfg(feature = "bundled-metadata")]
 pub fn parse<S: AsRef<str>>(
     country: Option<country::Id>,
     string: S,
