@@ -19,13 +19,9 @@ fn main() {
     println!("cargo:rerun-if-changed={METADATA_XML}");
     println!("cargo:rerun-if-changed=src/countries.rs");
     let xml = File::open(METADATA_XML).expect("the vendored phone metadata");
-    let all = phonenumber::metadata::loader::load(BufReader::new(xml))
-        .expect("the vendored phone metadata loads");
-    let served = |code: Option<u16>| {
-        countries::COUNTRIES
-            .iter()
-            .any(|c| Some(c.calling_code) == code)
-    };
+    let all =
+        phonenumber::metadata::loader::load(BufReader::new(xml)).expect("the vendored phone metadata loads");
+    let served = |code: Option<u16>| countries::COUNTRIES.iter().any(|c| Some(c.calling_code) == code);
     let kept: Vec<_> = all.into_iter().filter(|m| served(m.country_code)).collect();
     for c in countries::COUNTRIES {
         assert!(

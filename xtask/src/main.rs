@@ -212,12 +212,12 @@ fn build_app(release: bool) -> Result {
     Ok(())
 }
 
-/// What is worth compressing: text and wasm. (index.html stays plain: the server hashes
-/// its inline script for the CSP.)
+/// What is worth compressing: text and wasm. (The server reads the plain index.html to
+/// hash its inline script for the CSP, and sends the compressed copy.)
 fn compressible(path: &Path) -> bool {
     matches!(
         path.extension().and_then(|e| e.to_str()),
-        Some("wasm" | "js" | "css" | "svg" | "webmanifest")
+        Some("html" | "wasm" | "js" | "css" | "svg" | "webmanifest")
     )
 }
 

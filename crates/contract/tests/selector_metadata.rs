@@ -56,10 +56,7 @@ fn the_selector_metadata_answers_exactly_like_the_whole_world_for_served_codes()
                 let whole = check_phone_with(&WHOLE_WORLD, &input, selected.region, |_| true);
                 compared += 1;
                 if ours != whole {
-                    differences.push(format!(
-                        "{input:?} in {}: {ours:?} != {whole:?}",
-                        selected.region
-                    ));
+                    differences.push(format!("{input:?} in {}: {ours:?} != {whole:?}", selected.region));
                 }
             }
         }

@@ -161,5 +161,9 @@ pub fn spa(dist: &Path) -> ServeDir<ServeFile> {
     ServeDir::new(dist)
         .precompressed_br()
         .precompressed_gzip()
-        .fallback(ServeFile::new(dist.join("index.html")))
+        .fallback(
+            ServeFile::new(dist.join("index.html"))
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
 }

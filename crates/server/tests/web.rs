@@ -128,3 +128,65 @@ async fn unknown_api_paths_answer_json_404() {
     let r = s.client().get("/api/nope").await;
     assert_eq!((r.status, r.error()), (404, "not_found"));
 }
+
+/// Issue 8, serving: hashed assets precompressed and cached for a year, wasm as
+/// `application/wasm`, index.html (also for the app's own routes) compressed but
+/// revalidated, files without a content hash revalidated.
+#[tokio::test]
+async fn built_assets_are_sent_precompressed_with_the_right_caching() {
+    let dist = tempfile::tempdir().unwrap();
+    let write = |name: &str, bytes: &[u8]| std::fs::write(dist.path().join(name), bytes).unwrap();
+    let html = "<!DOCTYPE html><html lang=\"en\"><title>Phone MFA</title></html>";
+    write("index.html", html.as_bytes());
+    write("index.html.br", b"brotli index");
+    write("phone-mfa-0123456789abcdef_bg.wasm", b"\0asm plain");
+    write("phone-mfa-0123456789abcdef_bg.wasm.br", b"brotli wasm");
+    write("phone-mfa-0123456789abcdef_bg.wasm.gz", b"gzip wasm");
+    write("validator.js", b"worker glue");
+    let path = dist.path().to_owned();
+    let s = server_with(move |c| c.dist_dir = path).await;
+    let http = reqwest::Client::builder().no_brotli().no_gzip().build().unwrap();
+    let get = |path: &str, encodings: &str| {
+        http.get(format!("{}{path}", s.base))
+            .header("accept-encoding", encodings)
+            .send()
+    };
+    let header = |r: &reqwest::Response, name: &str| {
+        r.headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default()
+    };
+
+    let wasm = get("/phone-mfa-0123456789abcdef_bg.wasm", "br, gzip")
+        .await
+        .unwrap();
+    assert_eq!(wasm.status(), 200);
+    assert_eq!(header(&wasm, "content-type"), "application/wasm");
+    assert_eq!(header(&wasm, "content-encoding"), "br");
+    assert_eq!(
+        header(&wasm, "cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(wasm.bytes().await.unwrap().as_ref(), b"brotli wasm");
+
+    let gzip = get("/phone-mfa-0123456789abcdef_bg.wasm", "gzip").await.unwrap();
+    assert_eq!(header(&gzip, "content-encoding"), "gzip");
+    let plain = get("/phone-mfa-0123456789abcdef_bg.wasm", "identity")
+        .await
+        .unwrap();
+    assert_eq!(header(&plain, "content-encoding"), "");
+    assert_eq!(plain.bytes().await.unwrap().as_ref(), b"\0asm plain");
+
+    for route in ["/", "/setup/phone"] {
+        let page = get(route, "br").await.unwrap();
+        assert_eq!(page.status(), 200, "{route}");
+        assert!(header(&page, "content-type").starts_with("text/html"), "{route}");
+        assert_eq!(header(&page, "content-encoding"), "br", "{route}");
+        assert_eq!(header(&page, "cache-control"), "no-cache", "{route}");
+    }
+
+    let unhashed = get("/validator.js", "br").await.unwrap();
+    assert_eq!(header(&unhashed, "cache-control"), "no-cache");
+    assert_eq!(header(&unhashed, "content-encoding"), "");
+}

@@ -52,14 +52,14 @@ mod phone_number;
 pub use crate::phone_number::{PhoneNumber, Type};
 
 mod parser;
-pub use crate::parser::parse_with;
 #[cfg(feature = "bundled-metadata")]
 pub use crate::parser::parse;
+pub use crate::parser::parse_with;
 
 mod formatter;
 pub use crate::formatter::{format, format_with, Formatter, Mode};
 
 mod validator;
-pub use crate::validator::{is_valid_with, is_viable, Validation};
 #[cfg(feature = "bundled-metadata")]
 pub use crate::validator::is_valid;
+pub use crate::validator::{is_valid_with, is_viable, Validation};

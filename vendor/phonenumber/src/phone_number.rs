@@ -17,9 +17,9 @@ use crate::country;
 use crate::error;
 use crate::extension::Extension;
 use crate::formatter;
-use crate::metadata::{Database, Metadata};
 #[cfg(feature = "bundled-metadata")]
 use crate::metadata::DATABASE;
+use crate::metadata::{Database, Metadata};
 use crate::national_number::NationalNumber;
 use crate::parser;
 use crate::validator;

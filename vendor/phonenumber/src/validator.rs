@@ -14,9 +14,9 @@
 
 use crate::consts;
 use crate::country;
-use crate::metadata::{Database, Metadata};
 #[cfg(feature = "bundled-metadata")]
 use crate::metadata::DATABASE;
+use crate::metadata::{Database, Metadata};
 use crate::parser;
 use crate::parser::helper::Number as ParseNumber;
 use crate::phone_number::{PhoneNumber, Type};
