@@ -20,7 +20,70 @@ use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::use_location;
-use leptos_router::path;
+use leptos_router::{path, Lazy, LazyRoute};
+
+/// A screen reached after the sign-in screen, as a route whose code loads when it is
+/// first opened. Release builds made by xtask set `--cfg phone_mfa_split`: each such
+/// screen becomes a split point and `cargo xtask build` cuts its code out of the app's
+/// wasm into chunks fetched on demand (wasm-split), so the sign-in screen downloads
+/// only what it needs (issue 8). Other builds (`trunk serve`, the browser tests) keep
+/// one wasm; the route is then an ordinary async view.
+macro_rules! lazy_screen {
+    ($route:ident => $view:expr) => {
+        #[derive(Clone)]
+        struct $route;
+
+        #[cfg(phone_mfa_split)]
+        #[leptos_router::lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+            fn view(_this: Self) -> AnyView {
+                $view.into_any()
+            }
+        }
+
+        #[cfg(not(phone_mfa_split))]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+            async fn view(_this: Self) -> AnyView {
+                $view.into_any()
+            }
+        }
+    };
+}
+
+lazy_screen!(CreateAccountScreen => view! { <CreateAccount /> });
+lazy_screen!(ChooseMethodScreen => view! { <ChooseMethod /> });
+lazy_screen!(EnterPhoneScreen => view! { <EnterPhone /> });
+lazy_screen!(PhoneConfirmedScreen => view! { <PhoneConfirmed /> });
+lazy_screen!(AccountSecureScreen => view! { <AccountSecure /> });
+lazy_screen!(EnterCodeScreen => view! { <EnterCode /> });
+lazy_screen!(SignInMethodScreen => view! { <SignInMethod /> });
+lazy_screen!(DashboardScreen => view! { <Dashboard /> });
+lazy_screen!(ReauthenticateScreen => view! { <Reauthenticate /> });
+lazy_screen!(NoCodeScreen => view! { <NoCode /> });
+lazy_screen!(GalleryScreen => view! { <GalleryRoute /> });
+
+/// Fetches the code of every screen after sign-in in the background (each chunk once;
+/// a no-op in unsplit builds). Called once someone is past the password: from then on
+/// any of them is a click away, and a screen must not wait for its code, or stay
+/// clickable while it loads, when a step completes.
+fn preload_later_screens() {
+    use leptos::task::spawn_local;
+    spawn_local(ChooseMethodScreen::preload());
+    spawn_local(EnterPhoneScreen::preload());
+    spawn_local(EnterCodeScreen::preload());
+    spawn_local(PhoneConfirmedScreen::preload());
+    spawn_local(AccountSecureScreen::preload());
+    spawn_local(SignInMethodScreen::preload());
+    spawn_local(DashboardScreen::preload());
+    spawn_local(ReauthenticateScreen::preload());
+    spawn_local(NoCodeScreen::preload());
+}
 use routes::{
     choose_method::ChooseMethod,
     code::EnterCode,
@@ -58,6 +121,15 @@ fn Screens() -> impl IntoView {
         }
     });
     let auth = flow::Auth::provide();
+    // The sign-in screen needs none of the later screens; once there is a session, fetch
+    // them all while the person reads (see `preload_later_screens`).
+    let preloaded = StoredValue::new(false);
+    Effect::new(move |_| {
+        if auth.session.with(Option::is_some) && !preloaded.get_value() {
+            preloaded.set_value(true);
+            preload_later_screens();
+        }
+    });
     // The worker trunk builds from src/bin/validator.rs (index.html, data-type="worker").
     validation::Validator::web_worker("/validator_loader.js").provide();
     // Every request says which language to answer in, and a signed-in account follows
@@ -91,18 +163,18 @@ fn Screens() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=SignIn />
                     <Route path=path!("/sign-in") view=SignIn />
-                    <Route path=path!("/create-account") view=CreateAccount />
-                    <Route path=path!("/setup") view=|| view! { <ChooseMethod /> } />
-                    <Route path=path!("/setup/phone") view=|| view! { <EnterPhone /> } />
-                    <Route path=path!("/setup/confirmed") view=PhoneConfirmed />
-                    <Route path=path!("/setup/secure") view=AccountSecure />
-                    <Route path=path!("/verify") view=|| view! { <EnterCode /> } />
-                    <Route path=path!("/sign-in/verify") view=SignInMethod />
-                    <Route path=path!("/account") view=Dashboard />
-                    <Route path=path!("/account/confirm") view=Reauthenticate />
-                    <Route path=path!("/help/no-code") view=NoCode />
-                    <Route path=path!("/gallery") view=GalleryRoute />
-                    <Route path=path!("/gallery/:state") view=GalleryRoute />
+                    <Route path=path!("/create-account") view={Lazy::<CreateAccountScreen>::new()} />
+                    <Route path=path!("/setup") view={Lazy::<ChooseMethodScreen>::new()} />
+                    <Route path=path!("/setup/phone") view={Lazy::<EnterPhoneScreen>::new()} />
+                    <Route path=path!("/setup/confirmed") view={Lazy::<PhoneConfirmedScreen>::new()} />
+                    <Route path=path!("/setup/secure") view={Lazy::<AccountSecureScreen>::new()} />
+                    <Route path=path!("/verify") view={Lazy::<EnterCodeScreen>::new()} />
+                    <Route path=path!("/sign-in/verify") view={Lazy::<SignInMethodScreen>::new()} />
+                    <Route path=path!("/account") view={Lazy::<DashboardScreen>::new()} />
+                    <Route path=path!("/account/confirm") view={Lazy::<ReauthenticateScreen>::new()} />
+                    <Route path=path!("/help/no-code") view={Lazy::<NoCodeScreen>::new()} />
+                    <Route path=path!("/gallery") view={Lazy::<GalleryScreen>::new()} />
+                    <Route path=path!("/gallery/:state") view={Lazy::<GalleryScreen>::new()} />
                 </Routes>
             </main>
             <Footer />

@@ -12,18 +12,25 @@ test('the app reaches the server (thin slice: SPA -> gloo-net -> axum) under a s
   await expectAccessible(page);
 });
 
-test('the phone validator loads in a worker on the phone screen, never on the sign-in screen', async ({ page }) => {
+test('the sign-in screen loads neither the phone validator nor the later screens\' code', async ({ page }) => {
   const fetched: string[] = [];
   page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  const chunks = () => fetched.filter((p) => /^\/(split|chunk)_.*-[0-9a-f]{16}\.wasm$/.test(p));
   await page.goto('/sign-in');
   await expect(page.getByTestId('server-status')).toHaveText(/Server: ok/);
+  await page.getByLabel('Email address').fill('someone@example.com');
   expect(fetched.filter((p) => p.startsWith('/validator'))).toEqual([]);
+  // The release build is split (xtask/src/split.rs): later screens are chunks.
+  expect(chunks()).toEqual([]);
   const { email } = fresh();
   await createAccount(page, email);
+  const afterSignUp = chunks().length;
+  expect(afterSignUp, 'the method screen comes as a chunk').toBeGreaterThan(0);
   await page.goto('/setup/phone');
   await page.getByLabel('Phone number').fill('(201) 555-0123');
   await expect(page.locator('#phone-hint')).toContainText('(201) 555-0123');
   expect(fetched).toContain('/validator_bg.wasm');
+  expect(chunks().some((p) => p.startsWith('/split___enter_phone_screen')), 'the phone screen comes as its own chunk').toBe(true);
 });
 
 test('first-time setup by text message: choose, phone, Text me, code, Continue, secure', async ({ page, request }) => {

@@ -12,6 +12,7 @@
 // The translation check runs as a test (`cargo test -p xtask`).
 #[cfg(test)]
 mod locales;
+mod split;
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
@@ -177,7 +178,13 @@ const APP_INPUTS: &[&str] = &[
     "Trunk.toml",
     "Cargo.toml",
     "Cargo.lock",
+    "build.rs",
+    "locales",
+    ".cargo/config.toml",
     "crates/contract",
+    "vendor/phonenumber",
+    // How the release app is split.
+    "xtask/src/split.rs",
 ];
 
 /// Written after each release build by xtask. `trunk serve` rebuilds dist/ in debug;
@@ -196,13 +203,19 @@ fn build_app(release: bool) -> Result {
         step("The app in dist/ is up to date");
         return precompress();
     }
-    step("Building the app (trunk build --release --offline)");
+    step("Building the app (trunk build --release --offline, then split)");
     let started = Instant::now();
     let mut args = vec!["build", "--offline"];
+    let mut trunk = cmd("trunk", &[]);
     if release {
         args.push("--release");
+        trunk.env("RUSTFLAGS", split::RUSTFLAGS);
     }
-    status(cmd("trunk", &args))?;
+    trunk.args(&args);
+    status(trunk)?;
+    if release {
+        split::split_app(Path::new("dist"))?;
+    }
     println!("built in {:.0} s", started.elapsed().as_secs_f64());
     precompress()?;
     if release {
@@ -420,7 +433,7 @@ fn bench() -> Result {
         &["build", "--profile", "server-release", "-p", "phone-mfa-server"],
     ))?;
     step("Building the production app (trunk build --release --offline --no-default-features)");
-    status(cmd(
+    let mut trunk = cmd(
         "trunk",
         &[
             "build",
@@ -430,7 +443,10 @@ fn bench() -> Result {
             "--dist",
             BENCH_DIST,
         ],
-    ))?;
+    );
+    trunk.env("RUSTFLAGS", split::RUSTFLAGS);
+    status(trunk)?;
+    let split = split::split_app(Path::new(BENCH_DIST))?;
     precompress_dir(BENCH_DIST)?;
     step("Sizes of the served assets");
     let mut assets: Vec<Asset> = std::fs::read_dir(BENCH_DIST)
@@ -455,14 +471,41 @@ fn bench() -> Result {
         })
         .collect();
     assets.sort_by_key(|a| std::cmp::Reverse(a.raw));
+    // The split screens' chunks are many small files: listed as one line, then per screen.
+    let is_chunk = |a: &Asset| a.name.starts_with("split_") || a.name.starts_with("chunk_");
     println!("{:<44} {:>10} {:>10} {:>10}", "asset", "raw", "gzip", "brotli");
-    for a in &assets {
+    for a in assets.iter().filter(|a| !is_chunk(a)) {
         println!("{:<44} {:>10} {:>10} {:>10}", a.name, a.raw, a.gzip, a.brotli);
     }
-    // What the sign-in screen needs to paint and be used: the page, its CSS, the app.
+    let chunks: Vec<&Asset> = assets.iter().filter(|a| is_chunk(a)).collect();
+    let sum = |f: fn(&Asset) -> u64| chunks.iter().map(|a| f(a)).sum::<u64>();
+    println!(
+        "{:<44} {:>10} {:>10} {:>10}",
+        format!("{} chunks of the later screens", chunks.len()),
+        sum(|a| a.raw),
+        sum(|a| a.gzip),
+        sum(|a| a.brotli)
+    );
+    let brotli_of = |files: &[String]| -> u64 {
+        files
+            .iter()
+            .filter_map(|f| assets.iter().find(|a| &a.name == f))
+            .map(|a| a.brotli)
+            .sum()
+    };
+    for (screen, files) in &split.screens {
+        println!("  {screen:<58} {:>10}", brotli_of(files));
+    }
+    // What the sign-in screen needs to paint and be used: the page, its CSS, the app's
+    // main module, its glue and the chunk loader the glue imports.
     let critical: u64 = assets
         .iter()
-        .filter(|a| a.name == "index.html" || a.name.ends_with(".css") || a.name.starts_with("phone-mfa-"))
+        .filter(|a| {
+            a.name == "index.html"
+                || a.name.ends_with(".css")
+                || a.name.starts_with("phone-mfa-")
+                || a.name.starts_with("__wasm_split-")
+        })
         .map(|a| a.brotli)
         .sum();
     let validator: u64 = assets
@@ -470,9 +513,16 @@ fn bench() -> Result {
         .filter(|a| a.name.starts_with("validator"))
         .map(|a| a.brotli)
         .sum();
-    let phone_screen = critical + validator;
+    // The phone screen: all of the above, its own chunks and the validator worker.
+    let phone_chunks = split
+        .screens
+        .iter()
+        .find(|(screen, _)| screen.contains("enter_phone"))
+        .map(|(_, files)| brotli_of(files))
+        .ok_or("the split has no chunk for the phone screen (EnterPhoneScreen)")?;
+    let phone_screen = critical + phone_chunks + validator;
     println!("critical path (sign-in screen), brotli: {critical} bytes");
-    println!("phone screen (app + validator), brotli: {phone_screen} bytes");
+    println!("phone screen (app + its chunks + validator), brotli: {phone_screen} bytes");
 
     step("Browser timings (headless Chromium, release build)");
     let mut c = cmd("node_modules/.bin/playwright", &["test", "-c", "tests/bench"]);
