@@ -24,56 +24,81 @@ use leptos_router::{path, Lazy, LazyRoute};
 
 /// A screen reached after the sign-in screen, as a route whose code loads when it is
 /// first opened. Release builds made by xtask set `--cfg phone_mfa_split`: each such
-/// screen becomes a split point and `cargo xtask build` cuts its code out of the app's
-/// wasm into chunks fetched on demand (wasm-split), so the sign-in screen downloads
-/// only what it needs (issue 8). Other builds (`trunk serve`, the browser tests) keep
-/// one wasm; the route is then an ordinary async view.
+/// screen is then a split point (its own `$chunk`) and `cargo xtask build` cuts its code
+/// out of the app's wasm into chunks fetched on demand (wasm-split, see
+/// xtask/src/split.rs), so the sign-in screen downloads only what it needs (issue 8).
+/// Other builds (`trunk serve`, the browser tests) keep one wasm; the route is then an
+/// ordinary async view.
+///
+/// Written with `wasm_split`'s `fallible` option rather than Leptos' `#[lazy_route]`:
+/// there a chunk that fails to download (a flaky connection) panics, which ends the
+/// whole app; here the person sees [`routes::unavailable::ScreenUnavailable`] and can
+/// try again.
 macro_rules! lazy_screen {
-    ($route:ident => $view:expr) => {
+    ($route:ident, $chunk:ident => $view:expr) => {
         #[derive(Clone)]
         struct $route;
 
         #[cfg(phone_mfa_split)]
-        #[leptos_router::lazy_route]
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                $route
-            }
-            fn view(_this: Self) -> AnyView {
-                $view.into_any()
+        mod $chunk {
+            use super::*;
+            use leptos::wasm_split::{wasm_split, SplitLoaderError};
+
+            #[wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, preload(preload), fallible)]
+            pub fn view() -> Result<AnyView, SplitLoaderError> {
+                Ok($view.into_any())
             }
         }
 
-        #[cfg(not(phone_mfa_split))]
         impl LazyRoute for $route {
             fn data() -> Self {
                 $route
             }
+
+            #[cfg(phone_mfa_split)]
+            async fn view(_this: Self) -> AnyView {
+                $chunk::view().await.unwrap_or_else(|_| {
+                    view! { <crate::routes::unavailable::ScreenUnavailable /> }.into_any()
+                })
+            }
+
+            #[cfg(not(phone_mfa_split))]
             async fn view(_this: Self) -> AnyView {
                 $view.into_any()
+            }
+
+            #[cfg(phone_mfa_split)]
+            async fn preload() {
+                // A failed download is not remembered: opening the screen tries again.
+                let _ = $chunk::preload().await;
             }
         }
     };
 }
 
-lazy_screen!(CreateAccountScreen => view! { <CreateAccount /> });
-lazy_screen!(ChooseMethodScreen => view! { <ChooseMethod /> });
-lazy_screen!(EnterPhoneScreen => view! { <EnterPhone /> });
-lazy_screen!(PhoneConfirmedScreen => view! { <PhoneConfirmed /> });
-lazy_screen!(AccountSecureScreen => view! { <AccountSecure /> });
-lazy_screen!(EnterCodeScreen => view! { <EnterCode /> });
-lazy_screen!(SignInMethodScreen => view! { <SignInMethod /> });
-lazy_screen!(DashboardScreen => view! { <Dashboard /> });
-lazy_screen!(ReauthenticateScreen => view! { <Reauthenticate /> });
-lazy_screen!(NoCodeScreen => view! { <NoCode /> });
-lazy_screen!(GalleryScreen => view! { <GalleryRoute /> });
+lazy_screen!(CreateAccountScreen, create_account_chunk => view! { <CreateAccount /> });
+lazy_screen!(ChooseMethodScreen, choose_method_chunk => view! { <ChooseMethod /> });
+lazy_screen!(EnterPhoneScreen, enter_phone_chunk => view! { <EnterPhone /> });
+lazy_screen!(PhoneConfirmedScreen, phone_confirmed_chunk => view! { <PhoneConfirmed /> });
+lazy_screen!(AccountSecureScreen, account_secure_chunk => view! { <AccountSecure /> });
+lazy_screen!(EnterCodeScreen, enter_code_chunk => view! { <EnterCode /> });
+lazy_screen!(SignInMethodScreen, sign_in_method_chunk => view! { <SignInMethod /> });
+lazy_screen!(DashboardScreen, dashboard_chunk => view! { <Dashboard /> });
+lazy_screen!(ReauthenticateScreen, reauthenticate_chunk => view! { <Reauthenticate /> });
+lazy_screen!(NoCodeScreen, no_code_chunk => view! { <NoCode /> });
+lazy_screen!(GalleryScreen, gallery_chunk => view! { <GalleryRoute /> });
 
-/// Fetches the code of every screen after sign-in in the background (each chunk once;
-/// a no-op in unsplit builds). Called once someone is past the password: from then on
-/// any of them is a click away, and a screen must not wait for its code, or stay
-/// clickable while it loads, when a step completes.
-fn preload_later_screens() {
+/// Fetches the code of every screen after sign-in in the background, once (a no-op in
+/// unsplit builds). Called when a password is sent and whenever there is a session:
+/// from then on any of them is a click away, and a screen must not wait for its code,
+/// or stay clickable while it loads, when a step completes.
+pub(crate) fn preload_later_screens() {
     use leptos::task::spawn_local;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static STARTED: AtomicBool = AtomicBool::new(false);
+    if STARTED.swap(true, Ordering::Relaxed) {
+        return;
+    }
     spawn_local(ChooseMethodScreen::preload());
     spawn_local(EnterPhoneScreen::preload());
     spawn_local(EnterCodeScreen::preload());
@@ -123,10 +148,8 @@ fn Screens() -> impl IntoView {
     let auth = flow::Auth::provide();
     // The sign-in screen needs none of the later screens; once there is a session, fetch
     // them all while the person reads (see `preload_later_screens`).
-    let preloaded = StoredValue::new(false);
     Effect::new(move |_| {
-        if auth.session.with(Option::is_some) && !preloaded.get_value() {
-            preloaded.set_value(true);
+        if auth.session.with(Option::is_some) {
             preload_later_screens();
         }
     });

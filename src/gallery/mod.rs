@@ -73,6 +73,7 @@ states! {
     "dashboard-two", dashboard, dashboard_two;
     "dashboard-five", dashboard, dashboard_five;
     "no-code", no_code, no_code_nothing;
+    "unavailable", unavailable, unavailable_offline;
 }
 
 fn phone_preview(number: &str, region: &str, touched: bool) -> PhonePreview {
@@ -225,6 +226,7 @@ fn render(i18n: leptos_i18n::I18nContext<Locale>, id: &str) -> AnyView {
             view! { <Dashboard /> }.into_any()
         }
         "no-code" => view! { <NoCode /> }.into_any(),
+        "unavailable" => view! { <crate::routes::unavailable::ScreenUnavailable /> }.into_any(),
         _ => view! { <crate::routes::not_found::NotFound /> }.into_any(),
     }
 }

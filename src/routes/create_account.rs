@@ -58,6 +58,8 @@ pub fn CreateAccount() -> impl IntoView {
         }
         errors.set(problems.clone());
         if problems.is_empty() {
+            // The next screen's code downloads while the account is created.
+            crate::preload_later_screens();
             submit.dispatch_local(SignUpRequest {
                 email: email.get_untracked(),
                 password: password.get_untracked(),

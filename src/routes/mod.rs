@@ -12,6 +12,7 @@ pub mod phone;
 pub mod sign_in;
 pub mod success;
 pub mod troubleshooting;
+pub mod unavailable;
 
 use crate::api;
 use crate::flow::Auth;

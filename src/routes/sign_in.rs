@@ -51,6 +51,8 @@ pub fn SignIn() -> impl IntoView {
         }
         errors.set(problems.clone());
         if problems.is_empty() {
+            // The next screen's code downloads while the password is checked.
+            crate::preload_later_screens();
             submit.dispatch_local(SignInRequest {
                 email: email.get_untracked(),
                 password: password.get_untracked(),

@@ -1,5 +1,31 @@
 // What people on real devices meet: a dropped connection, a 320 px wide phone, 200 % zoom.
-import { createAccount, expectAccessible, fresh, latestCode, test, expect } from './helpers';
+import { test as plainTest } from '@playwright/test';
+import { createAccount, expectAccessible, fresh, latestCode, watchConsole, PASSWORD, test, expect } from './helpers';
+
+// Not the console-checking `test`: the chunk loader reports the failed download to the
+// console on purpose. What else reaches the console is checked below.
+plainTest('a screen whose code cannot be downloaded says so, and Try again loads it', async ({ page }) => {
+  const problems = watchConsole(page);
+  const { email } = fresh();
+  const r = await page.request.post('/api/auth/sign-up', { headers: { 'x-phone-mfa': '1' }, data: { email, password: PASSWORD } });
+  expect(r.ok()).toBeTruthy();
+  const chunks = /\/(split|chunk)_[^/]*-[0-9a-f]{16}\.wasm$/;
+  await page.route(chunks, (route) => route.abort('internetdisconnected'));
+  await page.goto('/setup/phone');
+  await expect(page.getByRole('heading', { level: 1, name: 'This page did not load' })).toBeFocused();
+  await expect(page).toHaveTitle('This page did not load - Phone MFA');
+  await expectAccessible(page);
+  // The app is still alive: the language switch still works.
+  await page.getByLabel('Language').selectOption('es');
+  await expect(page.getByRole('heading', { level: 1, name: 'Esta página no se cargó' })).toBeVisible();
+  await page.getByLabel('Idioma').selectOption('en');
+  await page.unroute(chunks);
+  await page.getByRole('button', { name: 'Try again' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Enter your phone number' })).toBeFocused();
+  await page.getByLabel('Phone number').fill('(201) 555-0123');
+  await expect(page.locator('#phone-hint')).toContainText('(201) 555-0123');
+  expect(problems.filter((p) => !/Failed to fetch|wasm|split/i.test(p))).toEqual([]);
+});
 
 test('a lost connection is explained, nothing typed is lost, and Continue retries', async ({ page, request }) => {
   const { email, national, last2 } = fresh();
