@@ -17,6 +17,7 @@ pub const SESSION_COOKIE: &str = "__Host-phone_mfa_session";
 pub mod paths {
     pub const HEALTH: &str = "/api/health";
     pub const SIGN_UP: &str = "/api/auth/sign-up";
+    pub const SIGN_UP_CONFIRM: &str = "/api/auth/sign-up/confirm";
     pub const SIGN_IN: &str = "/api/auth/sign-in";
     pub const SIGN_OUT: &str = "/api/auth/sign-out";
     pub const SESSION: &str = "/api/session";
@@ -59,6 +60,25 @@ pub struct SignUpRequest {
     /// The language to write to this account in (default: the request's `Accept-Language`).
     #[serde(default)]
     pub language: Option<Language>,
+}
+
+/// The answer to a sign-up, the same whether or not the address already has an
+/// account (rule A9): an e-mail is on its way, with a link to continue (a new address)
+/// or a notice that someone tried (an address with an account).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignUpAccepted {
+    pub email: String,
+    /// How long the link in the e-mail works.
+    pub link_valid_for_s: i64,
+}
+
+/// The token from the sign-up e-mail's link (`/create-account/continue#token=...`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SignUpConfirmRequest {
+    pub token: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -367,7 +387,6 @@ pub enum ErrorCode {
     CsrfRejected,
     InvalidEmail,
     WeakPassword,
-    EmailTaken,
     InvalidCredentials,
     Unauthenticated,
     /// The session is not at the stage this needs (e.g. MFA still pending).
@@ -387,6 +406,12 @@ pub enum ErrorCode {
     ResendTooSoon,
     RateLimited,
     DeliveryFailed,
+    /// The account changed in another request while this one was being answered.
+    Conflict,
+    /// A single-use link (the sign-up e-mail's) was used, expired, or never existed.
+    LinkExpired,
+    /// The server is at capacity for this kind of work; try again after `retry_after_s`.
+    Busy,
     Internal,
     #[serde(other)]
     Unknown,

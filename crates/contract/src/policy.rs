@@ -41,6 +41,31 @@ pub const MIN_PASSWORD_CHARS: usize = 12;
 /// Longest password accepted (ASVS 2.1.2 allows at least 64; the bound keeps hashing cheap).
 pub const MAX_PASSWORD_CHARS: usize = 128;
 
+/// Wrong passwords (G7, ASVS 5.0 6.3.1, NIST rev 4 3.2.2) cost nothing up to these
+/// counts; from then on each one holds the key for a delay that doubles from
+/// [`PASSWORD_FIRST_DELAY_SECS`] to [`PASSWORD_MAX_DELAY_SECS`], and while it is held even
+/// the right password is refused. One address guessing one account:
+pub const PASSWORD_FREE_FAILURES_PER_ACCOUNT_IP: u32 = 5;
+/// One account, guessed from anywhere: looser, so an attacker elsewhere needs many
+/// addresses to reach it, and never held for an address the owner signed in from
+/// ([`KNOWN_ADDRESS_SECS`]).
+pub const PASSWORD_FREE_FAILURES_PER_ACCOUNT: u32 = 20;
+/// One address, across every account it tries (password spraying).
+pub const PASSWORD_FREE_FAILURES_PER_IP: u32 = 50;
+pub const PASSWORD_FIRST_DELAY_SECS: i64 = 60;
+pub const PASSWORD_MAX_DELAY_SECS: i64 = 15 * 60;
+/// A key's wrong passwords are forgotten after this long without a new one.
+pub const PASSWORD_FAILURE_MEMORY_SECS: i64 = 24 * 60 * 60;
+/// An address from which the account completed a sign-in (password and second factor)
+/// in this long is "known": the per-account cap does not hold it, so guessing from
+/// elsewhere cannot lock the owner out of their usual places.
+pub const KNOWN_ADDRESS_SECS: i64 = 90 * 24 * 60 * 60;
+/// How long a password check waits for a free hashing slot before the answer is 503
+/// (the slots, one per core, keep memory flat under a burst: argon2 takes 19 MiB each).
+pub const PASSWORD_HASH_QUEUE_WAIT_MS: u64 = 2_000;
+/// How long the link in the sign-up e-mail stays valid.
+pub const SIGN_UP_LINK_TTL_SECS: i64 = 60 * 60;
+
 /// Countries a code may be sent to unless the server is configured otherwise.
 /// The United States and its territories that share +1, Canada, Mexico, the UK and Spain:
 /// the people this product serves, and no more, because every other destination is

@@ -25,6 +25,7 @@ pub struct Config {
     /// `PHONE_MFA_PUBLIC_HOST`: the host named in the WebOTP line of a text (`@host #123456`).
     pub public_host: String,
     pub limits: SendLimits,
+    pub password_hashing: PasswordHashing,
     /// `PHONE_MFA_TWILIO_*`: send real texts and calls through Twilio. Without it codes
     /// go to the dev outbox (dev mode) and production refuses to start.
     pub twilio: Option<crate::couriers::twilio::TwilioConfig>,
@@ -45,6 +46,25 @@ impl Default for SendLimits {
             per_ip: policy::IP_SENDS_PER_WINDOW,
             per_phone: policy::PHONE_SENDS_PER_WINDOW,
             per_account: policy::ACCOUNT_SENDS_PER_WINDOW,
+        }
+    }
+}
+
+/// The cap on concurrent password hashes (rule G7): argon2 takes 19 MiB and a core
+/// for each, so more at once than there are cores only costs memory and latency.
+#[derive(Debug, Clone, Copy)]
+pub struct PasswordHashing {
+    /// Hashes at once: one per core by default.
+    pub permits: usize,
+    /// How long a request waits for a slot before it is answered 503.
+    pub queue_wait: std::time::Duration,
+}
+
+impl Default for PasswordHashing {
+    fn default() -> Self {
+        PasswordHashing {
+            permits: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            queue_wait: std::time::Duration::from_millis(policy::PASSWORD_HASH_QUEUE_WAIT_MS),
         }
     }
 }
@@ -74,6 +94,7 @@ impl Config {
                 .collect(),
             public_host: "127.0.0.1:8080".into(),
             limits: SendLimits::default(),
+            password_hashing: PasswordHashing::default(),
             twilio: None,
         }
     }

@@ -99,6 +99,14 @@ impl AppError {
 
 impl From<rusqlite::Error> for AppError {
     fn from(err: rusqlite::Error) -> Self {
+        // A constraint the database refused is a request that lost a race with another
+        // (every rule is re-checked in the transaction first): a clear 409, not a 500.
+        if let rusqlite::Error::SqliteFailure(e, _) = &err {
+            if e.code == rusqlite::ErrorCode::ConstraintViolation {
+                tracing::warn!(error = %err, "constraint refused a change");
+                return AppError::new(StatusCode::CONFLICT, ErrorCode::Conflict, i18n::CHANGED_MEANWHILE);
+            }
+        }
         tracing::error!(error = %err, "database error");
         AppError::internal()
     }

@@ -49,6 +49,21 @@ fn json_rejection(rejection: JsonRejection) -> AppError {
     }
 }
 
+/// A path parameter. A value that does not parse (`/api/methods/abc`) is a 400 with
+/// the contract's JSON error, not axum's plain-text rejection (rule W7).
+pub struct Path<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(value)| Path(value))
+            .map_err(|_| AppError::bad_request(i18n::BAD_PATH))
+    }
+}
+
 /// The signed-in (or half-signed-in) person behind the session cookie.
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -73,11 +88,16 @@ impl Session {
     }
 }
 
-pub fn stage_from_str(s: &str) -> SessionStage {
+/// A stored stage; an unknown value is an error, never quietly some stage.
+pub fn stage_from_str(s: &str) -> Result<SessionStage, AppError> {
     match s {
-        "signed_in" => SessionStage::SignedIn,
-        "mfa_setup" => SessionStage::MfaSetup,
-        _ => SessionStage::MfaPending,
+        "signed_in" => Ok(SessionStage::SignedIn),
+        "mfa_setup" => Ok(SessionStage::MfaSetup),
+        "mfa_pending" => Ok(SessionStage::MfaPending),
+        other => {
+            tracing::error!(stage = other, "unknown session stage in the database");
+            Err(AppError::internal())
+        }
     }
 }
 
@@ -112,7 +132,8 @@ impl FromRequestParts<AppState> for Session {
             .db
             .write(move |tx| {
                 let found = tx.query_row(
-                    "SELECT s.account_id, a.email, s.stage, s.last_factor_at, a.mfa_required, a.epcs_prescriber, s.last_seen_at, a.language
+                    "SELECT s.account_id, a.email, s.stage, s.last_factor_at, a.mfa_required, a.epcs_prescriber, s.last_seen_at, a.language,
+                            EXISTS (SELECT 1 FROM methods m WHERE m.account_id = s.account_id)
                      FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ?1",
                     [&hash],
                     |r| {
@@ -125,10 +146,11 @@ impl FromRequestParts<AppState> for Session {
                             r.get::<_, bool>(5)?,
                             r.get::<_, i64>(6)?,
                             r.get::<_, String>(7)?,
+                            r.get::<_, bool>(8)?,
                         ))
                     },
                 );
-                let (account_id, email, stage, last_factor_at, mfa_required, epcs, last_seen, language) = match found {
+                let (account_id, email, stage, last_factor_at, mfa_required, epcs, last_seen, language, has_methods) = match found {
                     Ok(row) => row,
                     Err(rusqlite::Error::QueryReturnedNoRows) => return Err(AppError::unauthenticated()),
                     Err(e) => return Err(e.into()),
@@ -146,7 +168,9 @@ impl FromRequestParts<AppState> for Session {
                     token_hash: hash,
                     account_id,
                     email,
-                    stage: stage_from_str(&stage),
+                    // Re-derived from the account on every request (rule A1), never
+                    // taken from what the session was created as.
+                    stage: crate::sessions::effective_stage(stage_from_str(&stage)?, has_methods, last_factor_at),
                     last_factor_at,
                     mfa_required,
                     epcs_prescriber: epcs,

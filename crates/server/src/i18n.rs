@@ -12,7 +12,9 @@ use axum::middleware::Next;
 use axum::response::Response;
 use phone_mfa_contract::code::CodeProblem;
 use phone_mfa_contract::phone::PhoneProblem;
-use phone_mfa_contract::policy::{MAX_PASSWORD_CHARS, MAX_PHONES_PER_ACCOUNT, MIN_PASSWORD_CHARS};
+use phone_mfa_contract::policy::{
+    MAX_PASSWORD_CHARS, MAX_PHONES_PER_ACCOUNT, MIN_PASSWORD_CHARS, SIGN_UP_LINK_TTL_SECS,
+};
 use phone_mfa_contract::Language;
 use std::fmt;
 
@@ -106,8 +108,6 @@ texts! {
         / "El correo electrónico o la contraseña no son correctos. Revísalos y vuelve a intentarlo";
     EMAIL_FORMAT = "Enter an email address in the right format, like name@example.com"
         / "Escribe un correo electrónico con el formato correcto, como nombre@ejemplo.com";
-    EMAIL_TAKEN = "An account with this email already exists. Sign in instead"
-        / "Ya existe una cuenta con este correo electrónico. Inicia sesión";
     NO_SETUP_TO_SKIP = "There is no setup to skip" / "No hay ninguna configuración que omitir";
     MFA_REQUIRED = "A partner you use requires multi-factor authentication, so it can't be skipped"
         / "Una entidad asociada que usas exige la autenticación de múltiples factores, así que no se puede omitir";
@@ -156,6 +156,73 @@ texts! {
     TOO_LARGE = "The request body is too large" / "El cuerpo de la solicitud es demasiado grande";
     CROSS_SITE = "Cross-site requests are not allowed" / "No se permiten solicitudes entre sitios";
     MISSING_CSRF_HEADER = "This request is missing its security header" / "A esta solicitud le falta su encabezado de seguridad";
+    BAD_PATH = "The address has a part that is not right, such as an id that is not a number"
+        / "La dirección tiene una parte incorrecta, como un identificador que no es un número";
+    METHOD_NOT_ALLOWED = "This API endpoint does not take that HTTP method"
+        / "Este punto de acceso de la API no acepta ese método HTTP";
+    TIMED_OUT = "The request took too long. Try again in a moment"
+        / "La solicitud tardó demasiado. Vuelve a intentarlo en un momento";
+    BUSY = "We're busy right now. Try again in a moment"
+        / "Estamos ocupados en este momento. Vuelve a intentarlo en un momento";
+    CHANGED_MEANWHILE = "Your account changed while you were doing this. Reload and try again"
+        / "Tu cuenta cambió mientras hacías esto. Vuelve a cargar la página e inténtalo de nuevo";
+    PHONE_REMOVED_MEANWHILE = "That phone was removed from your account. Choose another method"
+        / "Ese teléfono se quitó de tu cuenta. Elige otro método";
+    LINK_EXPIRED = "This link has expired or was already used. Create your account again to get a new one"
+        / "Este enlace venció o ya se usó. Vuelve a crear tu cuenta para recibir uno nuevo";
+}
+
+/// Wrong passwords held this key (rule G7): when to try again, in whole minutes.
+pub fn password_held(retry_after_s: i64) -> Msg {
+    let minutes = (retry_after_s + 59) / 60;
+    Msg::formatted(move |l| match (l, minutes) {
+        (Language::En, 1) => "Too many sign-in attempts. For your security, try again in 1 minute".to_owned(),
+        (Language::En, m) => format!("Too many sign-in attempts. For your security, try again in {m} minutes"),
+        (Language::Es, 1) => {
+            "Demasiados intentos de inicio de sesión. Por tu seguridad, vuelve a intentarlo en 1 minuto".to_owned()
+        }
+        (Language::Es, m) => format!(
+            "Demasiados intentos de inicio de sesión. Por tu seguridad, vuelve a intentarlo en {m} minutos"
+        ),
+    })
+}
+
+/// The sign-up e-mail to an address without an account: the link to continue.
+pub fn sign_up_link_email(language: Language, host: &str, token: &str) -> (&'static str, String) {
+    let link = format!("http://{host}/create-account/continue#token={token}");
+    let hours = SIGN_UP_LINK_TTL_SECS / 3600;
+    match language {
+        Language::En => (
+            "Finish creating your Phone MFA account",
+            format!(
+                "To finish creating your Phone MFA account, open this link:\n{link}\n\nThe link works once, for {hours} hour.\nIf you did not ask to create an account, ignore this e-mail: nothing happens without the link.\n\nPhone MFA"
+            ),
+        ),
+        Language::Es => (
+            "Termina de crear tu cuenta de Phone MFA",
+            format!(
+                "Para terminar de crear tu cuenta de Phone MFA, abre este enlace:\n{link}\n\nEl enlace funciona una sola vez, durante {hours} hora.\nSi no pediste crear una cuenta, ignora este correo: no pasa nada sin el enlace.\n\nPhone MFA"
+            ),
+        ),
+    }
+}
+
+/// The sign-up e-mail to an address that already has an account: a notice, no link.
+pub fn sign_up_taken_email(language: Language, host: &str) -> (&'static str, String) {
+    match language {
+        Language::En => (
+            "Someone tried to create an account with your e-mail",
+            format!(
+                "Someone tried to create a Phone MFA account with this e-mail address, which already has an account.\nIf it was you, sign in instead: http://{host}/sign-in\nIf it wasn't you, there is nothing to do: your account has not changed.\n\nPhone MFA"
+            ),
+        ),
+        Language::Es => (
+            "Alguien intentó crear una cuenta con tu correo",
+            format!(
+                "Alguien intentó crear una cuenta de Phone MFA con este correo electrónico, que ya tiene una cuenta.\nSi fuiste tú, inicia sesión: http://{host}/sign-in\nSi no fuiste tú, no tienes que hacer nada: tu cuenta no cambió.\n\nPhone MFA"
+            ),
+        ),
+    }
 }
 
 pub fn password_too_short() -> Msg {

@@ -12,9 +12,11 @@ pub mod extract;
 pub mod i18n;
 pub mod limits;
 pub mod openapi;
+pub mod passwords;
 pub mod routes;
 pub mod secrets;
 pub mod seed;
+pub mod sessions;
 pub mod state;
 pub mod totp;
 pub mod web;
@@ -66,7 +68,9 @@ impl Builder {
             (None, Some(twilio)) => Arc::new(couriers::twilio::Twilio::new(twilio.clone())),
             (None, None) => outbox.clone(),
         };
+        let hash_slots = passwords::HashSlots::new(self.config.password_hashing.permits);
         Ok(AppState(Arc::new(Inner {
+            hash_slots,
             courier,
             mailer: self.mailer.unwrap_or(outbox),
             config: self.config,

@@ -13,6 +13,7 @@ use utoipa::OpenApi;
     paths(
         crate::routes::health,
         crate::routes::auth::sign_up,
+        crate::routes::auth::confirm_sign_up,
         crate::routes::auth::sign_in,
         crate::routes::auth::sign_out,
         crate::routes::auth::current,

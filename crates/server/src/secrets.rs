@@ -44,6 +44,15 @@ pub fn phone_fingerprint(secret: &[u8], e164: &str) -> String {
     URL_SAFE_NO_PAD.encode(&mac.finalize().into_bytes()[..12])
 }
 
+/// A keyed fingerprint of a typed e-mail address (trimmed, lower-cased), for the
+/// password limits: counts per address without storing what strangers typed.
+pub fn email_fingerprint(secret: &[u8], email: &str) -> String {
+    let mut mac = HmacSha256::new_from_slice(secret).expect("HMAC takes any key length");
+    mac.update(b"email\0");
+    mac.update(email.trim().to_lowercase().as_bytes());
+    URL_SAFE_NO_PAD.encode(&mac.finalize().into_bytes()[..12])
+}
+
 /// A random, unguessable token (session cookie, challenge id).
 pub fn new_token(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];

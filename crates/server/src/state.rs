@@ -17,6 +17,8 @@ pub struct Inner {
     pub mailer: Arc<dyn Mailer>,
     /// The Content-Security-Policy, with the hashes of the built index.html's inline scripts.
     pub csp: String,
+    /// The cap on concurrent password hashes (rule G7).
+    pub hash_slots: crate::passwords::HashSlots,
 }
 
 impl std::ops::Deref for AppState {

@@ -63,6 +63,38 @@ pub async fn csrf_guard(req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
+/// Every error the API answers is the contract's JSON error (rule W7), including the
+/// ones axum and tower-http make before a handler runs: an unknown HTTP method (405),
+/// a timeout (408). Handlers' own errors are JSON already and pass untouched.
+pub async fn json_errors(req: Request, next: Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    let status = res.status();
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !api || is_json || !(status.is_client_error() || status.is_server_error()) {
+        return res;
+    }
+    let (code, message) = match status {
+        StatusCode::METHOD_NOT_ALLOWED => (ErrorCode::InvalidRequest, i18n::METHOD_NOT_ALLOWED),
+        StatusCode::REQUEST_TIMEOUT => (ErrorCode::Busy, i18n::TIMED_OUT),
+        StatusCode::PAYLOAD_TOO_LARGE => (ErrorCode::PayloadTooLarge, i18n::TOO_LARGE),
+        StatusCode::NOT_FOUND => (ErrorCode::NotFound, i18n::NO_SUCH_ENDPOINT),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (ErrorCode::InvalidRequest, i18n::SEND_JSON),
+        s if s.is_server_error() => (ErrorCode::Internal, i18n::INTERNAL),
+        _ => (ErrorCode::InvalidRequest, i18n::BAD_PATH),
+    };
+    let mut answer = axum::response::IntoResponse::into_response(AppError::new(status, code, message));
+    for name in [header::ALLOW, header::RETRY_AFTER] {
+        if let Some(v) = res.headers().get(&name) {
+            answer.headers_mut().insert(name, v.clone());
+        }
+    }
+    answer
+}
+
 /// API answers hold personal data: never cached (ASVS 14.3).
 pub async fn no_store(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;

@@ -230,6 +230,14 @@ async fn the_dev_outbox_shows_texts_calls_and_test_numbers_that_never_arrive() {
         serde_json::json!({"email": "a@example.com", "password": PASSWORD}),
     )
     .await;
+    let outbox: Vec<OutboxMessage> = serde_json::from_value(c.get(paths::DEV_OUTBOX).await.body).unwrap();
+    let r = c
+        .post(
+            paths::SIGN_UP_CONFIRM,
+            serde_json::json!({ "token": link_token(&outbox[0].body) }),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
     let r = c
         .start(Purpose::Setup, Channel::Sms, Some("201-555-0199"), None)
         .await;

@@ -51,7 +51,7 @@ async fn state_changes_need_json_and_the_custom_header() {
             .post(paths::SIGN_UP, serde_json::from_str(&body).unwrap())
             .await
             .status,
-        201
+        202
     );
 }
 

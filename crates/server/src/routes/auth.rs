@@ -1,74 +1,31 @@
-//! Accounts and sessions: sign up, sign in (the password half), sign out, the
-//! current session, and "Skip for now" where MFA is only recommended.
+//! Accounts and sessions: sign up (by e-mail link), sign in (the password half), sign
+//! out, the current session, and "Skip for now" where MFA is only recommended.
 
 use crate::accounts::{self, audit};
+use crate::couriers::Notice;
 use crate::error::{AppError, AppResult};
-use crate::extract::{stage_str, Body, Session};
+use crate::extract::{Body, Session};
 use crate::i18n;
+use crate::passwords::{self, with_hash_slot};
 use crate::routes::ClientIp;
 use crate::secrets::{hash_password, new_token, token_hash, verify_password};
+use crate::sessions;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::Json;
-use phone_mfa_contract::policy::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, SESSION_IDLE_SECS};
+use phone_mfa_contract::policy::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, SIGN_UP_LINK_TTL_SECS};
 use phone_mfa_contract::{
-    ApiError, ErrorCode, LanguageRequest, SessionStage, SessionView, SignInRequest, SignUpRequest,
-    SESSION_COOKIE,
+    ApiError, ErrorCode, Language, LanguageRequest, SessionStage, SessionView, SignInRequest, SignUpAccepted,
+    SignUpConfirmRequest, SignUpRequest,
 };
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, OptionalExtension};
 
-/// The session cookie: `__Host-` prefix, Secure, HttpOnly, SameSite=Strict (ASVS 3.3).
-pub fn session_cookie(token: &str) -> HeaderValue {
-    HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={token}; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age={SESSION_IDLE_SECS}"
-    ))
-    .expect("tokens are URL-safe base64")
-}
-
-fn clear_cookie() -> HeaderValue {
-    HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0"
-    ))
-    .expect("static cookie")
-}
-
-fn create_session(
-    tx: &Transaction,
-    account_id: i64,
-    stage: SessionStage,
-    now: i64,
-) -> rusqlite::Result<String> {
-    let token = new_token(32);
-    tx.execute(
-        "INSERT INTO sessions (token_hash, account_id, stage, last_factor_at, created_at, last_seen_at) VALUES (?1, ?2, ?3, 0, ?4, ?4)",
-        params![token_hash(&token), account_id, stage_str(stage), now],
-    )?;
-    Ok(token)
-}
-
-/// A new token when a session gains privileges (ASVS 3.2.1), so a token seen before
-/// the second factor is worth nothing after it.
-pub fn rotate_session(
-    tx: &Transaction,
-    session: &Session,
-    stage: SessionStage,
-    now: i64,
-) -> rusqlite::Result<String> {
-    let token = new_token(32);
-    tx.execute(
-        "UPDATE sessions SET token_hash = ?1, stage = ?2, last_factor_at = ?3, last_seen_at = ?3 WHERE token_hash = ?4",
-        params![token_hash(&token), stage_str(stage), now, session.token_hash],
-    )?;
-    Ok(token)
-}
-
-fn stage_after_password(has_methods: bool) -> SessionStage {
-    if has_methods {
-        SessionStage::MfaPending
-    } else {
-        SessionStage::MfaSetup
-    }
+fn session_headers(token: &str) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    headers.insert(header::SET_COOKIE, sessions::cookie(token));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers
 }
 
 fn valid_email(email: &str) -> bool {
@@ -83,16 +40,19 @@ fn valid_email(email: &str) -> bool {
         && !email.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
-/// `POST /api/auth/sign-up`.
+/// `POST /api/auth/sign-up`: checks the address and password, then e-mails the
+/// address. The answer never says whether the address has an account (rule A9): a new
+/// address gets a single-use link to continue, an address with an account a notice.
+/// Both paths hash the password and send one e-mail, so they take the same time.
 #[utoipa::path(post, path = "/api/auth/sign-up", tag = "accounts", request_body = SignUpRequest,
-    responses((status = 201, description = "Account created; the session is at MFA setup", body = SessionView),
-              (status = 409, description = "Email taken", body = ApiError),
-              (status = 422, description = "Invalid email or weak password", body = ApiError)))]
+    responses((status = 202, description = "An e-mail is on its way (a link, or a notice for an address with an account)", body = SignUpAccepted),
+              (status = 422, description = "Invalid email or weak password", body = ApiError),
+              (status = 503, description = "Busy hashing passwords; Retry-After set", body = ApiError)))]
 pub async fn sign_up(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     Body(req): Body<SignUpRequest>,
-) -> AppResult<(StatusCode, HeaderMap, Json<SessionView>)> {
+) -> AppResult<(StatusCode, HeaderMap, Json<SignUpAccepted>)> {
     let email = req.email.trim().to_owned();
     let language = req.language.unwrap_or_else(i18n::request_language);
     if !valid_email(&email) {
@@ -121,40 +81,108 @@ pub async fn sign_up(
         .field("password"));
     }
     let password = req.password;
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|_| AppError::internal())?;
+    let hash = with_hash_slot(&state, move || hash_password(&password)).await?;
     let now = state.now();
+    let host = state.config.public_host.clone();
+    let to = email.clone();
+    let notice = state
+        .db
+        .write(move |tx| {
+            let owner: Option<(i64, String)> = tx
+                .query_row(
+                    "SELECT id, language FROM accounts WHERE email = ?1",
+                    [&to],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let (subject, body) = match owner {
+                Some((id, account_language)) => {
+                    audit(tx, Some(id), "sign_up_for_existing_account", "", &ip, now)?;
+                    let language = Language::from_tag(&account_language).unwrap_or(language);
+                    i18n::sign_up_taken_email(language, &host)
+                }
+                None => {
+                    let token = new_token(32);
+                    tx.execute(
+                        "INSERT INTO sign_up_links (token_hash, email, password_hash, language, created_at, expires_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                        params![token_hash(&token), to, hash, language.tag(), now, now + SIGN_UP_LINK_TTL_SECS],
+                    )?;
+                    audit(tx, None, "sign_up_link_sent", "", &ip, now)?;
+                    i18n::sign_up_link_email(language, &host, &token)
+                }
+            };
+            Ok::<_, AppError>(Notice {
+                to_email: to,
+                subject: subject.to_owned(),
+                body,
+            })
+        })
+        .await?;
+    if let Err(e) = state.mailer.send(&notice).await {
+        tracing::warn!(error = ?e, "sign-up e-mail could not be sent");
+    }
+    Ok((
+        StatusCode::ACCEPTED,
+        HeaderMap::new(),
+        Json(SignUpAccepted {
+            email,
+            link_valid_for_s: SIGN_UP_LINK_TTL_SECS,
+        }),
+    ))
+}
+
+/// `POST /api/auth/sign-up/confirm`: the link from the sign-up e-mail. Creates the
+/// account with the password chosen at sign-up and a session at MFA setup. The link
+/// works once; every other link for the same address dies with it.
+#[utoipa::path(post, path = "/api/auth/sign-up/confirm", tag = "accounts", request_body = SignUpConfirmRequest,
+    responses((status = 201, description = "Account created; the session is at MFA setup", body = SessionView),
+              (status = 410, description = "The link was used, expired or never existed", body = ApiError)))]
+pub async fn confirm_sign_up(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Body(req): Body<SignUpConfirmRequest>,
+) -> AppResult<(StatusCode, HeaderMap, Json<SessionView>)> {
+    let now = state.now();
+    let hash = token_hash(req.token.trim());
     let (token, view) = state
         .db
         .write(move |tx| {
-            let taken: Option<i64> = tx
-                .query_row("SELECT id FROM accounts WHERE email = ?1", [&email], |r| r.get(0))
-                .optional()?;
-            if taken.is_some() {
-                return Err(AppError::new(
-                    StatusCode::CONFLICT,
-                    ErrorCode::EmailTaken,
-                    i18n::EMAIL_TAKEN,
+            let link: Option<(String, String, String, i64)> = tx
+                .query_row(
+                    "SELECT email, password_hash, language, expires_at FROM sign_up_links WHERE token_hash = ?1",
+                    [&hash],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
                 )
-                .field("email"));
+                .optional()?;
+            let Some((email, password_hash, language, _)) = link.filter(|(_, _, _, expires_at)| *expires_at > now) else {
+                return Err(link_expired());
+            };
+            tx.execute("DELETE FROM sign_up_links WHERE email = ?1", [&email])?;
+            // Checked again here: another link for this address may have made the
+            // account since this e-mail was sent.
+            let taken = tx
+                .query_row("SELECT 1 FROM accounts WHERE email = ?1", [&email], |_| Ok(()))
+                .optional()?
+                .is_some();
+            if taken {
+                return Err(link_expired());
             }
             let id: i64 = tx.query_row(
                 "INSERT INTO accounts (email, password_hash, created_at, language) VALUES (?1, ?2, ?3, ?4) RETURNING id",
-                params![email, hash, now, language.tag()],
+                params![email, password_hash, now, language],
                 |r| r.get(0),
             )?;
             audit(tx, Some(id), "account_created", "", &ip, now)?;
-            let token = create_session(tx, id, SessionStage::MfaSetup, now)?;
-            Ok((
-                token,
-                accounts::session_view(tx, id, SessionStage::MfaSetup, 0, now)?,
-            ))
+            let token = sessions::create(tx, id, now)?;
+            Ok((token, accounts::session_view(tx, id, SessionStage::MfaSetup, 0, now)?))
         })
         .await?;
-    let mut headers = HeaderMap::new();
-    headers.insert(header::SET_COOKIE, session_cookie(&token));
-    Ok((StatusCode::CREATED, headers, Json(view)))
+    Ok((StatusCode::CREATED, session_headers(&token), Json(view)))
+}
+
+fn link_expired() -> AppError {
+    AppError::new(StatusCode::GONE, ErrorCode::LinkExpired, i18n::LINK_EXPIRED)
 }
 
 /// A hash to verify against when the email is unknown, so both answers take as long.
@@ -164,10 +192,13 @@ fn dummy_hash() -> &'static str {
 }
 
 /// `POST /api/auth/sign-in`: the password half. The session it creates reaches nothing
-/// but the second factor (or its setup).
+/// but the second factor (or its setup). Wrong passwords are limited (rule G7, see
+/// `crate::passwords`); a held attempt is refused before any hashing.
 #[utoipa::path(post, path = "/api/auth/sign-in", tag = "accounts", request_body = SignInRequest,
     responses((status = 200, description = "Password accepted; the second factor (or its setup) is owed", body = SessionView),
-              (status = 401, description = "Wrong email or password", body = ApiError)))]
+              (status = 401, description = "Wrong email or password", body = ApiError),
+              (status = 429, description = "Too many wrong passwords from here or for this address; Retry-After set", body = ApiError),
+              (status = 503, description = "Busy hashing passwords; Retry-After set", body = ApiError)))]
 pub async fn sign_in(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -177,36 +208,52 @@ pub async fn sign_in(
     if req.password.chars().count() > MAX_PASSWORD_CHARS {
         return Err(invalid_credentials());
     }
+    let now = state.now();
+    let st = state.clone();
     let lookup = email.clone();
-    let found: Option<(i64, String)> = state
+    let attempt_ip = ip.clone();
+    let (found, attempt) = state
         .db
         .write(move |tx| {
-            tx.query_row(
-                "SELECT id, password_hash FROM accounts WHERE email = ?1",
-                [&lookup],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
+            let found: Option<(i64, String)> = tx
+                .query_row(
+                    "SELECT id, password_hash FROM accounts WHERE email = ?1",
+                    [&lookup],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let attempt = passwords::begin(
+                tx,
+                &st.config.secret,
+                &lookup,
+                found.as_ref().map(|f| f.0),
+                &attempt_ip,
+                now,
+            );
+            if let Err(e) = &attempt {
+                if e.status == StatusCode::TOO_MANY_REQUESTS {
+                    audit(tx, found.as_ref().map(|f| f.0), "sign_in_password_held", "", &attempt_ip, now)?;
+                }
+            }
+            Ok::<_, AppError>((found, attempt?))
         })
-        .await
-        .map_err(AppError::from)?;
+        .await?;
     let password = req.password;
     let candidate = found.clone();
-    let ok = tokio::task::spawn_blocking(move || match &candidate {
+    let ok = with_hash_slot(&state, move || match &candidate {
         Some((_, hash)) => verify_password(&password, hash),
         None => {
             let _ = verify_password(&password, dummy_hash());
             false
         }
     })
-    .await
-    .map_err(|_| AppError::internal())?;
+    .await?;
     let now = state.now();
-    let Some((account_id, _)) = found.filter(|_| ok) else {
-        let ip2 = ip.clone();
+    let account = found.map(|(id, _)| id);
+    let Some(account_id) = account.filter(|_| ok) else {
         state
             .db
-            .write(move |tx| audit(tx, None, "sign_in_password_failed", "", &ip2, now))
+            .write(move |tx| audit(tx, account, "sign_in_password_failed", "", &ip, now))
             .await
             .map_err(AppError::from)?;
         return Err(invalid_credentials());
@@ -214,17 +261,15 @@ pub async fn sign_in(
     let (token, view) = state
         .db
         .write(move |tx| {
-            let has_methods = !accounts::methods(tx, account_id)?.is_empty();
-            let stage = stage_after_password(has_methods);
+            attempt.succeeded(tx)?;
             audit(tx, Some(account_id), "sign_in_password_ok", "", &ip, now)?;
-            let token = create_session(tx, account_id, stage, now)?;
+            let token = sessions::create(tx, account_id, now)?;
+            let has_methods = !accounts::methods(tx, account_id)?.is_empty();
+            let stage = sessions::effective_stage(SessionStage::MfaPending, has_methods, 0);
             Ok::<_, AppError>((token, accounts::session_view(tx, account_id, stage, 0, now)?))
         })
         .await?;
-    let mut headers = HeaderMap::new();
-    headers.insert(header::SET_COOKIE, session_cookie(&token));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok((headers, Json(view)))
+    Ok((session_headers(&token), Json(view)))
 }
 
 fn invalid_credentials() -> AppError {
@@ -241,16 +286,11 @@ fn invalid_credentials() -> AppError {
 pub async fn sign_out(State(state): State<AppState>, session: Session) -> AppResult<(HeaderMap, StatusCode)> {
     state
         .db
-        .write(move |tx| {
-            tx.execute(
-                "DELETE FROM sessions WHERE token_hash = ?1",
-                [&session.token_hash],
-            )
-        })
+        .write(move |tx| sessions::end(tx, &session))
         .await
         .map_err(AppError::from)?;
     let mut headers = HeaderMap::new();
-    headers.insert(header::SET_COOKIE, clear_cookie());
+    headers.insert(header::SET_COOKIE, sessions::clear_cookie());
     Ok((headers, StatusCode::NO_CONTENT))
 }
 
@@ -291,15 +331,17 @@ pub async fn set_language(
     Ok(Json(view))
 }
 
-/// `POST /api/mfa/skip`: "Skip for now", only where no partner requires MFA.
+/// `POST /api/mfa/skip`: "Skip for now", only where no partner requires MFA and the
+/// account has no method (the stage is re-derived from the account, rule A1). A
+/// privilege change, so the session gets a new token (rule A2).
 #[utoipa::path(post, path = "/api/mfa/skip", tag = "setup",
-    responses((status = 200, description = "Setup skipped (only where MFA is not required)", body = SessionView),
+    responses((status = 200, description = "Setup skipped (only where MFA is not required); a new session cookie", body = SessionView),
               (status = 403, body = ApiError)))]
 pub async fn skip(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     session: Session,
-) -> AppResult<Json<SessionView>> {
+) -> AppResult<(HeaderMap, Json<SessionView>)> {
     if session.stage != SessionStage::MfaSetup {
         return Err(AppError::wrong_stage(i18n::NO_SETUP_TO_SKIP));
     }
@@ -311,16 +353,21 @@ pub async fn skip(
         ));
     }
     let now = state.now();
-    let view = state
+    let (token, view) = state
         .db
         .write(move |tx| {
-            tx.execute(
-                "UPDATE sessions SET stage = 'signed_in' WHERE token_hash = ?1",
-                [&session.token_hash],
-            )?;
+            // Checked again in the transaction: a method added since the request began
+            // means there is no setup to skip.
+            if !accounts::methods(tx, session.account_id)?.is_empty() {
+                return Err(AppError::wrong_stage(i18n::NO_SETUP_TO_SKIP));
+            }
+            let token = sessions::skip_setup(tx, &session, now)?;
             audit(tx, Some(session.account_id), "mfa_setup_skipped", "", &ip, now)?;
-            accounts::session_view(tx, session.account_id, SessionStage::SignedIn, 0, now)
+            Ok((
+                token,
+                accounts::session_view(tx, session.account_id, SessionStage::SignedIn, 0, now)?,
+            ))
         })
         .await?;
-    Ok(Json(view))
+    Ok((session_headers(&token), Json(view)))
 }

@@ -4,14 +4,14 @@
 use crate::accounts::{self, audit, channel_from_str, channel_str, MethodRow};
 use crate::couriers::{CodeDelivery, Notice};
 use crate::error::{AppError, AppResult};
-use crate::extract::{Body, Session};
+use crate::extract::{Body, Path, Session};
 use crate::i18n::{self, AccountChange};
 use crate::limits::{self, SendKey};
-use crate::routes::auth::{rotate_session, session_cookie};
 use crate::routes::ClientIp;
 use crate::secrets::{code_mac, code_matches, new_code, new_token, phone_fingerprint};
+use crate::sessions;
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::Json;
 use phone_mfa_contract::code::normalize_code;
@@ -403,6 +403,7 @@ pub async fn verify(
             let ch = load_challenge(tx, &session, &id)?;
             let methods = accounts::methods(tx, session.account_id)?;
             authorize(&session, ch.purpose, !methods.is_empty(), now)?;
+            still_applies(&ch, &methods)?;
             // Locked: the same answer whatever the code, right ones included.
             accounts::check_not_locked(tx, session.account_id, now)?;
             let code = normalize_code(&req.code).map_err(|p| {
@@ -462,12 +463,45 @@ pub async fn verify(
     finish(&state, verdict).await
 }
 
+/// Re-checks, inside the transaction that will apply the code, what was checked when
+/// it was sent (rule A4): the account may have changed since in another tab or session.
+fn still_applies(ch: &ChallengeRow, methods: &[MethodRow]) -> AppResult<()> {
+    match ch.purpose {
+        Purpose::Setup => ensure_can_add_phone(methods, &ch.phone_e164),
+        Purpose::PhoneChange => {
+            let changed = phone_method(methods, ch.method_id)?.id;
+            if methods
+                .iter()
+                .any(|m| m.id != changed && m.phone_e164.as_deref() == Some(ch.phone_e164.as_str()))
+            {
+                return Err(already_added());
+            }
+            Ok(())
+        }
+        // The code went to a phone of the account: it must still be there, same number.
+        Purpose::SignIn | Purpose::Reauth => {
+            let same = methods
+                .iter()
+                .any(|m| Some(m.id) == ch.method_id && m.phone_e164.as_deref() == Some(ch.phone_e164.as_str()));
+            if same {
+                Ok(())
+            } else {
+                Err(AppError::new(
+                    StatusCode::CONFLICT,
+                    ErrorCode::Conflict,
+                    i18n::PHONE_REMOVED_MEANWHILE,
+                ))
+            }
+        }
+    }
+}
+
 /// What a right code changed, gathered while applying it.
 struct Success {
     method: Option<MethodRow>,
     notice: Option<Notice>,
-    stage: SessionStage,
-    new_cookie: Option<String>,
+    /// The account's methods changed: every other session ends (rule A7).
+    methods_changed: bool,
 }
 
 /// What a right code does, by purpose.
@@ -483,16 +517,13 @@ fn apply_success(
     let mut out = Success {
         method: None,
         notice: None,
-        stage: session.stage,
-        new_cookie: None,
+        methods_changed: false,
     };
     let email = session.email.clone();
     let language = session.language;
     let host = &st.config.public_host;
     match ch.purpose {
         Purpose::Setup => {
-            // Checked again: another tab may have added a phone since the code was sent.
-            ensure_can_add_phone(methods, &ch.phone_e164)?;
             let first = methods.is_empty();
             let id: i64 = tx.query_row(
                 "INSERT INTO methods (account_id, kind, phone_e164, sms_ok, default_channel, is_default, created_at)
@@ -517,14 +548,9 @@ fn apply_success(
                 AccountChange::PhoneAdded(&mask_e164(&ch.phone_e164)),
                 host,
             ));
-            if session.stage == SessionStage::MfaSetup {
-                out.stage = SessionStage::SignedIn;
-                out.new_cookie = Some(rotate_session(tx, session, SessionStage::SignedIn, now)?);
-            }
+            out.methods_changed = true;
         }
         Purpose::SignIn => {
-            out.stage = SessionStage::SignedIn;
-            out.new_cookie = Some(rotate_session(tx, session, SessionStage::SignedIn, now)?);
             audit(
                 tx,
                 Some(session.account_id),
@@ -545,8 +571,8 @@ fn apply_success(
             )?;
         }
         Purpose::PhoneChange => {
-            let method_id = ch.method_id.unwrap_or_default();
-            let old = accounts::method(tx, session.account_id, method_id)?;
+            let old = phone_method(methods, ch.method_id)?.clone();
+            let method_id = old.id;
             let default_channel = if ch.sms_ok { ch.channel } else { Channel::Voice };
             tx.execute(
                 "UPDATE methods SET phone_e164 = ?1, sms_ok = ?2, default_channel = ?3 WHERE id = ?4 AND account_id = ?5",
@@ -573,22 +599,21 @@ fn apply_success(
                 },
                 host,
             ));
+            out.methods_changed = true;
         }
     }
-    // Every purpose is a second-factor check just passed: the re-authentication window restarts.
-    if ch.purpose != Purpose::SignIn && session.stage == SessionStage::SignedIn {
-        tx.execute(
-            "UPDATE sessions SET last_factor_at = ?1 WHERE token_hash = ?2",
-            params![now, session.token_hash],
-        )?;
+    if out.methods_changed {
+        sessions::end_others(tx, session.account_id, &session.token_hash)?;
     }
+    // Whatever it was for, a right code is a second factor just passed.
+    let token = sessions::second_factor_passed(tx, session, ip, now)?;
     Ok(Verdict::Passed {
         view: VerifiedView {
-            session: accounts::session_view(tx, session.account_id, out.stage, now, now)?,
+            session: accounts::session_view(tx, session.account_id, SessionStage::SignedIn, now, now)?,
             method: out.method.as_ref().map(MethodRow::view),
         },
         notice: out.notice,
-        new_cookie: out.new_cookie,
+        new_cookie: Some(token),
     })
 }
 
@@ -607,7 +632,7 @@ async fn finish(state: &AppState, verdict: Verdict) -> AppResult<(HeaderMap, Jso
             }
             let mut headers = no_store();
             if let Some(token) = new_cookie {
-                headers.insert(header::SET_COOKIE, session_cookie(&token));
+                headers.insert(header::SET_COOKIE, sessions::cookie(&token));
             }
             Ok((headers, Json(view)))
         }
@@ -664,33 +689,10 @@ pub async fn totp_verify(
                 }
             }
             accounts::reset_failures(tx, session.account_id)?;
-            let mut new_cookie = None;
-            let stage = if req.purpose == Purpose::SignIn {
-                new_cookie = Some(rotate_session(tx, &session, SessionStage::SignedIn, now)?);
-                audit(
-                    tx,
-                    Some(session.account_id),
-                    "sign_in_completed",
-                    "factor=authenticator_app",
-                    &ip,
-                    now,
-                )?;
-                SessionStage::SignedIn
-            } else {
-                tx.execute(
-                    "UPDATE sessions SET last_factor_at = ?1 WHERE token_hash = ?2",
-                    params![now, session.token_hash],
-                )?;
-                audit(
-                    tx,
-                    Some(session.account_id),
-                    "reauthenticated",
-                    "factor=authenticator_app",
-                    &ip,
-                    now,
-                )?;
-                session.stage
-            };
+            let event = if req.purpose == Purpose::SignIn { "sign_in_completed" } else { "reauthenticated" };
+            audit(tx, Some(session.account_id), event, "factor=authenticator_app", &ip, now)?;
+            let new_cookie = Some(sessions::second_factor_passed(tx, &session, &ip, now)?);
+            let stage = SessionStage::SignedIn;
             Ok(Verdict::Passed {
                 view: VerifiedView {
                     session: accounts::session_view(tx, session.account_id, stage, now, now)?,

@@ -3,11 +3,11 @@
 use crate::accounts::{self, audit, channel_str};
 use crate::couriers::Notice;
 use crate::error::{AppError, AppResult};
-use crate::extract::{Body, Session};
+use crate::extract::{Body, Path, Session};
 use crate::i18n::{self, AccountChange};
 use crate::routes::ClientIp;
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use phone_mfa_contract::phone::mask_e164;
@@ -82,6 +82,7 @@ pub async fn update(
 }
 
 /// `DELETE /api/methods/{id}`: never the last method; needs a recent second factor.
+/// Ends every other session of the account (rule A7).
 #[utoipa::path(delete, path = "/api/methods/{id}", tag = "dashboard",
     params(("id" = i64, Path, description = "Method id")),
     responses((status = 204, description = "Removed; the account is e-mailed"),
@@ -115,6 +116,7 @@ pub async fn remove(
                 "DELETE FROM methods WHERE id = ?1 AND account_id = ?2",
                 params![id, session.account_id],
             )?;
+            crate::sessions::end_others(tx, session.account_id, &session.token_hash)?;
             if method.is_default {
                 let next = methods.iter().find(|m| m.id != id).map(|m| m.id);
                 tx.execute("UPDATE methods SET is_default = 1 WHERE id = ?1", [next])?;

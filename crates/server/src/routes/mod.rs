@@ -46,6 +46,7 @@ pub fn api(state: &AppState) -> Router<AppState> {
     let mut api = Router::new()
         .route(paths::HEALTH, get(health))
         .route(paths::SIGN_UP, post(auth::sign_up))
+        .route(paths::SIGN_UP_CONFIRM, post(auth::confirm_sign_up))
         .route(paths::SIGN_IN, post(auth::sign_in))
         .route(paths::SIGN_OUT, post(auth::sign_out))
         .route(paths::SESSION, get(auth::current))
@@ -72,8 +73,6 @@ pub fn api(state: &AppState) -> Router<AppState> {
     )
     .layer(middleware::from_fn(web::csrf_guard))
     .layer(middleware::from_fn(web::no_store))
-    // Outermost: every answer below, refusals included, is in the request's language.
-    .layer(middleware::from_fn(i18n::answer_in_request_language))
 }
 
 pub fn router(state: AppState) -> Router {
@@ -89,6 +88,10 @@ pub fn router(state: AppState) -> Router {
             axum::http::StatusCode::REQUEST_TIMEOUT,
             std::time::Duration::from_secs(15),
         ))
+        // Outside the timeout, so a timed-out API request is answered as JSON too.
+        .layer(middleware::from_fn(web::json_errors))
+        // Every answer below, refusals and timeouts included, is in the request's language.
+        .layer(middleware::from_fn(i18n::answer_in_request_language))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }

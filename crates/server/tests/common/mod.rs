@@ -87,10 +87,40 @@ impl TestServer {
             cookie: Arc::new(Mutex::new(None)),
         }
     }
+    /// A client whose requests come from another loopback address (127.0.0.0/8 all
+    /// reaches this machine), so per-IP rules can be tested with several "people".
+    pub fn client_from(&self, ip: &str) -> Client {
+        Client {
+            base: self.base.clone(),
+            http: reqwest::Client::builder()
+                .local_address(ip.parse::<std::net::IpAddr>().unwrap())
+                .build()
+                .unwrap(),
+            cookie: Arc::new(Mutex::new(None)),
+        }
+    }
+    /// The newest e-mail the dev outbox holds for `to`.
+    pub fn last_email_to(&self, to: &str) -> Option<String> {
+        use rusqlite::OptionalExtension;
+        self.sqlite()
+            .query_row(
+                "SELECT body FROM outbox WHERE kind = 'email' AND recipient = ?1 ORDER BY id DESC LIMIT 1",
+                [to],
+                |r| r.get(0),
+            )
+            .optional()
+            .unwrap()
+    }
+    /// A new account made as a person makes one: sign up, then open the e-mail's link.
     pub async fn signed_up(&self, email: &str) -> Client {
         let c = self.client();
         let r = c
             .post(paths::SIGN_UP, json!({"email": email, "password": PASSWORD}))
+            .await;
+        assert_eq!(r.status, 202, "{:?}", r.body);
+        let mail = self.last_email_to(email).expect("a sign-up e-mail");
+        let r = c
+            .post(paths::SIGN_UP_CONFIRM, json!({ "token": link_token(&mail) }))
             .await;
         assert_eq!(r.status, 201, "{:?}", r.body);
         c
@@ -140,6 +170,18 @@ pub struct Client {
 }
 
 impl Client {
+    /// Another client holding a copy of this one's cookie as it is now: a second
+    /// browser tab, or an attacker who copied the token.
+    pub fn copy(&self) -> Client {
+        Client {
+            base: self.base.clone(),
+            http: self.http.clone(),
+            cookie: Arc::new(Mutex::new(self.cookie.lock().unwrap().clone())),
+        }
+    }
+    pub fn token(&self) -> Option<String> {
+        self.cookie.lock().unwrap().clone()
+    }
     async fn finish(&self, res: reqwest::Response) -> Reply {
         let status = res.status().as_u16();
         let headers = res.headers().clone();
@@ -212,6 +254,16 @@ impl Client {
         assert_eq!(r.status, 200, "{:?}", r.body);
         serde_json::from_value(r.body).unwrap()
     }
+}
+
+/// The token of the continue link in a sign-up e-mail.
+pub fn link_token(email: &str) -> String {
+    let start = email.find("#token=").expect("a continue link") + "#token=".len();
+    email[start..]
+        .split(|c: char| c.is_whitespace())
+        .next()
+        .unwrap()
+        .to_owned()
 }
 
 /// Any wrong code: the right one with its last digit changed.

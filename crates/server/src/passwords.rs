@@ -1,0 +1,217 @@
+//! Password checks (rule G7): guessing limits with growing delays, and a cap on how
+//! many argon2 hashes run at once.
+//!
+//! Limits are counted per key in the database, inside the caller's write transaction,
+//! so they hold across restarts and server processes. Three keys per attempt:
+//! - `ai:` the typed address and the caller's IP: the tight one (an attacker at one
+//!   place guessing one account);
+//! - `a:` the typed address from anywhere: looser, and not applied at an IP the
+//!   account completed a sign-in from (so guessing elsewhere cannot lock the owner out
+//!   of their usual places);
+//! - `i:` the IP across every address it tries (password spraying).
+//!
+//! Keys use the typed address's fingerprint, not the account: an address without an
+//! account is counted and answered exactly like one with an account (rule A9).
+//!
+//! Every attempt is counted as a failure *before* the hash runs and given back if the
+//! password was right. Counting afterwards would let a burst of concurrent guesses all
+//! pass the check before any of them was recorded.
+
+use crate::error::{AppError, AppResult};
+use crate::i18n;
+use crate::secrets::email_fingerprint;
+use crate::state::AppState;
+use phone_mfa_contract::policy::{
+    KNOWN_ADDRESS_SECS, PASSWORD_FAILURE_MEMORY_SECS, PASSWORD_FIRST_DELAY_SECS,
+    PASSWORD_FREE_FAILURES_PER_ACCOUNT, PASSWORD_FREE_FAILURES_PER_ACCOUNT_IP,
+    PASSWORD_FREE_FAILURES_PER_IP, PASSWORD_MAX_DELAY_SECS,
+};
+use phone_mfa_contract::ErrorCode;
+use rusqlite::{params, OptionalExtension, Transaction};
+use tokio::sync::Semaphore;
+
+/// How long a key is held after its `failures`-th wrong password: nothing up to `free`,
+/// then [`PASSWORD_FIRST_DELAY_SECS`] doubling with each further failure, at most
+/// [`PASSWORD_MAX_DELAY_SECS`].
+pub fn delay_after(failures: u32, free: u32) -> Option<i64> {
+    let beyond = failures.checked_sub(free)?;
+    let doubled = PASSWORD_FIRST_DELAY_SECS.saturating_mul(1 << beyond.min(20));
+    Some(doubled.min(PASSWORD_MAX_DELAY_SECS))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    AddressAndIp,
+    Address,
+    Ip,
+}
+
+impl Scope {
+    fn free_failures(self) -> u32 {
+        match self {
+            Scope::AddressAndIp => PASSWORD_FREE_FAILURES_PER_ACCOUNT_IP,
+            Scope::Address => PASSWORD_FREE_FAILURES_PER_ACCOUNT,
+            Scope::Ip => PASSWORD_FREE_FAILURES_PER_IP,
+        }
+    }
+}
+
+/// One password attempt, already counted as a failure (see the module comment).
+pub struct Attempt {
+    keys: Vec<(Scope, String)>,
+}
+
+/// Refuses the attempt if any of its keys is held (429 + Retry-After, whatever the
+/// password); otherwise counts it as a failure up front and returns it for
+/// [`Attempt::succeeded`].
+pub fn begin(
+    tx: &Transaction,
+    secret: &[u8],
+    email: &str,
+    account_id: Option<i64>,
+    ip: &str,
+    now: i64,
+) -> AppResult<Attempt> {
+    let fp = email_fingerprint(secret, email);
+    let keys = vec![
+        (Scope::AddressAndIp, format!("ai:{fp}:{ip}")),
+        (Scope::Address, format!("a:{fp}")),
+        (Scope::Ip, format!("i:{ip}")),
+    ];
+    let known_here = match account_id {
+        Some(id) => tx
+            .query_row(
+                "SELECT 1 FROM known_addresses WHERE account_id = ?1 AND ip = ?2 AND last_at > ?3",
+                params![id, ip, now - KNOWN_ADDRESS_SECS],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some(),
+        None => false,
+    };
+    let mut held = 0;
+    for (scope, key) in &keys {
+        if *scope == Scope::Address && known_here {
+            continue;
+        }
+        let until: Option<i64> = tx
+            .query_row(
+                "SELECT held_until FROM password_failures WHERE key = ?1",
+                [key],
+                |r| r.get(0),
+            )
+            .optional()?;
+        held = held.max(until.unwrap_or(0) - now);
+    }
+    if held > 0 {
+        return Err(AppError::too_many(
+            ErrorCode::RateLimited,
+            i18n::password_held(held),
+            held,
+        ));
+    }
+    for (scope, key) in &keys {
+        let failures: u32 = tx.query_row(
+            "INSERT INTO password_failures (key, failures, held_until, last_failure_at) VALUES (?1, 1, 0, ?2)
+             ON CONFLICT (key) DO UPDATE SET
+                 failures = CASE WHEN last_failure_at <= ?2 - ?3 THEN 1 ELSE failures + 1 END,
+                 last_failure_at = ?2
+             RETURNING failures",
+            params![key, now, PASSWORD_FAILURE_MEMORY_SECS],
+            |r| r.get(0),
+        )?;
+        if let Some(delay) = delay_after(failures, scope.free_failures()) {
+            tx.execute(
+                "UPDATE password_failures SET held_until = ?1 WHERE key = ?2",
+                params![now + delay, key],
+            )?;
+        }
+    }
+    Ok(Attempt { keys })
+}
+
+impl Attempt {
+    /// The password was right: this place's count starts again, and the attempt is
+    /// given back to the address-wide and IP-wide counts (which a success does not
+    /// reset: an attacker must not clear them by signing in to an account of their own,
+    /// nor by waiting for the owner to sign in).
+    pub fn succeeded(self, tx: &Transaction) -> rusqlite::Result<()> {
+        for (scope, key) in &self.keys {
+            if *scope == Scope::AddressAndIp {
+                tx.execute("DELETE FROM password_failures WHERE key = ?1", [key])?;
+            } else {
+                tx.execute(
+                    "UPDATE password_failures SET failures = MAX(failures - 1, 0),
+                         held_until = CASE WHEN failures - 1 < ?2 THEN 0 ELSE held_until END
+                     WHERE key = ?1",
+                    params![key, scope.free_failures()],
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Remembers that the account completed a second factor from `ip` (see [`begin`]).
+pub fn remember_address(tx: &Transaction, account_id: i64, ip: &str, now: i64) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO known_addresses (account_id, ip, last_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (account_id, ip) DO UPDATE SET last_at = ?3",
+        params![account_id, ip, now],
+    )
+    .map(|_| ())
+}
+
+/// The hashing slots: one per core by default. argon2 takes 19 MiB and a core for
+/// each hash; running more at once than there are cores only adds memory and latency
+/// for everyone, so the rest wait briefly for a slot and are then told to come back.
+pub struct HashSlots(Semaphore);
+
+impl HashSlots {
+    pub fn new(permits: usize) -> Self {
+        HashSlots(Semaphore::new(permits.max(1)))
+    }
+}
+
+/// Runs `work` (a password hash or check) on the blocking pool once a slot is free;
+/// 503 with Retry-After if none frees up within the configured wait.
+pub async fn with_hash_slot<T: Send + 'static>(
+    state: &AppState,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> AppResult<T> {
+    let wait = state.config.password_hashing.queue_wait;
+    let permit = match tokio::time::timeout(wait, state.hash_slots.0.acquire()).await {
+        Ok(Ok(permit)) => permit,
+        _ => return Err(busy()),
+    };
+    let out = tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|_| AppError::internal())?;
+    drop(permit);
+    Ok(out)
+}
+
+fn busy() -> AppError {
+    let mut e = AppError::new(
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::Busy,
+        i18n::BUSY,
+    );
+    e.body.retry_after_s = Some(1);
+    e
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delays_start_after_the_free_failures_double_and_stop_at_the_ceiling() {
+        assert_eq!(delay_after(4, 5), None);
+        assert_eq!(delay_after(5, 5), Some(PASSWORD_FIRST_DELAY_SECS));
+        assert_eq!(delay_after(6, 5), Some(2 * PASSWORD_FIRST_DELAY_SECS));
+        assert_eq!(delay_after(7, 5), Some(4 * PASSWORD_FIRST_DELAY_SECS));
+        assert_eq!(delay_after(500, 5), Some(PASSWORD_MAX_DELAY_SECS));
+        assert_eq!(delay_after(u32::MAX, 0), Some(PASSWORD_MAX_DELAY_SECS));
+    }
+}
