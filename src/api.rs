@@ -127,8 +127,14 @@ pub async fn set_account_language(language: Language) -> ApiResult<SessionView> 
     read(res).await
 }
 
-pub async fn sign_up(req: &SignUpRequest) -> ApiResult<SessionView> {
+/// Answers the same whether or not the address has an account: an e-mail is on its way.
+pub async fn sign_up(req: &SignUpRequest) -> ApiResult<SignUpAccepted> {
     post(paths::SIGN_UP, req).await
+}
+
+/// The sign-up e-mail's link: creates the account and its session.
+pub async fn confirm_sign_up(token: String) -> ApiResult<SessionView> {
+    post(paths::SIGN_UP_CONFIRM, &SignUpConfirmRequest { token }).await
 }
 
 pub async fn sign_in(req: &SignInRequest) -> ApiResult<SessionView> {

@@ -77,6 +77,7 @@ macro_rules! lazy_screen {
 }
 
 lazy_screen!(CreateAccountScreen, create_account_chunk => view! { <CreateAccount /> });
+lazy_screen!(ContinueSignUpScreen, continue_sign_up_chunk => view! { <ContinueSignUp /> });
 lazy_screen!(ChooseMethodScreen, choose_method_chunk => view! { <ChooseMethod /> });
 lazy_screen!(EnterPhoneScreen, enter_phone_chunk => view! { <EnterPhone /> });
 lazy_screen!(PhoneConfirmedScreen, phone_confirmed_chunk => view! { <PhoneConfirmed /> });
@@ -113,6 +114,7 @@ use routes::{
     choose_method::ChooseMethod,
     code::EnterCode,
     confirmed::PhoneConfirmed,
+    continue_sign_up::ContinueSignUp,
     create_account::CreateAccount,
     current_method::{Reauthenticate, SignInMethod},
     dashboard::Dashboard,
@@ -187,6 +189,7 @@ fn Screens() -> impl IntoView {
                     <Route path=path!("/") view=SignIn />
                     <Route path=path!("/sign-in") view=SignIn />
                     <Route path=path!("/create-account") view={Lazy::<CreateAccountScreen>::new()} />
+                    <Route path=path!("/create-account/continue") view={Lazy::<ContinueSignUpScreen>::new()} />
                     <Route path=path!("/setup") view={Lazy::<ChooseMethodScreen>::new()} />
                     <Route path=path!("/setup/phone") view={Lazy::<EnterPhoneScreen>::new()} />
                     <Route path=path!("/setup/confirmed") view={Lazy::<PhoneConfirmedScreen>::new()} />

@@ -10,7 +10,8 @@ use crate::flow::{now_ms, Auth};
 use crate::routes::choose_method::ChooseMethod;
 use crate::routes::code::{CodePreview, EnterCode};
 use crate::routes::confirmed::PhoneConfirmed;
-use crate::routes::create_account::CreateAccount;
+use crate::routes::continue_sign_up::LinkExpired;
+use crate::routes::create_account::{CheckYourEmail, CreateAccount};
 use crate::routes::current_method::{Reauthenticate, SignInMethod};
 use crate::routes::dashboard::Dashboard;
 use crate::routes::phone::{EnterPhone, PhonePreview};
@@ -46,6 +47,8 @@ macro_rules! states {
 states! {
     "sign-in", sign_in, sign_in_empty;
     "create-account", create_account, create_account_empty;
+    "create-account-check-email", create_account, create_account_check_email;
+    "create-account-link-expired", create_account, create_account_link_expired;
     "choose-method", choose_method, choose_method_recommended;
     "choose-method-required", choose_method, choose_method_required;
     "choose-method-medical-provider", choose_method, choose_method_prescriber;
@@ -109,6 +112,13 @@ fn render(i18n: leptos_i18n::I18nContext<Locale>, id: &str) -> AnyView {
     match id {
         "sign-in" => view! { <SignIn /> }.into_any(),
         "create-account" => view! { <CreateAccount /> }.into_any(),
+        "create-account-check-email" => {
+            view! { <CheckYourEmail email="new.person@example.com".to_owned() on_again=|| {} /> }.into_any()
+        }
+        "create-account-link-expired" => {
+            let message = t_string!(i18n, gallery.fixture_link_expired).to_string();
+            view! { <LinkExpired message=message /> }.into_any()
+        }
         "choose-method" => view! { <ChooseMethod preview=options(None, false) /> }.into_any(),
         "choose-method-required" => view! { <ChooseMethod preview=options(None, true) /> }.into_any(),
         "choose-method-medical-provider" => {

@@ -1,18 +1,47 @@
 use crate::api;
 use crate::components::{ErrorSummary, FieldError, Page, TextField};
-use crate::flow::Auth;
 use crate::i18n::*;
 use crate::language::to_language;
-use crate::routes::go;
 use leptos::prelude::*;
-use phone_mfa_contract::policy::MIN_PASSWORD_CHARS;
+use phone_mfa_contract::policy::{MIN_PASSWORD_CHARS, SIGN_UP_LINK_TTL_SECS};
 use phone_mfa_contract::SignUpRequest;
 
-/// Create an account, then straight on to choosing an MFA method.
+/// Create an account: the address and a password, then "check your e-mail". The
+/// e-mail's link continues (`routes::continue_sign_up`). The server answers the same
+/// for an address that already has an account (its owner gets a notice instead), so
+/// this screen cannot tell anyone which addresses have accounts.
 #[component]
 pub fn CreateAccount() -> impl IntoView {
+    let sent_to = RwSignal::new(None::<String>);
+    view! {
+        {move || match sent_to.get() {
+            Some(email) => view! { <CheckYourEmail email=email on_again=move || sent_to.set(None) /> }.into_any(),
+            None => view! { <SignUpForm sent_to=sent_to /> }.into_any(),
+        }}
+    }
+}
+
+/// After sign-up: where the link went and what to do if it does not come.
+#[component]
+pub fn CheckYourEmail(email: String, on_again: impl Fn() + Send + Sync + 'static) -> impl IntoView {
     let i18n = use_i18n();
-    let auth = Auth::get();
+    let minutes = SIGN_UP_LINK_TTL_SECS / 60;
+    view! {
+        <Page title=Signal::derive(move || t_string!(i18n, create_account.check_title).to_string())>
+            // The heading takes focus and is announced; no live region on top of it.
+            <p class="alert success">{move || t_string!(i18n, create_account.check_sent, email = email.clone()).to_string()}</p>
+            <p>{t!(i18n, create_account.check_link, minutes = minutes)}</p>
+            <p>{t!(i18n, create_account.check_missing)}</p>
+            <button type="button" class="button secondary" on:click=move |_| on_again()>
+                {t!(i18n, create_account.check_again)}
+            </button>
+        </Page>
+    }
+}
+
+#[component]
+fn SignUpForm(sent_to: RwSignal<Option<String>>) -> impl IntoView {
+    let i18n = use_i18n();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let errors = RwSignal::new(Vec::<FieldError>::new());
@@ -23,10 +52,7 @@ pub fn CreateAccount() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(result) = submit.value().get() {
             match result {
-                Ok(session) => {
-                    auth.session.set(Some(session));
-                    go("/setup", false);
-                }
+                Ok(accepted) => sent_to.set(Some(accepted.email)),
                 Err(e) => {
                     let field_id = if e.api().and_then(|a| a.field.as_deref()) == Some("password") {
                         "password"

@@ -3,6 +3,7 @@
 pub mod choose_method;
 pub mod code;
 pub mod confirmed;
+pub mod continue_sign_up;
 pub mod create_account;
 pub mod current_method;
 pub mod dashboard;

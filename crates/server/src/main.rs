@@ -2,8 +2,17 @@ use phone_mfa_server::config::Config;
 use phone_mfa_server::{seed, serve, Builder};
 use tracing_subscriber::EnvFilter;
 
-#[tokio::main]
-async fn main() {
+fn main() {
+    // Before the runtime's threads exist (see the function's comment).
+    phone_mfa_server::passwords::return_hash_memory_to_the_os();
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("the tokio runtime starts")
+        .block_on(serve_until_stopped());
+}
+
+async fn serve_until_stopped() {
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,tower_http=info")),
