@@ -1,5 +1,5 @@
 // Every flow of the help article, as a person does it, in Chromium against the real server.
-import { createAccount, expectAccessible, fresh, latestCode, outbox, signIn, totp, DEMO_TOTP_SECRET, test, expect } from './helpers';
+import { createAccount, expectAccessible, fresh, latestCode, outbox, signIn, signUpLink, totp, DEMO_TOTP_SECRET, PASSWORD, test, expect } from './helpers';
 
 test('the app reaches the server (thin slice: SPA -> gloo-net -> axum) under a strict CSP', async ({ page }) => {
   const response = await page.goto('/');
@@ -31,6 +31,34 @@ test('the sign-in screen loads neither the phone validator nor the later screens
   await expect(page.locator('#phone-hint')).toContainText('(201) 555-0123');
   expect(fetched).toContain('/validator_bg.wasm');
   expect(chunks().some((p) => p.startsWith('/split_enter_phone_chunk-')), 'the phone screen comes as its own chunk').toBe(true);
+});
+
+test('sign-up tells no one which addresses have accounts; its link works once', async ({ page, request }) => {
+  // An address with an account gets the very same screen; its owner gets a notice.
+  await page.goto('/create-account');
+  await page.getByLabel('Email address').fill('secure@example.com');
+  await page.getByLabel('Create a password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Check your email' })).toBeFocused();
+  await expect(page.getByText('We sent an email to secure@example.com.')).toBeVisible();
+  const notice = (await outbox(request)).find((m) => m.to === 'secure@example.com' && m.kind === 'email')!;
+  expect(notice.body).toContain('Someone tried to create a Phone MFA account with this e-mail address');
+  expect(notice.body).not.toContain('#token=');
+  // "Use a different email address" goes back to the form.
+  await page.getByRole('button', { name: 'Use a different email address' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Create your account' })).toBeFocused();
+
+  const { email } = fresh();
+  await createAccount(page, email);
+  const link = await signUpLink(request, email);
+  // The token leaves the address bar once read.
+  expect(new URL(page.url()).hash).toBe('');
+  await page.goto(link);
+  await expect(page.getByRole('heading', { level: 1, name: "This link can't be used" })).toBeFocused();
+  await expect(page.getByText('This link has expired or was already used')).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole('link', { name: 'Create your account again' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Create your account' })).toBeFocused();
 });
 
 test('first-time setup by text message: choose, phone, Text me, code, Continue, secure', async ({ page, request }) => {

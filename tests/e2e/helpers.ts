@@ -81,6 +81,21 @@ export function totp(secretBase32: string, at = Date.now()): string {
   return String(value).padStart(6, '0');
 }
 
+/** The continue link of the newest sign-up e-mail to `email` (path and fragment: the
+ * e-mail names the server's public host, which a test server need not be). */
+export async function signUpLink(request: APIRequestContext, email: string): Promise<string> {
+  for (let i = 0; i < 50; i++) {
+    const mail = (await outbox(request)).find((m) => m.to === email && m.kind === 'email' && m.body.includes('#token='));
+    if (mail) {
+      const url = new URL(mail.body.match(/https?:\/\/\S+#token=\S+/)![0]);
+      return url.pathname + url.hash;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no sign-up link sent to ${email}`);
+}
+
+/** A new account as a person makes one: the form, "check your e-mail", the link. */
 export async function createAccount(page: Page, email: string, { scan = false } = {}) {
   await page.goto('/create-account');
   await expect(page.getByRole('heading', { level: 1, name: 'Create your account' })).toBeFocused();
@@ -88,7 +103,21 @@ export async function createAccount(page: Page, email: string, { scan = false } 
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Create a password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Check your email' })).toBeFocused();
+  await expect(page.getByText(`We sent an email to ${email}.`)).toBeVisible();
+  if (scan) await expectAccessible(page);
+  await page.goto(await signUpLink(page.request, email));
   await expect(page.getByRole('heading', { level: 1, name: 'Secure your account' })).toBeVisible();
+}
+
+/** A new account made over the API (sign-up, then the e-mail's link), with the
+ * session in the page's cookies. */
+export async function createAccountByApi(page: Page, email: string) {
+  const r = await page.request.post('/api/auth/sign-up', { headers: { 'x-phone-mfa': '1' }, data: { email, password: PASSWORD } });
+  expect(r.status()).toBe(202);
+  const token = (await signUpLink(page.request, email)).split('#token=')[1];
+  const c = await page.request.post('/api/auth/sign-up/confirm', { headers: { 'x-phone-mfa': '1' }, data: { token } });
+  expect(c.status()).toBe(201);
 }
 
 export async function signIn(page: Page, email: string) {

@@ -1,14 +1,13 @@
 // What people on real devices meet: a dropped connection, a 320 px wide phone, 200 % zoom.
 import { test as plainTest } from '@playwright/test';
-import { createAccount, expectAccessible, fresh, latestCode, watchConsole, PASSWORD, test, expect } from './helpers';
+import { createAccount, createAccountByApi, expectAccessible, fresh, latestCode, watchConsole, test, expect } from './helpers';
 
 // Not the console-checking `test`: the chunk loader reports the failed download to the
 // console on purpose. What else reaches the console is checked below.
 plainTest('a screen whose code cannot be downloaded says so, and Try again loads it', async ({ page }) => {
   const problems = watchConsole(page);
   const { email } = fresh();
-  const r = await page.request.post('/api/auth/sign-up', { headers: { 'x-phone-mfa': '1' }, data: { email, password: PASSWORD } });
-  expect(r.ok()).toBeTruthy();
+  await createAccountByApi(page, email);
   const chunks = /\/(split|chunk)_[^/]*-[0-9a-f]{16}\.wasm$/;
   await page.route(chunks, (route) => route.abort('internetdisconnected'));
   await page.goto('/setup/phone');

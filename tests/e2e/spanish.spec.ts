@@ -1,4 +1,4 @@
-import { test, expect, fresh, latestCode, expectAccessible, outbox, PASSWORD } from './helpers';
+import { test, expect, fresh, latestCode, expectAccessible, outbox, signUpLink, PASSWORD } from './helpers';
 
 // A browser set to Spanish: the app starts in Spanish, and the account it creates gets
 // its texts and emails in Spanish too.
@@ -19,6 +19,13 @@ test.describe('in Spanish', () => {
     await page.getByLabel('Correo electrónico').fill(email);
     await page.getByLabel('Crea una contraseña').fill(PASSWORD);
     await page.getByRole('button', { name: 'Crear cuenta' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Revisa tu correo electrónico' })).toBeFocused();
+    await expect(page.getByText(`Enviamos un correo electrónico a ${email}.`)).toBeVisible();
+    await expectAccessible(page);
+    // The e-mail is in Spanish too, and its link continues in the app.
+    const welcome = (await outbox(request)).find((m) => m.to === email && m.kind === 'email')!;
+    expect(welcome.body).toMatch(/^Termina de crear tu cuenta de Phone MFA/);
+    await page.goto(await signUpLink(request, email));
 
     await expect(page.getByRole('heading', { level: 1, name: 'Protege tu cuenta' })).toBeVisible();
     await page.getByLabel('Mensaje de texto o llamada telefónica').check();
@@ -51,7 +58,8 @@ test.describe('in Spanish', () => {
     await page.getByRole('button', { name: 'Continuar' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Tu cuenta ahora está protegida' })).toBeVisible();
     await expectAccessible(page);
-    const mail = (await outbox(request)).filter((m) => m.to === email && m.kind === 'email').at(-1)!;
+    // Newest first: the notice of the new phone, after the sign-up e-mail.
+    const mail = (await outbox(request)).find((m) => m.to === email && m.kind === 'email')!;
     expect(mail.body).toContain('Se agregó un número de teléfono a tu cuenta');
   });
 

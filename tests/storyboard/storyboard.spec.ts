@@ -3,7 +3,7 @@
 import { test, expect, Page, APIRequestContext, TestInfo } from '@playwright/test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createAccount, fresh, latestCode, signIn } from '../e2e/helpers';
+import { createAccount, fresh, latestCode, signIn, signUpLink, PASSWORD } from '../e2e/helpers';
 
 const out = path.resolve(__dirname, '../../target/storyboard');
 const only = (process.env.STORYBOARD_FLOWS ?? '').split(',').filter(Boolean);
@@ -27,7 +27,13 @@ flow('setup', async ({ shot, page, request }) => {
   const { email, national, last2 } = fresh();
   await page.goto('/create-account');
   await shot('create-account');
-  await createAccount(page, email);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Create a password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Check your email' })).toBeVisible();
+  await shot('check-email');
+  await page.goto(await signUpLink(request, email));
+  await expect(page.getByRole('heading', { level: 1, name: 'Secure your account' })).toBeVisible();
   await shot('choose-method');
   await page.getByLabel('Text Message or Phone Call').check();
   await page.getByRole('button', { name: 'Continue' }).click();
@@ -55,8 +61,11 @@ test.describe('in Spanish', () => {
     await page.goto('/create-account');
     await shot('create-account');
     await page.getByLabel('Correo electrónico').fill(email);
-    await page.getByLabel('Crea una contraseña').fill('correct horse battery staple');
+    await page.getByLabel('Crea una contraseña').fill(PASSWORD);
     await page.getByRole('button', { name: 'Crear cuenta' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Revisa tu correo electrónico' })).toBeVisible();
+    await shot('check-email');
+    await page.goto(await signUpLink(request, email));
     await expect(page.getByRole('heading', { level: 1, name: 'Protege tu cuenta' })).toBeVisible();
     await shot('choose-method');
     await page.getByLabel('Mensaje de texto o llamada telefónica').check();

@@ -177,9 +177,12 @@ pub fn password_held(retry_after_s: i64) -> Msg {
     let minutes = (retry_after_s + 59) / 60;
     Msg::formatted(move |l| match (l, minutes) {
         (Language::En, 1) => "Too many sign-in attempts. For your security, try again in 1 minute".to_owned(),
-        (Language::En, m) => format!("Too many sign-in attempts. For your security, try again in {m} minutes"),
+        (Language::En, m) => {
+            format!("Too many sign-in attempts. For your security, try again in {m} minutes")
+        }
         (Language::Es, 1) => {
-            "Demasiados intentos de inicio de sesión. Por tu seguridad, vuelve a intentarlo en 1 minuto".to_owned()
+            "Demasiados intentos de inicio de sesión. Por tu seguridad, vuelve a intentarlo en 1 minuto"
+                .to_owned()
         }
         (Language::Es, m) => format!(
             "Demasiados intentos de inicio de sesión. Por tu seguridad, vuelve a intentarlo en {m} minutos"

@@ -23,8 +23,8 @@ use crate::secrets::email_fingerprint;
 use crate::state::AppState;
 use phone_mfa_contract::policy::{
     KNOWN_ADDRESS_SECS, PASSWORD_FAILURE_MEMORY_SECS, PASSWORD_FIRST_DELAY_SECS,
-    PASSWORD_FREE_FAILURES_PER_ACCOUNT, PASSWORD_FREE_FAILURES_PER_ACCOUNT_IP,
-    PASSWORD_FREE_FAILURES_PER_IP, PASSWORD_MAX_DELAY_SECS,
+    PASSWORD_FREE_FAILURES_PER_ACCOUNT, PASSWORD_FREE_FAILURES_PER_ACCOUNT_IP, PASSWORD_FREE_FAILURES_PER_IP,
+    PASSWORD_MAX_DELAY_SECS,
 };
 use phone_mfa_contract::ErrorCode;
 use rusqlite::{params, OptionalExtension, Transaction};

@@ -81,7 +81,12 @@ pub fn skip_setup(tx: &Transaction, session: &Session, now: i64) -> rusqlite::Re
 /// confirming a new number): the session is signed in, its re-authentication window
 /// starts now, it gets a new token, and the place it came from is remembered for the
 /// password limits. Returns the new token.
-pub fn second_factor_passed(tx: &Transaction, session: &Session, ip: &str, now: i64) -> rusqlite::Result<String> {
+pub fn second_factor_passed(
+    tx: &Transaction,
+    session: &Session,
+    ip: &str,
+    now: i64,
+) -> rusqlite::Result<String> {
     passwords::remember_address(tx, session.account_id, ip, now)?;
     rotate(tx, session, SessionStage::SignedIn, now, now)
 }
@@ -98,8 +103,11 @@ pub fn end_others(tx: &Transaction, account_id: i64, keep: &[u8]) -> rusqlite::R
 
 /// Ends this session (sign-out).
 pub fn end(tx: &Transaction, session: &Session) -> rusqlite::Result<()> {
-    tx.execute("DELETE FROM sessions WHERE token_hash = ?1", [&session.token_hash])
-        .map(|_| ())
+    tx.execute(
+        "DELETE FROM sessions WHERE token_hash = ?1",
+        [&session.token_hash],
+    )
+    .map(|_| ())
 }
 
 #[cfg(test)]

@@ -24,12 +24,13 @@ async fn a1_a7_a_stale_setup_session_cannot_skip_or_read_once_a_method_exists() 
     let r = owner
         .start(Purpose::Setup, Channel::Sms, Some(OWNER_PHONE), None)
         .await;
-    assert_eq!(
-        owner.verify(&challenge_id(&r), &s.last_code()).await.status,
-        200
-    );
+    assert_eq!(owner.verify(&challenge_id(&r), &s.last_code()).await.status, 200);
     let r = stale.post(paths::SKIP_MFA, json!({})).await;
-    assert_ne!(r.status, 200, "skip must not sign the stale session in: {:?}", r.body);
+    assert_ne!(
+        r.status, 200,
+        "skip must not sign the stale session in: {:?}",
+        r.body
+    );
     assert_ne!(r.body["stage"], "signed_in");
     assert_ne!(stale.get(paths::METHODS).await.status, 200);
     // Adding the first method ended every other session (A7).
@@ -133,8 +134,16 @@ async fn a7_adding_changing_and_removing_a_method_end_every_other_session() {
         .start(Purpose::Setup, Channel::Voice, Some("2015550124"), None)
         .await;
     assert_eq!(me.verify(&challenge_id(&r), &s.last_code()).await.status, 200);
-    assert_eq!(signed_in.session().await.status, 401, "add ends signed-in sessions");
-    assert_eq!(half.session().await.status, 401, "add ends half-signed-in sessions");
+    assert_eq!(
+        signed_in.session().await.status,
+        401,
+        "add ends signed-in sessions"
+    );
+    assert_eq!(
+        half.session().await.status,
+        401,
+        "add ends half-signed-in sessions"
+    );
     assert_eq!(me.session().await.status, 200, "the session that added stays");
 
     // Change.
@@ -143,10 +152,19 @@ async fn a7_adding_changing_and_removing_a_method_end_every_other_session() {
     let second = me.methods().await[1].id;
     s.clock.advance(RESEND_COOLDOWN_SECS);
     let r = me
-        .start(Purpose::PhoneChange, Channel::Sms, Some("2015550125"), Some(second))
+        .start(
+            Purpose::PhoneChange,
+            Channel::Sms,
+            Some("2015550125"),
+            Some(second),
+        )
         .await;
     assert_eq!(me.verify(&challenge_id(&r), &s.last_code()).await.status, 200);
-    assert_eq!(signed_in.session().await.status, 401, "change ends other sessions");
+    assert_eq!(
+        signed_in.session().await.status,
+        401,
+        "change ends other sessions"
+    );
     assert_eq!(half.session().await.status, 401);
     assert_eq!(me.session().await.status, 200);
 
@@ -157,7 +175,11 @@ async fn a7_adding_changing_and_removing_a_method_end_every_other_session() {
         .send(reqwest::Method::DELETE, &paths::method(second), None)
         .await;
     assert_eq!(r.status, 204, "{:?}", r.body);
-    assert_eq!(signed_in.session().await.status, 401, "remove ends other sessions");
+    assert_eq!(
+        signed_in.session().await.status,
+        401,
+        "remove ends other sessions"
+    );
     assert_eq!(half.session().await.status, 401);
     assert_eq!(me.session().await.status, 200);
 }
@@ -205,7 +227,12 @@ async fn a4_a_phone_change_to_a_number_added_meanwhile_is_a_clear_409() {
     let first = c.methods().await[0].id;
     s.clock.advance(RESEND_COOLDOWN_SECS);
     let change = c
-        .start(Purpose::PhoneChange, Channel::Sms, Some("2015550124"), Some(first))
+        .start(
+            Purpose::PhoneChange,
+            Channel::Sms,
+            Some("2015550124"),
+            Some(first),
+        )
         .await;
     assert_eq!(change.status, 201, "{:?}", change.body);
     let change_code = s.last_code();
@@ -216,7 +243,12 @@ async fn a4_a_phone_change_to_a_number_added_meanwhile_is_a_clear_409() {
     assert_eq!(add.status, 201, "{:?}", add.body);
     assert_eq!(c.verify(&challenge_id(&add), &s.last_code()).await.status, 200);
     let r = c.verify(&challenge_id(&change), &change_code).await;
-    assert_eq!((r.status, r.error()), (409, "phone_already_added"), "{:?}", r.body);
+    assert_eq!(
+        (r.status, r.error()),
+        (409, "phone_already_added"),
+        "{:?}",
+        r.body
+    );
     assert_eq!(c.methods().await.len(), 2, "nothing changed");
 }
 
@@ -234,7 +266,12 @@ async fn a4_codes_for_a_method_removed_meanwhile_are_refused() {
     let second = c.methods().await[1].id;
     s.clock.advance(RESEND_COOLDOWN_SECS);
     let change = c
-        .start(Purpose::PhoneChange, Channel::Sms, Some("2015550125"), Some(second))
+        .start(
+            Purpose::PhoneChange,
+            Channel::Sms,
+            Some("2015550125"),
+            Some(second),
+        )
         .await;
     let change_code = s.last_code();
     let r = c
@@ -304,7 +341,10 @@ async fn g7_the_delay_stops_growing_at_its_ceiling() {
         if r.status == 429 {
             last = retry_after(&r);
             s.clock.advance(last);
-            assert_eq!(sign_in(&c, "secure@example.com", "wrong password").await.status, 401);
+            assert_eq!(
+                sign_in(&c, "secure@example.com", "wrong password").await.status,
+                401
+            );
         }
     }
     let r = sign_in(&c, "secure@example.com", PASSWORD).await;
@@ -348,15 +388,19 @@ async fn g7_an_attacker_elsewhere_does_not_lock_the_owner_out() {
         sign_in(&attacker, email, "guess").await;
     }
     assert_eq!(sign_in(&attacker, email, PASSWORD).await.status, 429);
-    assert_eq!(sign_in(&owner, email, PASSWORD).await.status, 200, "the owner is not held");
+    assert_eq!(
+        sign_in(&owner, email, PASSWORD).await.status,
+        200,
+        "the owner is not held"
+    );
 
     // Many addresses together reach the looser per-account cap...
     let mut failures = PASSWORD_FREE_FAILURES_PER_ACCOUNT_IP;
     let mut host = 3;
     while failures < PASSWORD_FREE_FAILURES_PER_ACCOUNT {
         let c = s.client_from(&format!("127.0.0.{host}"));
-        for _ in 0..(PASSWORD_FREE_FAILURES_PER_ACCOUNT_IP - 1)
-            .min(PASSWORD_FREE_FAILURES_PER_ACCOUNT - failures)
+        for _ in
+            0..(PASSWORD_FREE_FAILURES_PER_ACCOUNT_IP - 1).min(PASSWORD_FREE_FAILURES_PER_ACCOUNT - failures)
         {
             assert_eq!(sign_in(&c, email, "guess").await.status, 401);
             failures += 1;
@@ -383,7 +427,10 @@ async fn g7_one_address_spraying_many_accounts_is_throttled() {
     let r = sign_in(&c, "secure@example.com", PASSWORD).await;
     assert_eq!((r.status, r.error()), (429, "rate_limited"));
     // Another address is not affected.
-    assert_eq!(sign_in(&s.client(), "secure@example.com", PASSWORD).await.status, 200);
+    assert_eq!(
+        sign_in(&s.client(), "secure@example.com", PASSWORD).await.status,
+        200
+    );
 }
 
 /// Rule G7: the counts live in the database, so a second server process on the same
@@ -429,7 +476,10 @@ async fn g7_concurrent_password_hashes_are_capped() {
             other => panic!("unexpected {other}: {:?}", r.body),
         }
     }
-    assert!(busy > 0, "with one permit and no queue some requests are turned away");
+    assert!(
+        busy > 0,
+        "with one permit and no queue some requests are turned away"
+    );
 }
 
 // ------------------------------------------------------------ A9: sign-up
@@ -441,11 +491,17 @@ async fn a9_sign_up_answers_the_same_for_new_and_taken_addresses() {
     let s = server().await;
     let fresh = s
         .client()
-        .post(paths::SIGN_UP, json!({"email": "fresh@example.com", "password": PASSWORD}))
+        .post(
+            paths::SIGN_UP,
+            json!({"email": "fresh@example.com", "password": PASSWORD}),
+        )
         .await;
     let taken = s
         .client()
-        .post(paths::SIGN_UP, json!({"email": "secure@example.com", "password": PASSWORD}))
+        .post(
+            paths::SIGN_UP,
+            json!({"email": "secure@example.com", "password": PASSWORD}),
+        )
         .await;
     assert_eq!(fresh.status, 202, "{:?}", fresh.body);
     assert_eq!(taken.status, fresh.status);
@@ -455,9 +511,13 @@ async fn a9_sign_up_answers_the_same_for_new_and_taken_addresses() {
     shape["email"] = fresh.body["email"].clone();
     assert_eq!(shape, fresh.body, "the same answer but for the address");
 
-    let to_fresh = s.last_email_to("fresh@example.com").expect("an e-mail to the new address");
+    let to_fresh = s
+        .last_email_to("fresh@example.com")
+        .expect("an e-mail to the new address");
     assert!(to_fresh.contains("/create-account/continue#token="), "{to_fresh}");
-    let to_taken = s.last_email_to("secure@example.com").expect("a notice to the owner");
+    let to_taken = s
+        .last_email_to("secure@example.com")
+        .expect("a notice to the owner");
     assert!(!to_taken.contains("#token="), "{to_taken}");
     assert!(to_taken.contains("/sign-in"), "{to_taken}");
 }
@@ -468,8 +528,11 @@ async fn a9_sign_up_answers_the_same_for_new_and_taken_addresses() {
 async fn a9_the_sign_up_link_is_single_use_and_expires() {
     let s = server().await;
     let c = s.client();
-    c.post(paths::SIGN_UP, json!({"email": "fresh@example.com", "password": PASSWORD}))
-        .await;
+    c.post(
+        paths::SIGN_UP,
+        json!({"email": "fresh@example.com", "password": PASSWORD}),
+    )
+    .await;
     let token = link_token(&s.last_email_to("fresh@example.com").unwrap());
     let stored: i64 = s
         .sqlite()
@@ -484,13 +547,19 @@ async fn a9_the_sign_up_link_is_single_use_and_expires() {
     assert_eq!(r.status, 201, "{:?}", r.body);
     assert_eq!(r.body["stage"], "mfa_setup");
     assert_eq!(c.session().await.body["email"], "fresh@example.com");
-    let again = s.client().post(paths::SIGN_UP_CONFIRM, json!({ "token": token })).await;
+    let again = s
+        .client()
+        .post(paths::SIGN_UP_CONFIRM, json!({ "token": token }))
+        .await;
     assert_eq!((again.status, again.error()), (410, "link_expired"));
     let forged = s
         .client()
         .post(paths::SIGN_UP_CONFIRM, json!({ "token": "A".repeat(43) }))
         .await;
-    assert_eq!((forged.status, forged.body.clone()), (again.status, again.body.clone()));
+    assert_eq!(
+        (forged.status, forged.body.clone()),
+        (again.status, again.body.clone())
+    );
     // The password chosen at sign-up is the one that signs in.
     assert_eq!(
         sign_in(&s.client(), "fresh@example.com", PASSWORD).await.status,
@@ -498,8 +567,11 @@ async fn a9_the_sign_up_link_is_single_use_and_expires() {
     );
 
     let c = s.client();
-    c.post(paths::SIGN_UP, json!({"email": "later@example.com", "password": PASSWORD}))
-        .await;
+    c.post(
+        paths::SIGN_UP,
+        json!({"email": "later@example.com", "password": PASSWORD}),
+    )
+    .await;
     let token = link_token(&s.last_email_to("later@example.com").unwrap());
     s.clock.advance(SIGN_UP_LINK_TTL_SECS);
     let r = c.post(paths::SIGN_UP_CONFIRM, json!({ "token": token })).await;
@@ -512,18 +584,30 @@ async fn a9_the_sign_up_link_is_single_use_and_expires() {
 async fn a9_two_links_for_one_address_make_one_account() {
     let s = server().await;
     let c = s.client();
-    c.post(paths::SIGN_UP, json!({"email": "twice@example.com", "password": PASSWORD}))
-        .await;
+    c.post(
+        paths::SIGN_UP,
+        json!({"email": "twice@example.com", "password": PASSWORD}),
+    )
+    .await;
     let first = link_token(&s.last_email_to("twice@example.com").unwrap());
-    c.post(paths::SIGN_UP, json!({"email": "twice@example.com", "password": PASSWORD}))
-        .await;
+    c.post(
+        paths::SIGN_UP,
+        json!({"email": "twice@example.com", "password": PASSWORD}),
+    )
+    .await;
     let second = link_token(&s.last_email_to("twice@example.com").unwrap());
     assert_ne!(first, second);
     assert_eq!(
-        s.client().post(paths::SIGN_UP_CONFIRM, json!({ "token": second })).await.status,
+        s.client()
+            .post(paths::SIGN_UP_CONFIRM, json!({ "token": second }))
+            .await
+            .status,
         201
     );
-    let r = s.client().post(paths::SIGN_UP_CONFIRM, json!({ "token": first })).await;
+    let r = s
+        .client()
+        .post(paths::SIGN_UP_CONFIRM, json!({ "token": first }))
+        .await;
     assert_eq!((r.status, r.error()), (410, "link_expired"));
 }
 
@@ -578,17 +662,19 @@ async fn w7_every_rejection_is_the_contracts_json_error() {
             400,
         ),
         (reqwest::Method::GET, paths::SIGN_IN.to_owned(), None, 405),
-        (reqwest::Method::PUT, paths::CHALLENGES.to_owned(), Some(json!({})), 405),
+        (
+            reqwest::Method::PUT,
+            paths::CHALLENGES.to_owned(),
+            Some(json!({})),
+            405,
+        ),
     ];
     for (method, path, body, status) in cases {
         let r = c.send(method.clone(), &path, body).await;
         assert_eq!(r.status, status, "{method} {path}: {:?}", r.body);
         let parsed: Result<ApiError, _> = serde_json::from_value(r.body.clone());
         assert!(parsed.is_ok(), "{method} {path} answered {:?}", r.body);
-        assert_eq!(
-            r.headers["content-type"], "application/json",
-            "{method} {path}"
-        );
+        assert_eq!(r.headers["content-type"], "application/json", "{method} {path}");
         assert!(!r.body["message"].as_str().unwrap_or("").is_empty());
     }
 }

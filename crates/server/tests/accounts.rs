@@ -66,7 +66,11 @@ async fn sign_up_refuses_bad_email_and_short_password_and_never_makes_a_second_a
     assert!(!s.last_email_to("A@example.com").unwrap().contains("#token="));
     let accounts: i64 = s
         .sqlite()
-        .query_row("SELECT COUNT(*) FROM accounts WHERE email = 'a@example.com'", [], |r| r.get(0))
+        .query_row(
+            "SELECT COUNT(*) FROM accounts WHERE email = 'a@example.com'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(accounts, 1);
 }
@@ -282,7 +286,9 @@ async fn every_add_change_and_remove_notifies_by_email_with_the_masked_number() 
     .await;
     let outbox: Vec<OutboxMessage> = serde_json::from_value(c.get(paths::DEV_OUTBOX).await.body).unwrap();
     let link = &outbox.iter().find(|m| m.kind == OutboxKind::Email).unwrap().body;
-    let r = c.post(paths::SIGN_UP_CONFIRM, json!({ "token": link_token(link) })).await;
+    let r = c
+        .post(paths::SIGN_UP_CONFIRM, json!({ "token": link_token(link) }))
+        .await;
     assert_eq!(r.status, 201, "{:?}", r.body);
     let code_from_outbox = |c: Client| async move {
         let outbox: Vec<OutboxMessage> = serde_json::from_value(c.get(paths::DEV_OUTBOX).await.body).unwrap();

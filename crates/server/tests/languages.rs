@@ -66,7 +66,10 @@ async fn a_spanish_account_gets_its_codes_and_emails_in_spanish() {
         .await;
     assert_eq!(r.status, 202, "{:?}", r.body);
     let mail = last_email(&s);
-    assert!(mail.starts_with("Termina de crear tu cuenta de Phone MFA"), "{mail}");
+    assert!(
+        mail.starts_with("Termina de crear tu cuenta de Phone MFA"),
+        "{mail}"
+    );
     let r = c
         .post(paths::SIGN_UP_CONFIRM, json!({ "token": link_token(&mail) }))
         .await;

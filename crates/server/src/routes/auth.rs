@@ -232,7 +232,14 @@ pub async fn sign_in(
             );
             if let Err(e) = &attempt {
                 if e.status == StatusCode::TOO_MANY_REQUESTS {
-                    audit(tx, found.as_ref().map(|f| f.0), "sign_in_password_held", "", &attempt_ip, now)?;
+                    audit(
+                        tx,
+                        found.as_ref().map(|f| f.0),
+                        "sign_in_password_held",
+                        "",
+                        &attempt_ip,
+                        now,
+                    )?;
                 }
             }
             Ok::<_, AppError>((found, attempt?))

@@ -480,9 +480,9 @@ fn still_applies(ch: &ChallengeRow, methods: &[MethodRow]) -> AppResult<()> {
         }
         // The code went to a phone of the account: it must still be there, same number.
         Purpose::SignIn | Purpose::Reauth => {
-            let same = methods
-                .iter()
-                .any(|m| Some(m.id) == ch.method_id && m.phone_e164.as_deref() == Some(ch.phone_e164.as_str()));
+            let same = methods.iter().any(|m| {
+                Some(m.id) == ch.method_id && m.phone_e164.as_deref() == Some(ch.phone_e164.as_str())
+            });
             if same {
                 Ok(())
             } else {
@@ -689,8 +689,19 @@ pub async fn totp_verify(
                 }
             }
             accounts::reset_failures(tx, session.account_id)?;
-            let event = if req.purpose == Purpose::SignIn { "sign_in_completed" } else { "reauthenticated" };
-            audit(tx, Some(session.account_id), event, "factor=authenticator_app", &ip, now)?;
+            let event = if req.purpose == Purpose::SignIn {
+                "sign_in_completed"
+            } else {
+                "reauthenticated"
+            };
+            audit(
+                tx,
+                Some(session.account_id),
+                event,
+                "factor=authenticator_app",
+                &ip,
+                now,
+            )?;
             let new_cookie = Some(sessions::second_factor_passed(tx, &session, &ip, now)?);
             let stage = SessionStage::SignedIn;
             Ok(Verdict::Passed {
