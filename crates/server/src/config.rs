@@ -26,6 +26,10 @@ pub struct Config {
     pub public_host: String,
     pub limits: SendLimits,
     pub password_hashing: PasswordHashing,
+    /// `PHONE_MFA_IP_PASSWORD_FAILURES`: wrong passwords from one IP, across every address
+    /// it tries, before its sign-ins are slowed (rule G7; raise it where many people share
+    /// one address).
+    pub password_failures_per_ip: u32,
     /// `PHONE_MFA_TWILIO_*`: send real texts and calls through Twilio. Without it codes
     /// go to the dev outbox (dev mode) and production refuses to start.
     pub twilio: Option<crate::couriers::twilio::TwilioConfig>,
@@ -95,6 +99,7 @@ impl Config {
             public_host: "127.0.0.1:8080".into(),
             limits: SendLimits::default(),
             password_hashing: PasswordHashing::default(),
+            password_failures_per_ip: policy::PASSWORD_FREE_FAILURES_PER_IP,
             twilio: None,
         }
     }
@@ -166,6 +171,18 @@ impl Config {
             config.limits.per_ip = n
                 .parse()
                 .map_err(|_| ConfigError(format!("PHONE_MFA_IP_SENDS_PER_5_MIN is not a number: {n}")))?;
+        }
+        if let Some(n) = var("PHONE_MFA_IP_PASSWORD_FAILURES") {
+            config.password_failures_per_ip = n
+                .parse()
+                .map_err(|_| ConfigError(format!("PHONE_MFA_IP_PASSWORD_FAILURES is not a number: {n}")))?;
+        }
+        if let Some(n) = var("PHONE_MFA_PASSWORD_HASH_SLOTS") {
+            config.password_hashing.permits = n
+                .parse()
+                .ok()
+                .filter(|&n| n > 0)
+                .ok_or_else(|| ConfigError(format!("PHONE_MFA_PASSWORD_HASH_SLOTS is not a positive number: {n}")))?;
         }
         Ok(config)
     }

@@ -17,13 +17,14 @@
 //! password was right. Counting afterwards would let a burst of concurrent guesses all
 //! pass the check before any of them was recorded.
 
+use crate::config::Config;
 use crate::error::{AppError, AppResult};
 use crate::i18n;
 use crate::secrets::email_fingerprint;
 use crate::state::AppState;
 use phone_mfa_contract::policy::{
     KNOWN_ADDRESS_SECS, PASSWORD_FAILURE_MEMORY_SECS, PASSWORD_FIRST_DELAY_SECS,
-    PASSWORD_FREE_FAILURES_PER_ACCOUNT, PASSWORD_FREE_FAILURES_PER_ACCOUNT_IP, PASSWORD_FREE_FAILURES_PER_IP,
+    PASSWORD_FREE_FAILURES_PER_ACCOUNT, PASSWORD_FREE_FAILURES_PER_ACCOUNT_IP,
     PASSWORD_MAX_DELAY_SECS,
 };
 use phone_mfa_contract::ErrorCode;
@@ -47,11 +48,11 @@ enum Scope {
 }
 
 impl Scope {
-    fn free_failures(self) -> u32 {
+    fn free_failures(self, config: &Config) -> u32 {
         match self {
             Scope::AddressAndIp => PASSWORD_FREE_FAILURES_PER_ACCOUNT_IP,
             Scope::Address => PASSWORD_FREE_FAILURES_PER_ACCOUNT,
-            Scope::Ip => PASSWORD_FREE_FAILURES_PER_IP,
+            Scope::Ip => config.password_failures_per_ip,
         }
     }
 }
@@ -59,6 +60,8 @@ impl Scope {
 /// One password attempt, already counted as a failure (see the module comment).
 pub struct Attempt {
     keys: Vec<(Scope, String)>,
+    /// Per key, the free failures (read from the configuration once).
+    free: Vec<u32>,
 }
 
 /// Refuses the attempt if any of its keys is held (429 + Retry-After, whatever the
@@ -66,13 +69,13 @@ pub struct Attempt {
 /// [`Attempt::succeeded`].
 pub fn begin(
     tx: &Transaction,
-    secret: &[u8],
+    config: &Config,
     email: &str,
     account_id: Option<i64>,
     ip: &str,
     now: i64,
 ) -> AppResult<Attempt> {
-    let fp = email_fingerprint(secret, email);
+    let fp = email_fingerprint(&config.secret, email);
     let keys = vec![
         (Scope::AddressAndIp, format!("ai:{fp}:{ip}")),
         (Scope::Address, format!("a:{fp}")),
@@ -110,7 +113,8 @@ pub fn begin(
             held,
         ));
     }
-    for (scope, key) in &keys {
+    let free: Vec<u32> = keys.iter().map(|(scope, _)| scope.free_failures(config)).collect();
+    for ((_, key), &free) in keys.iter().zip(&free) {
         let failures: u32 = tx.query_row(
             "INSERT INTO password_failures (key, failures, held_until, last_failure_at) VALUES (?1, 1, 0, ?2)
              ON CONFLICT (key) DO UPDATE SET
@@ -120,14 +124,14 @@ pub fn begin(
             params![key, now, PASSWORD_FAILURE_MEMORY_SECS],
             |r| r.get(0),
         )?;
-        if let Some(delay) = delay_after(failures, scope.free_failures()) {
+        if let Some(delay) = delay_after(failures, free) {
             tx.execute(
                 "UPDATE password_failures SET held_until = ?1 WHERE key = ?2",
                 params![now + delay, key],
             )?;
         }
     }
-    Ok(Attempt { keys })
+    Ok(Attempt { keys, free })
 }
 
 impl Attempt {
@@ -136,7 +140,7 @@ impl Attempt {
     /// reset: an attacker must not clear them by signing in to an account of their own,
     /// nor by waiting for the owner to sign in).
     pub fn succeeded(self, tx: &Transaction) -> rusqlite::Result<()> {
-        for (scope, key) in &self.keys {
+        for ((scope, key), free) in self.keys.iter().zip(&self.free) {
             if *scope == Scope::AddressAndIp {
                 tx.execute("DELETE FROM password_failures WHERE key = ?1", [key])?;
             } else {
@@ -144,7 +148,7 @@ impl Attempt {
                     "UPDATE password_failures SET failures = MAX(failures - 1, 0),
                          held_until = CASE WHEN failures - 1 < ?2 THEN 0 ELSE held_until END
                      WHERE key = ?1",
-                    params![key, scope.free_failures()],
+                    params![key, free],
                 )?;
             }
         }

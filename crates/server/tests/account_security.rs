@@ -421,6 +421,7 @@ async fn g7_one_address_spraying_many_accounts_is_throttled() {
     let s = server().await;
     let c = s.client_from("127.0.0.3");
     for i in 0..PASSWORD_FREE_FAILURES_PER_IP {
+        // (The default; `PHONE_MFA_IP_PASSWORD_FAILURES` changes it.)
         let r = sign_in(&c, &format!("person{i}@example.com"), "Summer2026!").await;
         assert_eq!(r.status, 401, "attempt {i}");
     }
@@ -431,6 +432,18 @@ async fn g7_one_address_spraying_many_accounts_is_throttled() {
         sign_in(&s.client(), "secure@example.com", PASSWORD).await.status,
         200
     );
+}
+
+/// Rule G7: the per-IP allowance is the operator's (many people behind one address).
+#[tokio::test]
+async fn g7_the_per_ip_allowance_is_what_the_operator_set() {
+    let s = server_with(|c| c.password_failures_per_ip = 2).await;
+    let c = s.client();
+    for i in 0..2 {
+        let r = sign_in(&c, &format!("person{i}@example.com"), "guess").await;
+        assert_eq!(r.status, 401);
+    }
+    assert_eq!(sign_in(&c, "secure@example.com", PASSWORD).await.status, 429);
 }
 
 /// Rule G7: the counts live in the database, so a second server process on the same

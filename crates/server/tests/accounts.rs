@@ -483,3 +483,25 @@ async fn production_refuses_to_start_without_a_secret_or_a_courier() {
     assert!(!ok.dev_mode);
     assert!(Config::from_vars(vars(&[("PHONE_MFA_ALLOWED_COUNTRIES", "US,FR")])).is_err());
 }
+
+#[tokio::test]
+async fn password_limits_can_be_tuned_by_the_operator_and_bad_values_are_refused() {
+    use phone_mfa_server::config::Config;
+    let vars = |pairs: &'static [(&'static str, &'static str)]| {
+        move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
+    };
+    let c = Config::from_vars(vars(&[
+        ("PHONE_MFA_IP_PASSWORD_FAILURES", "500"),
+        ("PHONE_MFA_PASSWORD_HASH_SLOTS", "4"),
+    ]))
+    .unwrap();
+    assert_eq!((c.password_failures_per_ip, c.password_hashing.permits), (500, 4));
+    assert_eq!(Config::development().password_failures_per_ip, PASSWORD_FREE_FAILURES_PER_IP);
+    for (name, value) in [
+        ("PHONE_MFA_IP_PASSWORD_FAILURES", "many"),
+        ("PHONE_MFA_PASSWORD_HASH_SLOTS", "0"),
+    ] {
+        let err = Config::from_vars(move |n: &str| (n == name).then(|| value.to_owned()));
+        assert!(err.is_err(), "{name}={value}");
+    }
+}

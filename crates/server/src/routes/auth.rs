@@ -224,7 +224,7 @@ pub async fn sign_in(
                 .optional()?;
             let attempt = passwords::begin(
                 tx,
-                &st.config.secret,
+                &st.config,
                 &lookup,
                 found.as_ref().map(|f| f.0),
                 &attempt_ip,
