@@ -61,6 +61,26 @@ test('sign-up tells no one which addresses have accounts; its link works once', 
   await expect(page.getByRole('heading', { level: 1, name: 'Create your account' })).toBeFocused();
 });
 
+test('wrong passwords: after five the sign-in screen says when to try again', async ({ page }) => {
+  // An address with no account, so no other test's account is held; it is throttled
+  // exactly like one with an account.
+  const { email } = fresh();
+  await page.goto('/sign-in');
+  await page.getByLabel('Email address').fill(email);
+  for (let i = 0; i < 5; i++) {
+    await page.getByLabel('Password').fill(`wrong guess ${i}`);
+    const answered = page.waitForResponse((r) => r.url().endsWith('/api/auth/sign-in'));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    expect((await answered).status()).toBe(401);
+    await expect(page.getByRole('link', { name: 'The email or password is not right. Check them and try again' })).toBeVisible();
+  }
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('link', { name: 'Too many sign-in attempts. For your security, try again in 1 minute' })).toBeVisible();
+  await expect(page.getByLabel('Email address')).toHaveValue(email);
+  await expectAccessible(page);
+});
+
 test('first-time setup by text message: choose, phone, Text me, code, Continue, secure', async ({ page, request }) => {
   const { email, national, last2 } = fresh();
   await createAccount(page, email, { scan: true });
