@@ -22,5 +22,5 @@ export default defineConfig({
     name: v.name,
     use: { ...devices['Desktop Chrome'], viewport: v.viewport, colorScheme: v.colorScheme, launchOptions },
   })),
-  webServer: realServer(port, 'storyboard', { PHONE_MFA_IP_SENDS_PER_5_MIN: '1000' }),
+  webServer: realServer(port, 'storyboard', { PHONE_MFA_IP_SENDS_PER_5_MIN: '1000', PHONE_MFA_IP_SIGN_UPS_PER_HOUR: '1000' }),
 });

@@ -63,6 +63,12 @@ pub const KNOWN_ADDRESS_SECS: i64 = 90 * 24 * 60 * 60;
 /// How long a password check waits for a free hashing slot before the answer is 503
 /// (the slots, one per core, keep memory flat under a burst: argon2 takes 19 MiB each).
 pub const PASSWORD_HASH_QUEUE_WAIT_MS: u64 = 2_000;
+/// Sign-up e-mails to one address in [`SIGN_UP_EMAIL_WINDOW_SECS`], whether it has an
+/// account or not (so the limit tells nothing), and from one IP: sign-up must not become
+/// a way to flood someone's mailbox.
+pub const SIGN_UP_EMAILS_PER_ADDRESS: u32 = 3;
+pub const SIGN_UP_EMAILS_PER_IP: u32 = 20;
+pub const SIGN_UP_EMAIL_WINDOW_SECS: i64 = 60 * 60;
 /// How long the link in the sign-up e-mail stays valid.
 pub const SIGN_UP_LINK_TTL_SECS: i64 = 60 * 60;
 

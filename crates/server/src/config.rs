@@ -30,6 +30,8 @@ pub struct Config {
     /// it tries, before its sign-ins are slowed (rule G7; raise it where many people share
     /// one address).
     pub password_failures_per_ip: u32,
+    /// `PHONE_MFA_IP_SIGN_UPS_PER_HOUR`: sign-up e-mails one IP may cause in an hour.
+    pub sign_up_emails_per_ip: u32,
     /// `PHONE_MFA_TWILIO_*`: send real texts and calls through Twilio. Without it codes
     /// go to the dev outbox (dev mode) and production refuses to start.
     pub twilio: Option<crate::couriers::twilio::TwilioConfig>,
@@ -100,6 +102,7 @@ impl Config {
             limits: SendLimits::default(),
             password_hashing: PasswordHashing::default(),
             password_failures_per_ip: policy::PASSWORD_FREE_FAILURES_PER_IP,
+            sign_up_emails_per_ip: policy::SIGN_UP_EMAILS_PER_IP,
             twilio: None,
         }
     }
@@ -177,12 +180,17 @@ impl Config {
                 .parse()
                 .map_err(|_| ConfigError(format!("PHONE_MFA_IP_PASSWORD_FAILURES is not a number: {n}")))?;
         }
-        if let Some(n) = var("PHONE_MFA_PASSWORD_HASH_SLOTS") {
-            config.password_hashing.permits = n
+        if let Some(n) = var("PHONE_MFA_IP_SIGN_UPS_PER_HOUR") {
+            config.sign_up_emails_per_ip = n
                 .parse()
-                .ok()
-                .filter(|&n| n > 0)
-                .ok_or_else(|| ConfigError(format!("PHONE_MFA_PASSWORD_HASH_SLOTS is not a positive number: {n}")))?;
+                .map_err(|_| ConfigError(format!("PHONE_MFA_IP_SIGN_UPS_PER_HOUR is not a number: {n}")))?;
+        }
+        if let Some(n) = var("PHONE_MFA_PASSWORD_HASH_SLOTS") {
+            config.password_hashing.permits = n.parse().ok().filter(|&n| n > 0).ok_or_else(|| {
+                ConfigError(format!(
+                    "PHONE_MFA_PASSWORD_HASH_SLOTS is not a positive number: {n}"
+                ))
+            })?;
         }
         Ok(config)
     }

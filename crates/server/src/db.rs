@@ -123,6 +123,14 @@ CREATE TABLE sign_up_links (
     expires_at      INTEGER NOT NULL
 );
 CREATE INDEX sign_up_links_by_email ON sign_up_links (email);
+-- Sign-up e-mails sent, for their limits; the address only as a keyed fingerprint.
+CREATE TABLE sign_up_emails (
+    address_fp      TEXT NOT NULL,
+    ip              TEXT NOT NULL,
+    sent_at         INTEGER NOT NULL
+);
+CREATE INDEX sign_up_emails_by_address ON sign_up_emails (address_fp, sent_at);
+CREATE INDEX sign_up_emails_by_ip ON sign_up_emails (ip, sent_at);
 CREATE INDEX sessions_by_account ON sessions (account_id);
 "#,
 ];

@@ -190,6 +190,19 @@ pub fn password_held(retry_after_s: i64) -> Msg {
     })
 }
 
+/// Too many sign-up e-mails to this address or from this network (in whole minutes).
+pub fn sign_up_emails_held(retry_after_s: i64) -> Msg {
+    let minutes = (retry_after_s + 59) / 60;
+    Msg::formatted(move |l| {
+        match (l, minutes) {
+        (Language::En, 1) => "We've sent several e-mails for this already. Check your inbox, or try again in 1 minute".to_owned(),
+        (Language::En, m) => format!("We've sent several e-mails for this already. Check your inbox, or try again in {m} minutes"),
+        (Language::Es, 1) => "Ya enviamos varios correos para esto. Revisa tu bandeja de entrada o vuelve a intentarlo en 1 minuto".to_owned(),
+        (Language::Es, m) => format!("Ya enviamos varios correos para esto. Revisa tu bandeja de entrada o vuelve a intentarlo en {m} minutos"),
+    }
+    })
+}
+
 /// The sign-up e-mail to an address without an account: the link to continue.
 pub fn sign_up_link_email(language: Language, host: &str, token: &str) -> (&'static str, String) {
     let link = format!("http://{host}/create-account/continue#token={token}");

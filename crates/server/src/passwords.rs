@@ -24,8 +24,7 @@ use crate::secrets::email_fingerprint;
 use crate::state::AppState;
 use phone_mfa_contract::policy::{
     KNOWN_ADDRESS_SECS, PASSWORD_FAILURE_MEMORY_SECS, PASSWORD_FIRST_DELAY_SECS,
-    PASSWORD_FREE_FAILURES_PER_ACCOUNT, PASSWORD_FREE_FAILURES_PER_ACCOUNT_IP,
-    PASSWORD_MAX_DELAY_SECS,
+    PASSWORD_FREE_FAILURES_PER_ACCOUNT, PASSWORD_FREE_FAILURES_PER_ACCOUNT_IP, PASSWORD_MAX_DELAY_SECS,
 };
 use phone_mfa_contract::ErrorCode;
 use rusqlite::{params, OptionalExtension, Transaction};
@@ -113,7 +112,10 @@ pub fn begin(
             held,
         ));
     }
-    let free: Vec<u32> = keys.iter().map(|(scope, _)| scope.free_failures(config)).collect();
+    let free: Vec<u32> = keys
+        .iter()
+        .map(|(scope, _)| scope.free_failures(config))
+        .collect();
     for ((_, key), &free) in keys.iter().zip(&free) {
         let failures: u32 = tx.query_row(
             "INSERT INTO password_failures (key, failures, held_until, last_failure_at) VALUES (?1, 1, 0, ?2)

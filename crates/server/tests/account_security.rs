@@ -591,6 +591,59 @@ async fn a9_the_sign_up_link_is_single_use_and_expires() {
     assert_eq!((r.status, r.error()), (410, "link_expired"));
 }
 
+/// Rule A9: sign-up cannot flood a mailbox. E-mails to one address are limited the
+/// same way whether or not it has an account (so the limit tells nothing either), and
+/// so are e-mails from one IP.
+#[tokio::test]
+async fn a9_sign_up_emails_are_limited_per_address_and_ip_alike_for_every_address() {
+    let s = server().await;
+    let mut answers = vec![];
+    for email in ["fresh@example.com", "secure@example.com"] {
+        let c = s.client_from("127.0.0.5");
+        for _ in 0..SIGN_UP_EMAILS_PER_ADDRESS {
+            let r = c
+                .post(paths::SIGN_UP, json!({"email": email, "password": PASSWORD}))
+                .await;
+            assert_eq!(r.status, 202, "{:?}", r.body);
+        }
+        let r = c
+            .post(paths::SIGN_UP, json!({"email": email, "password": PASSWORD}))
+            .await;
+        assert_eq!((r.status, r.error()), (429, "rate_limited"));
+        answers.push((r.body.clone(), retry_after(&r)));
+    }
+    assert_eq!(answers[0], answers[1]);
+    assert_eq!(answers[0].1, SIGN_UP_EMAIL_WINDOW_SECS);
+    // One IP, many addresses.
+    let c = s.client_from("127.0.0.6");
+    for i in 0..SIGN_UP_EMAILS_PER_IP {
+        let r = c
+            .post(
+                paths::SIGN_UP,
+                json!({"email": format!("p{i}@example.com"), "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(r.status, 202);
+    }
+    let r = c
+        .post(
+            paths::SIGN_UP,
+            json!({"email": "one-more@example.com", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(r.status, 429);
+    // An hour later the address may be sent to again.
+    s.clock.advance(SIGN_UP_EMAIL_WINDOW_SECS);
+    let r = s
+        .client()
+        .post(
+            paths::SIGN_UP,
+            json!({"email": "fresh@example.com", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(r.status, 202);
+}
+
 /// Rule A9: two sign-ups for one new address: the first link used wins, the other is
 /// void (never a second account, never a 500).
 #[tokio::test]
@@ -631,12 +684,17 @@ async fn a9_two_links_for_one_address_make_one_account() {
 #[tokio::test]
 async fn a9_sign_up_takes_the_same_time_for_new_and_taken_addresses() {
     let s = server().await;
+    let rounds = 11;
+    // Taken addresses, one a round (sign-up e-mails to one address are limited).
+    for i in 0..rounds {
+        s.signed_up(&format!("taken{i}@example.com")).await;
+    }
     let mut fresh = vec![];
     let mut taken = vec![];
-    for i in 0..11 {
+    for i in 0..rounds {
         for (email, times) in [
             (format!("new{i}@example.com"), &mut fresh),
-            ("secure@example.com".to_owned(), &mut taken),
+            (format!("taken{i}@example.com"), &mut taken),
         ] {
             let c = s.client_from(&format!("127.0.3.{}", i + 1));
             let started = std::time::Instant::now();

@@ -493,13 +493,25 @@ async fn password_limits_can_be_tuned_by_the_operator_and_bad_values_are_refused
     let c = Config::from_vars(vars(&[
         ("PHONE_MFA_IP_PASSWORD_FAILURES", "500"),
         ("PHONE_MFA_PASSWORD_HASH_SLOTS", "4"),
+        ("PHONE_MFA_IP_SIGN_UPS_PER_HOUR", "200"),
     ]))
     .unwrap();
-    assert_eq!((c.password_failures_per_ip, c.password_hashing.permits), (500, 4));
-    assert_eq!(Config::development().password_failures_per_ip, PASSWORD_FREE_FAILURES_PER_IP);
+    assert_eq!(
+        (
+            c.password_failures_per_ip,
+            c.password_hashing.permits,
+            c.sign_up_emails_per_ip
+        ),
+        (500, 4, 200)
+    );
+    assert_eq!(
+        Config::development().password_failures_per_ip,
+        PASSWORD_FREE_FAILURES_PER_IP
+    );
     for (name, value) in [
         ("PHONE_MFA_IP_PASSWORD_FAILURES", "many"),
         ("PHONE_MFA_PASSWORD_HASH_SLOTS", "0"),
+        ("PHONE_MFA_IP_SIGN_UPS_PER_HOUR", "-1"),
     ] {
         let err = Config::from_vars(move |n: &str| (n == name).then(|| value.to_owned()));
         assert!(err.is_err(), "{name}={value}");

@@ -8,13 +8,16 @@ use crate::extract::{Body, Session};
 use crate::i18n;
 use crate::passwords::{self, with_hash_slot};
 use crate::routes::ClientIp;
-use crate::secrets::{hash_password, new_token, token_hash, verify_password};
+use crate::secrets::{email_fingerprint, hash_password, new_token, token_hash, verify_password};
 use crate::sessions;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::Json;
-use phone_mfa_contract::policy::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, SIGN_UP_LINK_TTL_SECS};
+use phone_mfa_contract::policy::{
+    MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, SIGN_UP_EMAILS_PER_ADDRESS, SIGN_UP_EMAIL_WINDOW_SECS,
+    SIGN_UP_LINK_TTL_SECS,
+};
 use phone_mfa_contract::{
     ApiError, ErrorCode, Language, LanguageRequest, SessionStage, SessionView, SignInRequest, SignUpAccepted,
     SignUpConfirmRequest, SignUpRequest,
@@ -47,6 +50,7 @@ fn valid_email(email: &str) -> bool {
 #[utoipa::path(post, path = "/api/auth/sign-up", tag = "accounts", request_body = SignUpRequest,
     responses((status = 202, description = "An e-mail is on its way (a link, or a notice for an address with an account)", body = SignUpAccepted),
               (status = 422, description = "Invalid email or weak password", body = ApiError),
+              (status = 429, description = "Too many sign-up e-mails to this address or from this IP; Retry-After set", body = ApiError),
               (status = 503, description = "Busy hashing passwords; Retry-After set", body = ApiError)))]
 pub async fn sign_up(
     State(state): State<AppState>,
@@ -80,9 +84,16 @@ pub async fn sign_up(
         )
         .field("password"));
     }
+    let now = state.now();
+    let address_fp = email_fingerprint(&state.config.secret, &email);
+    let sender = ip.clone();
+    let per_ip = state.config.sign_up_emails_per_ip;
+    state
+        .db
+        .write(move |tx| count_sign_up_email(tx, &address_fp, &sender, per_ip, now))
+        .await?;
     let password = req.password;
     let hash = with_hash_slot(&state, move || hash_password(&password)).await?;
-    let now = state.now();
     let host = state.config.public_host.clone();
     let to = email.clone();
     let notice = state
@@ -130,6 +141,43 @@ pub async fn sign_up(
             link_valid_for_s: SIGN_UP_LINK_TTL_SECS,
         }),
     ))
+}
+
+/// Refuses a sign-up e-mail over its limits (same answer for every address), else
+/// counts it. Counted before the hash, in one transaction, so a burst cannot overshoot.
+fn count_sign_up_email(
+    tx: &rusqlite::Transaction,
+    address_fp: &str,
+    ip: &str,
+    per_ip: u32,
+    now: i64,
+) -> AppResult<()> {
+    let since = now - SIGN_UP_EMAIL_WINDOW_SECS;
+    for (column, value, max) in [
+        ("address_fp", address_fp, SIGN_UP_EMAILS_PER_ADDRESS),
+        ("ip", ip, per_ip),
+    ] {
+        let (count, oldest): (u32, Option<i64>) = tx.query_row(
+            &format!(
+                "SELECT COUNT(*), MIN(sent_at) FROM sign_up_emails WHERE {column} = ?1 AND sent_at > ?2"
+            ),
+            params![value, since],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        if count >= max {
+            let retry = oldest.map_or(SIGN_UP_EMAIL_WINDOW_SECS, |t| t + SIGN_UP_EMAIL_WINDOW_SECS - now);
+            return Err(AppError::too_many(
+                ErrorCode::RateLimited,
+                i18n::sign_up_emails_held(retry),
+                retry,
+            ));
+        }
+    }
+    tx.execute(
+        "INSERT INTO sign_up_emails (address_fp, ip, sent_at) VALUES (?1, ?2, ?3)",
+        params![address_fp, ip, now],
+    )?;
+    Ok(())
 }
 
 /// `POST /api/auth/sign-up/confirm`: the link from the sign-up e-mail. Creates the
