@@ -367,3 +367,36 @@ async fn the_attempts_warning_has_the_right_plural_in_each_language() {
         ]
     );
 }
+
+/// Issue 14: every way of writing a number gets its right message in the field.
+#[wasm_bindgen_test]
+async fn phone_input_reads_every_way_of_writing_a_number_and_says_the_right_thing() {
+    let (root, _, region, _mount) = mount_phone_input("", "US", true);
+    let input: HtmlInputElement = query(&root, "#phone");
+    let error: HtmlElement = query(&root, "#phone-error");
+    let hint: HtmlElement = query(&root, "#phone-hint");
+    let cases: &[(&str, &str, bool, &str)] = &[
+        // (region, typed, is an error, words expected)
+        ("US", "+1 670 2345", true, "too short"),
+        ("US", "tel:+1-201-555-0123", false, "(201) 555-0123"),
+        ("US", "(+44) 20 7946 0018", false, "landline"),
+        ("ES", "(+34) 912 345 678", false, "912 34 56 78"),
+        ("US", "201-555-0123 ~2", true, "extensions are not supported"),
+        ("US", "201-555-0123 ＃2", true, "extensions are not supported"),
+        ("US", "201-555-0123 int 2", true, "extensions are not supported"),
+        ("US", "1-800-TAXICAB", true, "only the numbers 0 to 9"),
+        ("US", "800-XFINITY", true, "only the numbers 0 to 9"),
+    ];
+    for (selected, typed, is_error, words) in cases {
+        region.set((*selected).into());
+        type_into(&input, typed);
+        tick().await;
+        let shown = if *is_error { &error } else { &hint };
+        assert!(!shown.hidden(), "{typed}: nothing shown");
+        let text = shown.text_content().unwrap();
+        assert!(text.contains(words), "{typed}: {text:?} lacks {words:?}");
+        if !*is_error {
+            assert!(error.hidden(), "{typed}: {:?}", error.text_content());
+        }
+    }
+}

@@ -12,6 +12,7 @@
 // The translation check runs as a test (`cargo test -p xtask`).
 #[cfg(test)]
 mod locales;
+mod phone_metadata;
 mod split;
 
 use std::collections::BTreeMap;
@@ -37,8 +38,14 @@ fn main() -> ExitCode {
             .and_then(|_| build_server()),
         Some("storyboard") => ensure_tools().and_then(|_| storyboard(None)),
         Some("bench") => ensure_tools().and_then(|_| bench()),
+        Some("phone-metadata") => match args.get(1) {
+            Some(xml) => phone_metadata::update(xml),
+            None => Err("usage: cargo xtask phone-metadata <PhoneNumberMetadata.xml>".into()),
+        },
         _ => {
-            eprintln!("usage: cargo xtask <run [--port N] | test | build | storyboard | bench>");
+            eprintln!(
+                "usage: cargo xtask <run [--port N] | test | build | storyboard | bench | phone-metadata <xml>>"
+            );
             return ExitCode::from(2);
         }
     };
@@ -796,6 +803,23 @@ fn test() -> Result {
         (
             "native tests (every crate)",
             cmd("cargo", &["test", "--workspace"]),
+        ),
+        (
+            // Needs node_modules (ensure_tools), so it is not part of plain `cargo test`.
+            "phone rules vs libphonenumber-js (differential)",
+            cmd(
+                "cargo",
+                &[
+                    "test",
+                    "-p",
+                    "phone-mfa-contract",
+                    "--test",
+                    "differential",
+                    "--",
+                    "--ignored",
+                    "--nocapture",
+                ],
+            ),
         ),
         ("browser tests (wasm-bindgen-test in headless Chromium)", {
             let mut c = cmd("cargo", &["test", "--target", WASM_TARGET, "-p", "phone-mfa"]);

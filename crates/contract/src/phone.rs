@@ -117,22 +117,103 @@ pub struct ValidationReply {
     pub took_ms: f64,
 }
 
-/// True when the text holds an extension marker: "ext", "x", "#", ";ext=" or ",".
-/// Checked before anything else so the person hears the real reason as soon as they type it.
+/// An extension at the end of a number, in every form libphonenumber reads
+/// (`PhoneNumberUtil.EXTN_PATTERNS_FOR_PARSING`): `ext`, `ext.`, `extn`, `extension`,
+/// `extensión`, `xtn`, `x`, `#`, `~`, `int`, `anexo`, `доб`, `;ext=`, and the dialling
+/// pauses `,` and `;`, before up to 20 digits. Matched on the text lower-cased with
+/// fullwidth forms folded (`ｘ2`, `＃2`). Also matched with no digits yet (`201 555
+/// 0123 x`), so the reason shows as soon as the marker is typed. The marker must follow
+/// the number's digits (and punctuation), never a letter: `1-800-TAXICAB` and
+/// `800-XFINITY` are letters, not extensions.
+static EXTENSION: LazyLock<regex_lite::Regex> = LazyLock::new(|| {
+    regex_lite::Regex::new(
+        r"(?x)
+        [0-9] [\x20\t\u{a0}().\-/]*
+        (?: ;ext= | extension | extensi[oó]n | extn | ext | xtension | xtn | anexo | доб | int | x | \# | ~ | , | ; )
+        [:.]? [\x20\t,\-]* [0-9]{0,20} \#? $",
+    )
+    .expect("a valid pattern")
+});
+
+/// Fullwidth forms of ASCII letters and symbols (U+FF01..U+FF5E) read as ASCII, as
+/// libphonenumber does. Fullwidth *digits* are left alone: like every non-ASCII digit,
+/// they are refused (they look like a number but are not what a keypad sends).
+fn fold_fullwidth(c: char) -> char {
+    match c {
+        '\u{ff10}'..='\u{ff19}' => c,
+        '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
+    }
+}
+
+/// True when the text ends with an extension (see [`EXTENSION`]). Checked before
+/// anything else so the person hears the real reason as soon as they type it.
 pub fn has_extension(input: &str) -> bool {
-    let lower = input.to_ascii_lowercase();
-    let after_digits = |marker: &str| {
-        lower
-            .match_indices(marker)
-            .any(|(i, _)| lower[..i].chars().any(|c| c.is_ascii_digit()))
+    let folded: String = input
+        .chars()
+        .map(fold_fullwidth)
+        .collect::<String>()
+        .to_lowercase();
+    EXTENSION.is_match(folded.trim_end())
+}
+
+/// A number as typed, reduced to what the parser needs: whether it carries its calling
+/// code (`+`) and its digits. Reads what people paste and write as libphonenumber
+/// does: a `tel:` link (RFC 3966, with `;phone-context=+CC` for a local number),
+/// punctuation before the `+` (`(+44) 20 7946 0018`, `(+34) 912 345 678`), fullwidth
+/// symbols.
+fn read_typed(input: &str) -> Result<(bool, String), PhoneProblem> {
+    let folded: String = input.chars().map(fold_fullwidth).collect();
+    let mut text = folded.trim();
+    let mut context = None;
+    if text.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("tel:")) {
+        let mut parts = text[4..].split(';');
+        text = parts.next().unwrap_or_default().trim();
+        for param in parts {
+            let (name, value) = param.split_once('=').unwrap_or((param, ""));
+            if name.eq_ignore_ascii_case("ext") {
+                return Err(PhoneProblem::Extension);
+            }
+            if name.eq_ignore_ascii_case("phone-context") && value.starts_with('+') {
+                context = Some(
+                    value[1..]
+                        .chars()
+                        .filter(char::is_ascii_digit)
+                        .collect::<String>(),
+                );
+            }
+        }
+    }
+    if has_extension(text) {
+        return Err(PhoneProblem::Extension);
+    }
+    let Some(start) = text.find(|c: char| c == '+' || c.is_ascii_digit()) else {
+        return if text.chars().all(|c| PUNCTUATION.contains(&c)) {
+            Err(PhoneProblem::TooShort)
+        } else {
+            Err(PhoneProblem::InvalidCharacters)
+        };
     };
-    lower.contains(";ext=")
-        || lower.contains("ext")
-        || lower.contains("extension")
-        || after_digits("x")
-        || after_digits("#")
-        || after_digits(",")
-        || after_digits(";")
+    if !text[..start].chars().all(|c| PUNCTUATION.contains(&c)) {
+        return Err(PhoneProblem::InvalidCharacters);
+    }
+    let body = &text[start..];
+    let (plus, rest) = match body.strip_prefix('+') {
+        Some(rest) => (true, rest),
+        None => (false, body),
+    };
+    if !rest
+        .chars()
+        .all(|c| c.is_ascii_digit() || PUNCTUATION.contains(&c))
+    {
+        return Err(PhoneProblem::InvalidCharacters);
+    }
+    let digits: String = rest.chars().filter(char::is_ascii_digit).collect();
+    match context {
+        Some(code) if !plus && !code.is_empty() => Ok((true, format!("{code}{digits}"))),
+        _ => Ok((plus, digits)),
+    }
 }
 
 /// Checks a typed number against every rule. `region` is the selected country, used
@@ -147,15 +228,10 @@ pub fn check_phone(
     check_phone_with(&DATABASE, input, region, allowed)
 }
 
-/// [`check_phone`] on another metadata database: for the test that compares
-/// [`DATABASE`] with libphonenumber's whole metadata.
-#[doc(hidden)]
-pub fn check_phone_with(
-    db: &Database,
-    input: &str,
-    region: &str,
-    allowed: impl Fn(&str) -> bool,
-) -> Result<CheckedPhone, PhoneProblem> {
+/// The typed text read as a number, with no rule of this product applied yet (the
+/// allow-list, the kinds of line codes go to): the input rules, then libphonenumber's
+/// parsing. `region` is the selected country, used when the number has no `+`.
+fn parse_typed(db: &Database, input: &str, region: &str) -> Result<PhoneNumber, PhoneProblem> {
     let trimmed = input.trim();
     if trimmed.is_empty() {
         return Err(PhoneProblem::Empty);
@@ -163,20 +239,7 @@ pub fn check_phone_with(
     if trimmed.chars().count() > MAX_INPUT_CHARS {
         return Err(PhoneProblem::TooLong);
     }
-    if has_extension(trimmed) {
-        return Err(PhoneProblem::Extension);
-    }
-    let (plus, rest) = match trimmed.strip_prefix('+') {
-        Some(rest) => (true, rest),
-        None => (false, trimmed),
-    };
-    if !rest
-        .chars()
-        .all(|c| c.is_ascii_digit() || PUNCTUATION.contains(&c))
-    {
-        return Err(PhoneProblem::InvalidCharacters);
-    }
-    let digits: String = rest.chars().filter(char::is_ascii_digit).collect();
+    let (plus, digits) = read_typed(trimmed)?;
     if digits.len() > MAX_DIGITS {
         return Err(PhoneProblem::TooLong);
     }
@@ -189,16 +252,60 @@ pub fn check_phone_with(
         let c = country(region).ok_or(PhoneProblem::CountryNotSupported)?;
         Some(country::Id::from_str(c.region).map_err(|_| PhoneProblem::CountryNotSupported)?)
     };
-    let candidate = if plus {
-        format!("+{digits}")
-    } else {
-        digits.clone()
-    };
-    let number = phonenumber::parse_with(db, selected, &candidate).map_err(|e| match e {
+    let candidate = if plus { format!("+{digits}") } else { digits };
+    phonenumber::parse_with(db, selected, &candidate).map_err(|e| match e {
         phonenumber::ParseError::TooLong => PhoneProblem::TooLong,
         phonenumber::ParseError::InvalidCountryCode => PhoneProblem::CountryNotSupported,
         _ => PhoneProblem::TooShort,
-    })?;
+    })
+}
+
+/// What libphonenumber says of a typed number, before this product's rules: whether
+/// it is valid, its kind (libphonenumber's name) and its E.164 form. For the
+/// differential test against an independent implementation (libphonenumber-js).
+#[doc(hidden)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reading {
+    pub valid: bool,
+    pub kind: Option<&'static str>,
+    pub e164: String,
+}
+
+#[doc(hidden)]
+pub fn reading_with(db: &Database, input: &str, region: &str) -> Result<Reading, PhoneProblem> {
+    let number = parse_typed(db, input, region)?;
+    let valid = number.is_valid_with(db);
+    let kind = valid.then(|| match number.number_type(db) {
+        Type::FixedLine => "FIXED_LINE",
+        Type::Mobile => "MOBILE",
+        Type::FixedLineOrMobile => "FIXED_LINE_OR_MOBILE",
+        Type::TollFree => "TOLL_FREE",
+        Type::PremiumRate => "PREMIUM_RATE",
+        Type::SharedCost => "SHARED_COST",
+        Type::Voip => "VOIP",
+        Type::PersonalNumber => "PERSONAL_NUMBER",
+        Type::Pager => "PAGER",
+        Type::Uan => "UAN",
+        Type::Voicemail => "VOICEMAIL",
+        _ => "UNKNOWN",
+    });
+    Ok(Reading {
+        valid,
+        kind,
+        e164: number.format_with(db).mode(Mode::E164).to_string(),
+    })
+}
+
+/// [`check_phone`] on another metadata database: for the test that compares
+/// [`DATABASE`] with libphonenumber's whole metadata.
+#[doc(hidden)]
+pub fn check_phone_with(
+    db: &Database,
+    input: &str,
+    region: &str,
+    allowed: impl Fn(&str) -> bool,
+) -> Result<CheckedPhone, PhoneProblem> {
+    let number = parse_typed(db, input, region)?;
     let number_region = number
         .metadata(db)
         .and_then(|m| m.id().parse::<country::Id>().ok())

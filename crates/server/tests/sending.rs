@@ -317,3 +317,39 @@ async fn limits_hold_across_two_server_processes_sharing_the_database() {
         "the burst counted both servers' sends"
     );
 }
+
+/// Issue 14, on the server: the number a code goes to is the number typed, read as
+/// libphonenumber reads it, whatever way it was written.
+#[tokio::test]
+async fn a_code_goes_only_to_the_number_typed_however_it_was_written() {
+    let s = server().await;
+    let c = s.signed_up("a@example.com").await;
+    let start = |number: &'static str, region: &'static str| {
+        let c = c.clone();
+        async move {
+            c.post(
+                paths::CHALLENGES,
+                serde_json::json!({"purpose": "setup", "channel": "sms",
+                    "phone": {"number": number, "region": region}}),
+            )
+            .await
+        }
+    };
+    // Seven digits after +1 are not the Northern Mariana Islands number 670 670 2345.
+    let r = start("+1 670 2345", "US").await;
+    assert_eq!(
+        (r.status, r.body["phone_problem"].as_str()),
+        (422, Some("too_short"))
+    );
+    for number in ["201-555-0123 ~2", "201-555-0123 int 2", "201-555-0123 ＃2"] {
+        let r = start(number, "US").await;
+        assert_eq!(r.body["phone_problem"], "extension", "{number}");
+    }
+    let r = start("1-800-TAXICAB", "US").await;
+    assert_eq!(r.body["phone_problem"], "invalid_characters");
+    assert_eq!(s.sends(), 0, "no code was sent for any of them");
+    // A pasted tel: link is read.
+    let r = start("tel:+1-201-555-0123", "ES").await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    assert_eq!(s.last_delivery().to_e164, "+12015550123");
+}

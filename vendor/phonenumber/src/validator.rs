@@ -117,10 +117,13 @@ pub fn length(meta: &Metadata, number: &ParseNumber<'_>, kind: Type) -> Validati
 
     let length = number.national.len() as u16;
     let local = &desc.possible_local_length[..];
+    // Phone MFA patch: a type without lengths of its own takes the general ones (the
+    // condition was inverted upstream, so every type took the general lengths and a type
+    // without its own took none).
     let possible = if desc.possible_length.is_empty() {
-        &desc.possible_length[..]
-    } else {
         &meta.descriptors.general.possible_length[..]
+    } else {
+        &desc.possible_length[..]
     };
 
     if possible.is_empty() {

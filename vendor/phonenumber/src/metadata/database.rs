@@ -86,6 +86,12 @@ impl Database {
                                 name: "national_number".into(),
                             })
                         })
+                        // Phone MFA patch: a number matches a descriptor only as a whole,
+                        // as libphonenumber's `matchNationalNumber` (`matches()`).
+                        // Upstream took any match at the start, so a number longer than
+                        // the pattern, of a length some other kind of number has, could
+                        // pass as valid.
+                        .map(|pattern| format!("^(?:{pattern})$"))
                         .and_then(regex)?,
 
                     possible_length: desc.possible_length,
@@ -151,7 +157,8 @@ impl Database {
                     standard_rate: tranpose(meta.standard_rate.map(descriptor))?,
                     carrier: tranpose(meta.carrier.map(descriptor))?,
                     no_international: tranpose(meta.no_international.map(descriptor))?,
-                },
+                }
+                .with_general_lengths(),
 
                 id: meta.id.ok_or_else(|| {
                     error::LoadMetadata::from(error::Metadata::MissingValue {

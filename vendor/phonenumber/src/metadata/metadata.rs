@@ -236,6 +236,46 @@ impl Metadata {
 
 impl Descriptors {
     /// Get the proper descriptor for the given phone number type, if any.
+    /// Phone MFA patch: the XML gives no possible lengths for the general descriptor;
+    /// libphonenumber's metadata build (BuildMetadataFromXml.setPossibleLengthsGeneralDesc)
+    /// makes them the union of every number type's, local-only lengths likewise (less
+    /// those that are possible nationally). Without them every length check on the
+    /// general descriptor answered "invalid length".
+    pub(crate) fn with_general_lengths(mut self) -> Self {
+        if self.general.possible_length.is_empty() {
+            let kinds = [
+                &self.fixed_line,
+                &self.mobile,
+                &self.pager,
+                &self.toll_free,
+                &self.premium_rate,
+                &self.shared_cost,
+                &self.personal_number,
+                &self.voip,
+                &self.uan,
+                &self.voicemail,
+            ];
+            let mut national: Vec<u16> = kinds
+                .iter()
+                .filter_map(|d| d.as_ref())
+                .flat_map(|d| d.possible_length.iter().copied())
+                .collect();
+            national.sort_unstable();
+            national.dedup();
+            let mut local: Vec<u16> = kinds
+                .iter()
+                .filter_map(|d| d.as_ref())
+                .flat_map(|d| d.possible_local_length.iter().copied())
+                .filter(|l| !national.contains(l))
+                .collect();
+            local.sort_unstable();
+            local.dedup();
+            self.general.possible_length = national;
+            self.general.possible_local_length = local;
+        }
+        self
+    }
+
     pub fn get(&self, kind: Type) -> Option<&Descriptor> {
         match kind {
             Type::Unknown => Some(&self.general),

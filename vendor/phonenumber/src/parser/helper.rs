@@ -267,7 +267,16 @@ pub fn national_number<'a>(meta: &Metadata, mut number: Number<'a>) -> Number<'a
         re
     } else {
         if let Some(prefix) = meta.national_prefix.as_ref() {
-            if number.national.starts_with(prefix) {
+            // Phone MFA patch: as libphonenumber, a number that matched the country's
+            // pattern keeps its first digits if they would stop matching once removed.
+            let viable = meta.descriptors.general.is_match(&number.national);
+            if number.national.starts_with(prefix.as_str())
+                && !(viable
+                    && !meta
+                        .descriptors
+                        .general
+                        .is_match(&number.national[prefix.len()..]))
+            {
                 number.national = trim(number.national, prefix.len());
             }
         }
@@ -300,7 +309,9 @@ pub fn national_number<'a>(meta: &Metadata, mut number: Number<'a>) -> Number<'a
         .unwrap();
 
     if transform.is_none() || last.is_none() {
-        if viable && !meta.descriptors.general.is_match(&number.national[start..]) {
+        // Phone MFA patch: what is left after the prefix (`[end..]`; upstream checked
+        // `[start..]`, the whole number again, so this never held a prefix back).
+        if viable && !meta.descriptors.general.is_match(&number.national[end..]) {
             return number;
         }
 

@@ -60,38 +60,34 @@ pub fn parse_with<S: AsRef<str>>(
     // Normalize the number and extract country code.
     number = helper::country_code(database, country, number)?;
 
-    // If no country was supplied, try to determine the metadata from the number.
-    // We need to determine the country to be able to classify the national prefix if present.
-    let meta = if let Some(country) = &country {
-        database.by_id(country.as_ref())
-    } else {
-        let code = country::Code {
-            value: number.prefix.clone().map(|p| p.parse()).unwrap_or(Ok(0))?,
-            source: number.country,
-        };
-
-        use either::{Left, Right};
-        let without_zeros = number.national.trim_start_matches('0');
-        match validator::source_for(database, code.value(), without_zeros) {
-            Some(Left(region)) => database.by_id(region.as_ref()),
-            Some(Right(code)) => database.by_code(&code).and_then(|m| m.into_iter().next()),
-            None => None,
+    // Phone MFA patch: the metadata whose national-prefix rules apply. Upstream picked
+    // it from the number's leading digits (`validator::source_for`), so `+1 670 2345`
+    // read with the Northern Mariana Islands' rule (prefix for parsing
+    // `1|([2-9]\d{6})$`, transform `670$1`) became the 10-digit `670 670 2345`: a code
+    // for a stranger's phone. libphonenumber (PhoneNumberUtil.parseHelper) reads a
+    // number with a calling code by its code's main region (the US for +1) and one
+    // without by the default region; which region the number belongs to is decided
+    // later, on the whole national number, when it is validated.
+    let meta = match number.country {
+        country::Source::Default => country.and_then(|c| database.by_id(c.as_ref())),
+        _ => {
+            let code: u16 = number.prefix.as_ref().map(|p| p.parse()).unwrap_or(Ok(0))?;
+            database.by_code(&code).and_then(|all| {
+                let main = all.iter().copied().find(|m| m.is_main_country_for_code());
+                main.or_else(|| all.first().copied())
+            })
         }
     };
 
-    // Extract carrier and strip national prefix if present.
+    // Strip the national prefix (and carrier code) once, keeping the result only if
+    // it is still a plausible length (libphonenumber: not too short, not local-only,
+    // not an impossible length). Upstream then stripped the prefix a second time, so
+    // `+44 0 0 7400 123456` lost two trunk zeros.
     if let Some(meta) = meta {
-        let mut potential = helper::national_number(meta, number.clone());
-
-        // Strip national prefix if present.
-        if let Some(prefix) = meta.national_prefix.as_ref() {
-            if potential.national.starts_with(prefix) {
-                potential.national = helper::trim(potential.national, prefix.len());
-            }
-        }
-
-        if validator::length(meta, &potential, Type::Unknown) != Validation::TooShort {
-            number = potential;
+        let potential = helper::national_number(meta, number.clone());
+        match validator::length(meta, &potential, Type::Unknown) {
+            Validation::TooShort | Validation::IsPossibleLocalOnly | Validation::InvalidLength => {}
+            _ => number = potential,
         }
     }
 
