@@ -194,6 +194,28 @@ test('an extension is refused as soon as it is typed, without losing the number'
   await expect(page.getByRole('alert').filter({ hasText: 'There is a problem' })).toBeFocused();
 });
 
+test('the phone screen reads numbers the ways people write and paste them (the real validator worker)', async ({ page }) => {
+  const { email } = fresh();
+  await createAccount(page, email);
+  await page.goto('/setup/phone');
+  const field = page.getByLabel('Phone number');
+  // Seven digits after +1 are too short: never the Northern Mariana Islands' 670 670 2345.
+  await field.fill('+1 670 2345');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.locator('#phone-error')).toContainText('too short');
+  await field.fill('tel:+1-201-555-0123');
+  await expect(page.locator('#phone-hint')).toContainText('(201) 555-0123');
+  await field.fill('(+44) 20 7946 0018');
+  await expect(page.locator('#phone-hint')).toContainText('landline');
+  for (const typed of ['201-555-0123 ~2', '201-555-0123 ＃2', '201-555-0123 доб 2']) {
+    await field.fill(typed);
+    await expect(page.locator('#phone-error')).toContainText('extensions are not supported');
+  }
+  await field.fill('1-800-TAXICAB');
+  await expect(page.locator('#phone-error')).toContainText('only the numbers 0 to 9');
+  await expectAccessible(page);
+});
+
 test('wrong codes warn at three attempts left, then lock with a countdown', async ({ page, request }) => {
   const { email, national, last2 } = fresh();
   await createAccount(page, email);
