@@ -1,6 +1,7 @@
 //! Account rules that several flows share: methods, session views, the wrong-code
 //! lockout, the audit log. All run inside the caller's write transaction.
 
+use crate::columns::Col;
 use crate::error::{AppError, AppResult};
 use crate::extract::Session;
 use crate::i18n;
@@ -40,21 +41,6 @@ impl MethodRow {
     }
 }
 
-pub fn channel_str(c: Channel) -> &'static str {
-    match c {
-        Channel::Sms => "sms",
-        Channel::Voice => "voice",
-    }
-}
-
-pub fn channel_from_str(s: &str) -> Channel {
-    if s == "voice" {
-        Channel::Voice
-    } else {
-        Channel::Sms
-    }
-}
-
 pub fn methods(tx: &Transaction, account_id: i64) -> rusqlite::Result<Vec<MethodRow>> {
     let mut stmt = tx.prepare(
         "SELECT id, kind, phone_e164, sms_ok, default_channel, totp_secret, totp_last_step, is_default, created_at
@@ -63,14 +49,10 @@ pub fn methods(tx: &Transaction, account_id: i64) -> rusqlite::Result<Vec<Method
     let rows = stmt.query_map([account_id], |r| {
         Ok(MethodRow {
             id: r.get(0)?,
-            kind: if r.get::<_, String>(1)? == "phone" {
-                MethodKind::Phone
-            } else {
-                MethodKind::AuthenticatorApp
-            },
+            kind: r.get::<_, Col<MethodKind>>(1)?.0,
             phone_e164: r.get(2)?,
             sms_ok: r.get(3)?,
-            default_channel: r.get::<_, Option<String>>(4)?.as_deref().map(channel_from_str),
+            default_channel: r.get::<_, Option<Col<Channel>>>(4)?.map(|c| c.0),
             totp_secret: r.get(5)?,
             totp_last_step: r.get(6)?,
             is_default: r.get(7)?,
@@ -108,7 +90,7 @@ pub fn session_view(
     last_factor_at: i64,
     now: i64,
 ) -> AppResult<SessionView> {
-    let (email, mfa_required, language): (String, bool, String) = tx.query_row(
+    let (email, mfa_required, Col(language)): (String, bool, Col<Language>) = tx.query_row(
         "SELECT email, mfa_required, language FROM accounts WHERE id = ?1",
         [account_id],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
@@ -123,7 +105,7 @@ pub fn session_view(
             0
         },
         methods: methods(tx, account_id)?.iter().map(MethodRow::view).collect(),
-        language: Language::from_tag(&language).unwrap_or_default(),
+        language,
     })
 }
 

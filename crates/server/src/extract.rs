@@ -1,5 +1,6 @@
 //! Request extractors that answer bad input with the contract's JSON errors.
 
+use crate::columns::Col;
 use crate::error::AppError;
 use crate::i18n;
 use crate::secrets::token_hash;
@@ -88,27 +89,6 @@ impl Session {
     }
 }
 
-/// A stored stage; an unknown value is an error, never quietly some stage.
-pub fn stage_from_str(s: &str) -> Result<SessionStage, AppError> {
-    match s {
-        "signed_in" => Ok(SessionStage::SignedIn),
-        "mfa_setup" => Ok(SessionStage::MfaSetup),
-        "mfa_pending" => Ok(SessionStage::MfaPending),
-        other => {
-            tracing::error!(stage = other, "unknown session stage in the database");
-            Err(AppError::internal())
-        }
-    }
-}
-
-pub fn stage_str(stage: SessionStage) -> &'static str {
-    match stage {
-        SessionStage::SignedIn => "signed_in",
-        SessionStage::MfaSetup => "mfa_setup",
-        SessionStage::MfaPending => "mfa_pending",
-    }
-}
-
 pub fn session_cookie_value(parts: &Parts) -> Option<String> {
     parts
         .headers
@@ -140,12 +120,12 @@ impl FromRequestParts<AppState> for Session {
                         Ok((
                             r.get::<_, i64>(0)?,
                             r.get::<_, String>(1)?,
-                            r.get::<_, String>(2)?,
+                            r.get::<_, Col<SessionStage>>(2)?.0,
                             r.get::<_, i64>(3)?,
                             r.get::<_, bool>(4)?,
                             r.get::<_, bool>(5)?,
                             r.get::<_, i64>(6)?,
-                            r.get::<_, String>(7)?,
+                            r.get::<_, Col<Language>>(7)?.0,
                             r.get::<_, bool>(8)?,
                         ))
                     },
@@ -170,11 +150,11 @@ impl FromRequestParts<AppState> for Session {
                     email,
                     // Re-derived from the account on every request (rule A1), never
                     // taken from what the session was created as.
-                    stage: crate::sessions::effective_stage(stage_from_str(&stage)?, has_methods, last_factor_at),
+                    stage: crate::sessions::effective_stage(stage, has_methods, last_factor_at),
                     last_factor_at,
                     mfa_required,
                     epcs_prescriber: epcs,
-                    language: Language::from_tag(&language).unwrap_or_default(),
+                    language,
                 })
             })
             .await

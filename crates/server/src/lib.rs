@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod clock;
+pub mod columns;
 pub mod config;
 pub mod couriers;
 pub mod db;

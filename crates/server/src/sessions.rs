@@ -2,7 +2,8 @@
 //! (or by skipping setup), rotated on every such change, and ended when the account's
 //! methods change elsewhere. All run inside the caller's write transaction.
 
-use crate::extract::{stage_str, Session};
+use crate::columns::Column;
+use crate::extract::Session;
 use crate::passwords;
 use crate::secrets::{new_token, token_hash};
 use axum::http::HeaderValue;
@@ -31,7 +32,7 @@ pub fn create(tx: &Transaction, account_id: i64, now: i64) -> rusqlite::Result<S
     let token = new_token(32);
     tx.execute(
         "INSERT INTO sessions (token_hash, account_id, stage, last_factor_at, created_at, last_seen_at) VALUES (?1, ?2, ?3, 0, ?4, ?4)",
-        params![token_hash(&token), account_id, stage_str(SessionStage::MfaPending), now],
+        params![token_hash(&token), account_id, SessionStage::MfaPending.column(), now],
     )?;
     Ok(token)
 }
@@ -62,7 +63,7 @@ fn rotate(
     let hash = token_hash(&token);
     tx.execute(
         "UPDATE sessions SET token_hash = ?1, stage = ?2, last_factor_at = ?3, last_seen_at = ?4 WHERE token_hash = ?5",
-        params![hash, stage_str(stage), factor_at, now, session.token_hash],
+        params![hash, stage.column(), factor_at, now, session.token_hash],
     )?;
     tx.execute(
         "UPDATE challenges SET session_hash = ?1 WHERE session_hash = ?2",

@@ -299,3 +299,23 @@ async fn a_text_ends_with_the_webotp_line_and_a_call_reads_the_code_three_times(
     let spoken: Vec<String> = d.code.chars().map(String::from).collect();
     assert_eq!(d.voice_script().matches(&spoken.join(", ")).count(), 3);
 }
+
+/// A stored value the server does not know (a newer server wrote it, or a hand edit)
+/// is a loud error: the challenge is not quietly read as some other purpose.
+#[tokio::test]
+async fn an_unknown_stored_purpose_is_an_error_not_another_purpose() {
+    let s = server().await;
+    let (c, id) = setup_challenge(&s, "a@example.com").await;
+    s.sqlite()
+        .execute(
+            "UPDATE challenges SET purpose = 'phone-change' WHERE id = ?1",
+            [&id],
+        )
+        .unwrap();
+    let r = c.verify(&id, &s.last_code()).await;
+    assert_eq!((r.status, r.error()), (500, "internal"));
+    s.sqlite()
+        .execute("UPDATE challenges SET purpose = 'setup' WHERE id = ?1", [&id])
+        .unwrap();
+    assert_eq!(c.verify(&id, &s.last_code()).await.status, 200);
+}

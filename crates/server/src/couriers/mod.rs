@@ -4,6 +4,7 @@
 
 pub mod twilio;
 
+use crate::columns::Column;
 use crate::db::Db;
 use crate::i18n::{self, AccountChange};
 use phone_mfa_contract::{Channel, Language, OutboxKind};
@@ -94,11 +95,7 @@ impl DevOutbox {
         delivered: bool,
     ) -> Result<(), DeliveryError> {
         let now = self.clock.now();
-        let kind = match kind {
-            OutboxKind::Sms => "sms",
-            OutboxKind::Voice => "voice",
-            OutboxKind::Email => "email",
-        };
+        let kind = kind.column();
         self.db
             .write(move |tx| {
                 tx.execute(

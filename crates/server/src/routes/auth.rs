@@ -2,6 +2,7 @@
 //! out, the current session, and "Skip for now" where MFA is only recommended.
 
 use crate::accounts::{self, audit};
+use crate::columns::Col;
 use crate::couriers::Notice;
 use crate::error::{AppError, AppResult};
 use crate::extract::{Body, Session};
@@ -99,7 +100,7 @@ pub async fn sign_up(
     let notice = state
         .db
         .write(move |tx| {
-            let owner: Option<(i64, String)> = tx
+            let owner: Option<(i64, Col<Language>)> = tx
                 .query_row(
                     "SELECT id, language FROM accounts WHERE email = ?1",
                     [&to],
@@ -107,17 +108,16 @@ pub async fn sign_up(
                 )
                 .optional()?;
             let (subject, body) = match owner {
-                Some((id, account_language)) => {
+                Some((id, Col(account_language))) => {
                     audit(tx, Some(id), "sign_up_for_existing_account", "", &ip, now)?;
-                    let language = Language::from_tag(&account_language).unwrap_or(language);
-                    i18n::sign_up_taken_email(language, &host)
+                    i18n::sign_up_taken_email(account_language, &host)
                 }
                 None => {
                     let token = new_token(32);
                     tx.execute(
                         "INSERT INTO sign_up_links (token_hash, email, password_hash, language, created_at, expires_at)
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                        params![token_hash(&token), to, hash, language.tag(), now, now + SIGN_UP_LINK_TTL_SECS],
+                        params![token_hash(&token), to, hash, Col(language), now, now + SIGN_UP_LINK_TTL_SECS],
                     )?;
                     audit(tx, None, "sign_up_link_sent", "", &ip, now)?;
                     i18n::sign_up_link_email(language, &host, &token)
@@ -196,7 +196,7 @@ pub async fn confirm_sign_up(
     let (token, view) = state
         .db
         .write(move |tx| {
-            let link: Option<(String, String, String, i64)> = tx
+            let link: Option<(String, String, Col<Language>, i64)> = tx
                 .query_row(
                     "SELECT email, password_hash, language, expires_at FROM sign_up_links WHERE token_hash = ?1",
                     [&hash],
@@ -378,7 +378,7 @@ pub async fn set_language(
         .write(move |tx| {
             tx.execute(
                 "UPDATE accounts SET language = ?1 WHERE id = ?2",
-                params![req.language.tag(), session.account_id],
+                params![Col(req.language), session.account_id],
             )?;
             accounts::session_view(tx, session.account_id, session.stage, session.last_factor_at, now)
         })

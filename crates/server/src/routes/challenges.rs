@@ -1,7 +1,8 @@
 //! One-time codes by text or call: start a challenge, resend it, verify it.
 //! Also the authenticator-app check, which shares the wrong-code lockout.
 
-use crate::accounts::{self, audit, channel_from_str, channel_str, MethodRow};
+use crate::accounts::{self, audit, MethodRow};
+use crate::columns::{Col, Column};
 use crate::couriers::{CodeDelivery, Notice};
 use crate::error::{AppError, AppResult};
 use crate::extract::{Body, Path, Session};
@@ -22,24 +23,6 @@ use phone_mfa_contract::{
     StartChallengeRequest, TotpVerifyRequest, VerifiedView, VerifyCodeRequest,
 };
 use rusqlite::{params, OptionalExtension, Transaction};
-
-fn purpose_str(p: Purpose) -> &'static str {
-    match p {
-        Purpose::Setup => "setup",
-        Purpose::SignIn => "sign_in",
-        Purpose::Reauth => "reauth",
-        Purpose::PhoneChange => "phone_change",
-    }
-}
-
-fn purpose_from_str(s: &str) -> Purpose {
-    match s {
-        "setup" => Purpose::Setup,
-        "sign_in" => Purpose::SignIn,
-        "reauth" => Purpose::Reauth,
-        _ => Purpose::PhoneChange,
-    }
-}
 
 /// Is this session at a stage where a code for `purpose` makes sense?
 fn authorize(session: &Session, purpose: Purpose, has_methods: bool, now: i64) -> AppResult<()> {
@@ -151,8 +134,8 @@ pub async fn start(
                 "INSERT INTO challenges (id, account_id, session_hash, purpose, method_id, phone_e164, sms_ok, channel, code_mac, sent_at, expires_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 params![
-                    id, session.account_id, session.token_hash, purpose_str(req.purpose), dest.method_id,
-                    dest.e164, dest.sms_ok, channel_str(req.channel), code_mac(&st.config.secret, &id, &code),
+                    id, session.account_id, session.token_hash, req.purpose.column(), dest.method_id,
+                    dest.e164, dest.sms_ok, req.channel.column(), code_mac(&st.config.secret, &id, &code),
                     now, now + CODE_TTL_SECS
                 ],
             )?;
@@ -160,7 +143,7 @@ pub async fn start(
                 tx,
                 Some(session.account_id),
                 "code_sent",
-                &format!("purpose={} channel={} phone={}", purpose_str(req.purpose), channel_str(req.channel), mask_e164(&dest.e164)),
+                &format!("purpose={} channel={} phone={}", req.purpose.column(), req.channel.column(), mask_e164(&dest.e164)),
                 &ip,
                 now,
             )?;
@@ -299,11 +282,11 @@ fn load_challenge(tx: &Transaction, session: &Session, id: &str) -> AppResult<Ch
         |r| {
             Ok(ChallengeRow {
                 id: r.get(0)?,
-                purpose: purpose_from_str(&r.get::<_, String>(1)?),
+                purpose: r.get::<_, Col<Purpose>>(1)?.0,
                 method_id: r.get(2)?,
                 phone_e164: r.get(3)?,
                 sms_ok: r.get(4)?,
-                channel: channel_from_str(&r.get::<_, String>(5)?),
+                channel: r.get::<_, Col<Channel>>(5)?.0,
                 code_mac: r.get(6)?,
                 sent_at: r.get(7)?,
                 expires_at: r.get(8)?,
@@ -352,13 +335,13 @@ pub async fn resend(
             let (code, sent) = prepare_send(tx, &st, &ticket, &ch.id, ch.purpose, now)?;
             tx.execute(
                 "UPDATE challenges SET code_mac = ?1, channel = ?2, sent_at = ?3, expires_at = ?4 WHERE id = ?5",
-                params![code_mac(&st.config.secret, &ch.id, &code), channel_str(channel), now, now + CODE_TTL_SECS, ch.id],
+                params![code_mac(&st.config.secret, &ch.id, &code), channel.column(), now, now + CODE_TTL_SECS, ch.id],
             )?;
             audit(
                 tx,
                 Some(session.account_id),
                 "code_resent",
-                &format!("channel={} phone={}", channel_str(channel), mask_e164(&ch.phone_e164)),
+                &format!("channel={} phone={}", channel.column(), mask_e164(&ch.phone_e164)),
                 &ip,
                 now,
             )?;
@@ -453,7 +436,7 @@ pub async fn verify(
                 tx,
                 Some(session.account_id),
                 "code_verified",
-                &format!("purpose={}", purpose_str(ch.purpose)),
+                &format!("purpose={}", ch.purpose.column()),
                 &ip,
                 now,
             )?;
@@ -528,7 +511,7 @@ fn apply_success(
             let id: i64 = tx.query_row(
                 "INSERT INTO methods (account_id, kind, phone_e164, sms_ok, default_channel, is_default, created_at)
                  VALUES (?1, 'phone', ?2, ?3, ?4, ?5, ?6) RETURNING id",
-                params![session.account_id, ch.phone_e164, ch.sms_ok, channel_str(ch.channel), first, now],
+                params![session.account_id, ch.phone_e164, ch.sms_ok, ch.channel.column(), first, now],
                 |r| r.get(0),
             )?;
             audit(
@@ -576,7 +559,7 @@ fn apply_success(
             let default_channel = if ch.sms_ok { ch.channel } else { Channel::Voice };
             tx.execute(
                 "UPDATE methods SET phone_e164 = ?1, sms_ok = ?2, default_channel = ?3 WHERE id = ?4 AND account_id = ?5",
-                params![ch.phone_e164, ch.sms_ok, channel_str(default_channel), method_id, session.account_id],
+                params![ch.phone_e164, ch.sms_ok, default_channel.column(), method_id, session.account_id],
             )?;
             let old_masked = old.phone_e164.as_deref().map(mask_e164).unwrap_or_default();
             audit(

@@ -1,5 +1,6 @@
 //! Development-only endpoints (mounted only in dev mode).
 
+use crate::columns::Col;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use axum::extract::State;
@@ -19,11 +20,7 @@ pub async fn outbox(State(state): State<AppState>) -> AppResult<Json<Vec<OutboxM
             let rows = stmt.query_map([], |r| {
                 Ok(OutboxMessage {
                     id: r.get(0)?,
-                    kind: match r.get::<_, String>(1)?.as_str() {
-                        "sms" => OutboxKind::Sms,
-                        "voice" => OutboxKind::Voice,
-                        _ => OutboxKind::Email,
-                    },
+                    kind: r.get::<_, Col<OutboxKind>>(1)?.0,
                     to: r.get(2)?,
                     body: r.get(3)?,
                     delivered: r.get(4)?,

@@ -1,6 +1,7 @@
 //! The "Sign in & Security" dashboard: list, change and remove methods.
 
-use crate::accounts::{self, audit, channel_str};
+use crate::accounts::{self, audit};
+use crate::columns::Column;
 use crate::couriers::Notice;
 use crate::error::{AppError, AppResult};
 use crate::extract::{Body, Path, Session};
@@ -58,7 +59,7 @@ pub async fn update(
                 }
                 tx.execute(
                     "UPDATE methods SET default_channel = ?1 WHERE id = ?2",
-                    params![channel_str(channel), id],
+                    params![channel.column(), id],
                 )?;
             }
             if req.make_default == Some(true) {
