@@ -142,20 +142,37 @@ impl Attempt {
     /// reset: an attacker must not clear them by signing in to an account of their own,
     /// nor by waiting for the owner to sign in).
     pub fn succeeded(self, tx: &Transaction) -> rusqlite::Result<()> {
-        for ((scope, key), free) in self.keys.iter().zip(&self.free) {
+        for ((scope, key), &free) in self.keys.iter().zip(&self.free) {
             if *scope == Scope::AddressAndIp {
                 tx.execute("DELETE FROM password_failures WHERE key = ?1", [key])?;
             } else {
-                tx.execute(
-                    "UPDATE password_failures SET failures = MAX(failures - 1, 0),
-                         held_until = CASE WHEN failures - 1 < ?2 THEN 0 ELSE held_until END
-                     WHERE key = ?1",
-                    params![key, free],
-                )?;
+                give_back(tx, key, free)?;
             }
         }
         Ok(())
     }
+
+    /// The password was never checked (no hashing slot freed up in time): the attempt
+    /// is given back to every count, so a busy server costs nobody a try, and nothing
+    /// is reset either.
+    pub fn not_checked(self, tx: &Transaction) -> rusqlite::Result<()> {
+        for ((_, key), &free) in self.keys.iter().zip(&self.free) {
+            give_back(tx, key, free)?;
+        }
+        Ok(())
+    }
+}
+
+/// Takes one counted failure back from a key; a key back under its free count is no
+/// longer held.
+fn give_back(tx: &Transaction, key: &str, free: u32) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE password_failures SET failures = MAX(failures - 1, 0),
+             held_until = CASE WHEN failures - 1 < ?2 THEN 0 ELSE held_until END
+         WHERE key = ?1",
+        params![key, free],
+    )
+    .map(|_| ())
 }
 
 /// Remembers that the account completed a second factor from `ip` (see [`begin`]).

@@ -495,6 +495,38 @@ async fn g7_concurrent_password_hashes_are_capped() {
     );
 }
 
+/// Rule G7: an attempt turned away for want of a hashing slot was never checked, so
+/// it is not counted as a wrong password: a busy server costs nobody a try.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn g7_an_attempt_the_server_was_too_busy_to_check_is_not_counted() {
+    let s = server_with(|c| {
+        c.password_hashing.permits = 1;
+        c.password_hashing.queue_wait = std::time::Duration::from_millis(1);
+    })
+    .await;
+    let tasks: Vec<_> = (0..12)
+        .map(|_| {
+            let c = s.client();
+            tokio::spawn(async move { sign_in(&c, "secure@example.com", "guess").await.status })
+        })
+        .collect();
+    let mut statuses = vec![];
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    let checked = statuses.iter().filter(|&&st| st == 401).count() as i64;
+    assert!(statuses.contains(&503), "{statuses:?}");
+    let counted: i64 = s
+        .sqlite()
+        .query_row(
+            "SELECT failures FROM password_failures WHERE key LIKE 'ai:%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(counted, checked, "only the checked attempts count: {statuses:?}");
+}
+
 // ------------------------------------------------------------ A9: sign-up
 
 /// Rule A9: sign-up answers the same whether or not the address has an account; the

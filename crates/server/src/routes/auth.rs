@@ -295,14 +295,21 @@ pub async fn sign_in(
         .await?;
     let password = req.password;
     let candidate = found.clone();
-    let ok = with_hash_slot(&state, move || match &candidate {
+    let checked = with_hash_slot(&state, move || match &candidate {
         Some((_, hash)) => verify_password(&password, hash),
         None => {
             let _ = verify_password(&password, dummy_hash());
             false
         }
     })
-    .await?;
+    .await;
+    let ok = match checked {
+        Ok(ok) => ok,
+        Err(busy) => {
+            state.db.write(move |tx| attempt.not_checked(tx)).await?;
+            return Err(busy);
+        }
+    };
     let now = state.now();
     let account = found.map(|(id, _)| id);
     let Some(account_id) = account.filter(|_| ok) else {
