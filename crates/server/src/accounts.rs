@@ -69,6 +69,100 @@ pub fn method(tx: &Transaction, account_id: i64, id: i64) -> AppResult<MethodRow
         .ok_or_else(|| AppError::not_found(i18n::METHOD_NOT_ON_ACCOUNT))
 }
 
+/// Adds a confirmed phone to the account; returns the method's id.
+pub fn add_phone(
+    tx: &Transaction,
+    account_id: i64,
+    e164: &str,
+    sms_ok: bool,
+    channel: Channel,
+    is_default: bool,
+    now: i64,
+) -> rusqlite::Result<i64> {
+    tx.query_row(
+        "INSERT INTO methods (account_id, kind, phone_e164, sms_ok, default_channel, is_default, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+        params![
+            account_id,
+            Col(MethodKind::Phone),
+            e164,
+            sms_ok,
+            Col(channel),
+            is_default,
+            now
+        ],
+        |r| r.get(0),
+    )
+}
+
+/// A phone method's new, confirmed number (rule A4).
+pub fn change_phone(
+    tx: &Transaction,
+    account_id: i64,
+    method_id: i64,
+    e164: &str,
+    sms_ok: bool,
+    default_channel: Channel,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE methods SET phone_e164 = ?1, sms_ok = ?2, default_channel = ?3 WHERE id = ?4 AND account_id = ?5",
+        params![e164, sms_ok, Col(default_channel), method_id, account_id],
+    )
+    .map(|_| ())
+}
+
+/// The authenticator-app time step just accepted: no code of it or before is accepted again.
+pub fn use_totp_step(tx: &Transaction, method_id: i64, step: i64) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE methods SET totp_last_step = ?1 WHERE id = ?2",
+        params![step, method_id],
+    )
+    .map(|_| ())
+}
+
+/// Text or call, for a phone method of the account.
+pub fn set_default_channel(
+    tx: &Transaction,
+    account_id: i64,
+    method_id: i64,
+    channel: Channel,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE methods SET default_channel = ?1 WHERE id = ?2 AND account_id = ?3",
+        params![Col(channel), method_id, account_id],
+    )
+    .map(|_| ())
+}
+
+/// The method offered first at sign-in; exactly one of the account's is.
+pub fn make_default(tx: &Transaction, account_id: i64, method_id: i64) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE methods SET is_default = (id = ?1) WHERE account_id = ?2",
+        params![method_id, account_id],
+    )
+    .map(|_| ())
+}
+
+/// Removes a method of the account (the caller has checked it is not the last one);
+/// if it was the default, the next one in `methods` becomes the default.
+pub fn remove_method(
+    tx: &Transaction,
+    account_id: i64,
+    method: &MethodRow,
+    methods: &[MethodRow],
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "DELETE FROM methods WHERE id = ?1 AND account_id = ?2",
+        params![method.id, account_id],
+    )?;
+    if method.is_default {
+        if let Some(next) = methods.iter().find(|m| m.id != method.id) {
+            make_default(tx, account_id, next.id)?;
+        }
+    }
+    Ok(())
+}
+
 pub fn reauth_left(last_factor_at: i64, now: i64) -> i64 {
     (last_factor_at + REAUTH_WINDOW_SECS - now).max(0)
 }
@@ -191,6 +285,25 @@ pub fn audit(
     tx.execute(
         "INSERT INTO audit_log (account_id, event, detail, ip, at) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![account_id, event, detail, ip, now],
+    )
+    .map(|_| ())
+}
+
+/// The account an e-mail address belongs to, and its password hash.
+pub fn password_hash_for(tx: &Transaction, email: &str) -> rusqlite::Result<Option<(i64, String)>> {
+    tx.query_row(
+        "SELECT id, password_hash FROM accounts WHERE email = ?1",
+        [email],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .optional()
+}
+
+/// The language texts, calls and e-mails to the account are written in.
+pub fn set_language(tx: &Transaction, account_id: i64, language: Language) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE accounts SET language = ?1 WHERE id = ?2",
+        params![Col(language), account_id],
     )
     .map(|_| ())
 }

@@ -1,6 +1,5 @@
 //! Request extractors that answer bad input with the contract's JSON errors.
 
-use crate::columns::Col;
 use crate::error::AppError;
 use crate::i18n;
 use crate::secrets::token_hash;
@@ -9,7 +8,6 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
-use phone_mfa_contract::policy::SESSION_IDLE_SECS;
 use phone_mfa_contract::{ErrorCode, Language, SessionStage, SESSION_COOKIE};
 use serde::de::DeserializeOwned;
 
@@ -110,53 +108,7 @@ impl FromRequestParts<AppState> for Session {
         let now = state.now();
         state
             .db
-            .write(move |tx| {
-                let found = tx.query_row(
-                    "SELECT s.account_id, a.email, s.stage, s.last_factor_at, a.mfa_required, a.epcs_prescriber, s.last_seen_at, a.language,
-                            EXISTS (SELECT 1 FROM methods m WHERE m.account_id = s.account_id)
-                     FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ?1",
-                    [&hash],
-                    |r| {
-                        Ok((
-                            r.get::<_, i64>(0)?,
-                            r.get::<_, String>(1)?,
-                            r.get::<_, Col<SessionStage>>(2)?.0,
-                            r.get::<_, i64>(3)?,
-                            r.get::<_, bool>(4)?,
-                            r.get::<_, bool>(5)?,
-                            r.get::<_, i64>(6)?,
-                            r.get::<_, Col<Language>>(7)?.0,
-                            r.get::<_, bool>(8)?,
-                        ))
-                    },
-                );
-                let (account_id, email, stage, last_factor_at, mfa_required, epcs, last_seen, language, has_methods) = match found {
-                    Ok(row) => row,
-                    Err(rusqlite::Error::QueryReturnedNoRows) => return Err(AppError::unauthenticated()),
-                    Err(e) => return Err(e.into()),
-                };
-                if now - last_seen > SESSION_IDLE_SECS {
-                    tx.execute("DELETE FROM sessions WHERE token_hash = ?1", [&hash])?;
-                    return Err(AppError::new(
-                        StatusCode::UNAUTHORIZED,
-                        ErrorCode::Unauthenticated,
-                        i18n::SESSION_TIMED_OUT,
-                    ));
-                }
-                tx.execute("UPDATE sessions SET last_seen_at = ?1 WHERE token_hash = ?2", rusqlite::params![now, &hash])?;
-                Ok(Session {
-                    token_hash: hash,
-                    account_id,
-                    email,
-                    // Re-derived from the account on every request (rule A1), never
-                    // taken from what the session was created as.
-                    stage: crate::sessions::effective_stage(stage, has_methods, last_factor_at),
-                    last_factor_at,
-                    mfa_required,
-                    epcs_prescriber: epcs,
-                    language,
-                })
-            })
+            .write(move |tx| crate::sessions::find(tx, hash, now))
             .await
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod clock;
+pub mod codes;
 pub mod columns;
 pub mod config;
 pub mod couriers;
@@ -18,6 +19,7 @@ pub mod routes;
 pub mod secrets;
 pub mod seed;
 pub mod sessions;
+pub mod sign_ups;
 pub mod state;
 pub mod totp;
 pub mod web;

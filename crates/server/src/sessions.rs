@@ -2,13 +2,18 @@
 //! (or by skipping setup), rotated on every such change, and ended when the account's
 //! methods change elsewhere. All run inside the caller's write transaction.
 
-use crate::columns::Column;
+use crate::columns::{Col, Column};
+use crate::error::AppError;
 use crate::extract::Session;
+use crate::i18n;
 use crate::passwords;
 use crate::secrets::{new_token, token_hash};
 use axum::http::HeaderValue;
+use axum::http::StatusCode;
 use phone_mfa_contract::policy::SESSION_IDLE_SECS;
+use phone_mfa_contract::{ErrorCode, Language};
 use phone_mfa_contract::{SessionStage, SESSION_COOKIE};
+use rusqlite::OptionalExtension;
 use rusqlite::{params, Transaction};
 
 /// The session cookie: `__Host-` prefix, Secure, HttpOnly, SameSite=Strict (ASVS 3.3).
@@ -100,6 +105,54 @@ pub fn end_others(tx: &Transaction, account_id: i64, keep: &[u8]) -> rusqlite::R
         "DELETE FROM sessions WHERE account_id = ?1 AND token_hash <> ?2",
         params![account_id, keep],
     )
+}
+
+/// The session behind a token, with its stage re-derived from the account (rule A1)
+/// and its idle clock restarted. An unknown token is 401; one idle too long is ended
+/// and 401 too.
+pub fn find(tx: &Transaction, token_hash: Vec<u8>, now: i64) -> Result<Session, AppError> {
+    let found = tx
+        .query_row(
+            "SELECT s.account_id, a.email, s.stage, s.last_factor_at, a.mfa_required, a.epcs_prescriber, s.last_seen_at, a.language,
+                    EXISTS (SELECT 1 FROM methods m WHERE m.account_id = s.account_id)
+             FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ?1",
+            [&token_hash],
+            |r| {
+                Ok((
+                    Session {
+                        token_hash: token_hash.clone(),
+                        account_id: r.get(0)?,
+                        email: r.get(1)?,
+                        // Re-derived below, never taken from what the session was created as.
+                        stage: r.get::<_, Col<SessionStage>>(2)?.0,
+                        last_factor_at: r.get(3)?,
+                        mfa_required: r.get(4)?,
+                        epcs_prescriber: r.get(5)?,
+                        language: r.get::<_, Col<Language>>(7)?.0,
+                    },
+                    r.get::<_, i64>(6)?,
+                    r.get::<_, bool>(8)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((mut session, last_seen, has_methods)) = found else {
+        return Err(AppError::unauthenticated());
+    };
+    if now - last_seen > SESSION_IDLE_SECS {
+        end(tx, &session)?;
+        return Err(AppError::new(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::Unauthenticated,
+            i18n::SESSION_TIMED_OUT,
+        ));
+    }
+    tx.execute(
+        "UPDATE sessions SET last_seen_at = ?1 WHERE token_hash = ?2",
+        params![now, session.token_hash],
+    )?;
+    session.stage = effective_stage(session.stage, has_methods, session.last_factor_at);
+    Ok(session)
 }
 
 /// Ends this session (sign-out).

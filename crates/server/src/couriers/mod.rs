@@ -4,10 +4,10 @@
 
 pub mod twilio;
 
-use crate::columns::Column;
+use crate::columns::{Col, Column};
 use crate::db::Db;
 use crate::i18n::{self, AccountChange};
-use phone_mfa_contract::{Channel, Language, OutboxKind};
+use phone_mfa_contract::{Channel, Language, OutboxKind, OutboxMessage};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -106,6 +106,26 @@ impl DevOutbox {
             .await
             .map(|_| ())
             .map_err(|e: rusqlite::Error| DeliveryError::Failed(e.to_string()))
+    }
+}
+
+impl DevOutbox {
+    /// The newest `limit` messages, newest first (`GET /api/dev/outbox`).
+    pub fn newest(tx: &rusqlite::Transaction, limit: u32) -> rusqlite::Result<Vec<OutboxMessage>> {
+        let mut stmt = tx.prepare(
+            "SELECT id, kind, recipient, body, delivered, created_at FROM outbox ORDER BY id DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit], |r| {
+            Ok(OutboxMessage {
+                id: r.get(0)?,
+                kind: r.get::<_, Col<OutboxKind>>(1)?.0,
+                to: r.get(2)?,
+                body: r.get(3)?,
+                delivered: r.get(4)?,
+                created_at: r.get(5)?,
+            })
+        })?;
+        rows.collect()
     }
 }
 

@@ -2,28 +2,23 @@
 //! out, the current session, and "Skip for now" where MFA is only recommended.
 
 use crate::accounts::{self, audit};
-use crate::columns::Col;
-use crate::couriers::Notice;
 use crate::error::{AppError, AppResult};
 use crate::extract::{Body, Session};
 use crate::i18n;
 use crate::passwords::{self, with_hash_slot};
 use crate::routes::ClientIp;
-use crate::secrets::{email_fingerprint, hash_password, new_token, token_hash, verify_password};
+use crate::secrets::{email_fingerprint, hash_password, token_hash, verify_password};
 use crate::sessions;
+use crate::sign_ups;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::Json;
-use phone_mfa_contract::policy::{
-    MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, SIGN_UP_EMAILS_PER_ADDRESS, SIGN_UP_EMAIL_WINDOW_SECS,
-    SIGN_UP_LINK_TTL_SECS,
-};
+use phone_mfa_contract::policy::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, SIGN_UP_LINK_TTL_SECS};
 use phone_mfa_contract::{
-    ApiError, ErrorCode, Language, LanguageRequest, SessionStage, SessionView, SignInRequest, SignUpAccepted,
+    ApiError, ErrorCode, LanguageRequest, SessionStage, SessionView, SignInRequest, SignUpAccepted,
     SignUpConfirmRequest, SignUpRequest,
 };
-use rusqlite::{params, OptionalExtension};
 
 fn session_headers(token: &str) -> HeaderMap {
     let mut headers = HeaderMap::new();
@@ -91,7 +86,7 @@ pub async fn sign_up(
     let per_ip = state.config.sign_up_emails_per_ip;
     state
         .db
-        .write(move |tx| count_sign_up_email(tx, &address_fp, &sender, per_ip, now))
+        .write(move |tx| sign_ups::count_email(tx, &address_fp, &sender, per_ip, now))
         .await?;
     let password = req.password;
     let hash = with_hash_slot(&state, move || hash_password(&password)).await?;
@@ -99,36 +94,7 @@ pub async fn sign_up(
     let to = email.clone();
     let notice = state
         .db
-        .write(move |tx| {
-            let owner: Option<(i64, Col<Language>)> = tx
-                .query_row(
-                    "SELECT id, language FROM accounts WHERE email = ?1",
-                    [&to],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
-            let (subject, body) = match owner {
-                Some((id, Col(account_language))) => {
-                    audit(tx, Some(id), "sign_up_for_existing_account", "", &ip, now)?;
-                    i18n::sign_up_taken_email(account_language, &host)
-                }
-                None => {
-                    let token = new_token(32);
-                    tx.execute(
-                        "INSERT INTO sign_up_links (token_hash, email, password_hash, language, created_at, expires_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                        params![token_hash(&token), to, hash, Col(language), now, now + SIGN_UP_LINK_TTL_SECS],
-                    )?;
-                    audit(tx, None, "sign_up_link_sent", "", &ip, now)?;
-                    i18n::sign_up_link_email(language, &host, &token)
-                }
-            };
-            Ok::<_, AppError>(Notice {
-                to_email: to,
-                subject: subject.to_owned(),
-                body,
-            })
-        })
+        .write(move |tx| sign_ups::request(tx, &to, &hash, language, &host, &ip, now))
         .await?;
     if let Err(e) = state.mailer.send(&notice).await {
         tracing::warn!(error = ?e, "sign-up e-mail could not be sent");
@@ -141,43 +107,6 @@ pub async fn sign_up(
             link_valid_for_s: SIGN_UP_LINK_TTL_SECS,
         }),
     ))
-}
-
-/// Refuses a sign-up e-mail over its limits (same answer for every address), else
-/// counts it. Counted before the hash, in one transaction, so a burst cannot overshoot.
-fn count_sign_up_email(
-    tx: &rusqlite::Transaction,
-    address_fp: &str,
-    ip: &str,
-    per_ip: u32,
-    now: i64,
-) -> AppResult<()> {
-    let since = now - SIGN_UP_EMAIL_WINDOW_SECS;
-    for (column, value, max) in [
-        ("address_fp", address_fp, SIGN_UP_EMAILS_PER_ADDRESS),
-        ("ip", ip, per_ip),
-    ] {
-        let (count, oldest): (u32, Option<i64>) = tx.query_row(
-            &format!(
-                "SELECT COUNT(*), MIN(sent_at) FROM sign_up_emails WHERE {column} = ?1 AND sent_at > ?2"
-            ),
-            params![value, since],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        if count >= max {
-            let retry = oldest.map_or(SIGN_UP_EMAIL_WINDOW_SECS, |t| t + SIGN_UP_EMAIL_WINDOW_SECS - now);
-            return Err(AppError::too_many(
-                ErrorCode::RateLimited,
-                i18n::sign_up_emails_held(retry),
-                retry,
-            ));
-        }
-    }
-    tx.execute(
-        "INSERT INTO sign_up_emails (address_fp, ip, sent_at) VALUES (?1, ?2, ?3)",
-        params![address_fp, ip, now],
-    )?;
-    Ok(())
 }
 
 /// `POST /api/auth/sign-up/confirm`: the link from the sign-up e-mail. Creates the
@@ -196,41 +125,15 @@ pub async fn confirm_sign_up(
     let (token, view) = state
         .db
         .write(move |tx| {
-            let link: Option<(String, String, Col<Language>, i64)> = tx
-                .query_row(
-                    "SELECT email, password_hash, language, expires_at FROM sign_up_links WHERE token_hash = ?1",
-                    [&hash],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-                )
-                .optional()?;
-            let Some((email, password_hash, language, _)) = link.filter(|(_, _, _, expires_at)| *expires_at > now) else {
-                return Err(link_expired());
-            };
-            tx.execute("DELETE FROM sign_up_links WHERE email = ?1", [&email])?;
-            // Checked again here: another link for this address may have made the
-            // account since this e-mail was sent.
-            let taken = tx
-                .query_row("SELECT 1 FROM accounts WHERE email = ?1", [&email], |_| Ok(()))
-                .optional()?
-                .is_some();
-            if taken {
-                return Err(link_expired());
-            }
-            let id: i64 = tx.query_row(
-                "INSERT INTO accounts (email, password_hash, created_at, language) VALUES (?1, ?2, ?3, ?4) RETURNING id",
-                params![email, password_hash, now, language],
-                |r| r.get(0),
-            )?;
-            audit(tx, Some(id), "account_created", "", &ip, now)?;
-            let token = sessions::create(tx, id, now)?;
-            Ok((token, accounts::session_view(tx, id, SessionStage::MfaSetup, 0, now)?))
+            let account = sign_ups::confirm(tx, &hash, &ip, now)?;
+            let token = sessions::create(tx, account, now)?;
+            Ok::<_, AppError>((
+                token,
+                accounts::session_view(tx, account, SessionStage::MfaSetup, 0, now)?,
+            ))
         })
         .await?;
     Ok((StatusCode::CREATED, session_headers(&token), Json(view)))
-}
-
-fn link_expired() -> AppError {
-    AppError::new(StatusCode::GONE, ErrorCode::LinkExpired, i18n::LINK_EXPIRED)
 }
 
 /// A hash to verify against when the email is unknown, so both answers take as long.
@@ -263,13 +166,7 @@ pub async fn sign_in(
     let (found, attempt) = state
         .db
         .write(move |tx| {
-            let found: Option<(i64, String)> = tx
-                .query_row(
-                    "SELECT id, password_hash FROM accounts WHERE email = ?1",
-                    [&lookup],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
+            let found = accounts::password_hash_for(tx, &lookup)?;
             let attempt = passwords::begin(
                 tx,
                 &st.config,
@@ -383,10 +280,7 @@ pub async fn set_language(
     let view = state
         .db
         .write(move |tx| {
-            tx.execute(
-                "UPDATE accounts SET language = ?1 WHERE id = ?2",
-                params![Col(req.language), session.account_id],
-            )?;
+            accounts::set_language(tx, session.account_id, req.language)?;
             accounts::session_view(tx, session.account_id, session.stage, session.last_factor_at, now)
         })
         .await?;

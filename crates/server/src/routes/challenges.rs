@@ -2,7 +2,8 @@
 //! Also the authenticator-app check, which shares the wrong-code lockout.
 
 use crate::accounts::{self, audit, MethodRow};
-use crate::columns::{Col, Column};
+use crate::codes;
+use crate::columns::Column;
 use crate::couriers::{CodeDelivery, Notice};
 use crate::error::{AppError, AppResult};
 use crate::extract::{Body, Path, Session};
@@ -22,7 +23,7 @@ use phone_mfa_contract::{
     ApiError, ChallengeView, Channel, ErrorCode, Language, MethodKind, Purpose, ResendRequest, SessionStage,
     StartChallengeRequest, TotpVerifyRequest, VerifiedView, VerifyCodeRequest,
 };
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::Transaction;
 
 /// Is this session at a stage where a code for `purpose` makes sense?
 fn authorize(session: &Session, purpose: Purpose, has_methods: bool, now: i64) -> AppResult<()> {
@@ -108,15 +109,26 @@ pub async fn start(
                 Purpose::Setup => {
                     let phone = new_phone.expect("checked above");
                     ensure_can_add_phone(&methods, &phone.e164)?;
-                    Destination { e164: phone.e164, sms_ok: phone.channels.sms, method_id: None }
+                    Destination {
+                        e164: phone.e164,
+                        sms_ok: phone.channels.sms,
+                        method_id: None,
+                    }
                 }
                 Purpose::PhoneChange => {
                     let phone = new_phone.expect("checked above");
                     let existing = phone_method(&methods, req.method_id)?.id;
-                    if methods.iter().any(|m| m.phone_e164.as_deref() == Some(phone.e164.as_str())) {
+                    if methods
+                        .iter()
+                        .any(|m| m.phone_e164.as_deref() == Some(phone.e164.as_str()))
+                    {
                         return Err(already_added());
                     }
-                    Destination { e164: phone.e164, sms_ok: phone.channels.sms, method_id: Some(existing) }
+                    Destination {
+                        e164: phone.e164,
+                        sms_ok: phone.channels.sms,
+                        method_id: Some(existing),
+                    }
                 }
                 Purpose::SignIn | Purpose::Reauth => {
                     let m = phone_method(&methods, req.method_id)?;
@@ -128,22 +140,40 @@ pub async fn start(
                 }
             };
             let id = new_token(18);
-            let ticket = SendTicket { account_id: session.account_id, ip: &ip, e164: &dest.e164, sms_ok: dest.sms_ok, channel: req.channel, language: session.language };
+            let ticket = SendTicket {
+                account_id: session.account_id,
+                ip: &ip,
+                e164: &dest.e164,
+                sms_ok: dest.sms_ok,
+                channel: req.channel,
+                language: session.language,
+            };
             let (code, sent) = prepare_send(tx, &st, &ticket, &id, req.purpose, now)?;
-            tx.execute(
-                "INSERT INTO challenges (id, account_id, session_hash, purpose, method_id, phone_e164, sms_ok, channel, code_mac, sent_at, expires_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                params![
-                    id, session.account_id, session.token_hash, req.purpose.column(), dest.method_id,
-                    dest.e164, dest.sms_ok, req.channel.column(), code_mac(&st.config.secret, &id, &code),
-                    now, now + CODE_TTL_SECS
-                ],
+            codes::insert(
+                tx,
+                &codes::NewChallenge {
+                    id: &id,
+                    account_id: session.account_id,
+                    session_hash: &session.token_hash,
+                    purpose: req.purpose,
+                    method_id: dest.method_id,
+                    phone_e164: &dest.e164,
+                    sms_ok: dest.sms_ok,
+                    channel: req.channel,
+                    code_mac: &code_mac(&st.config.secret, &id, &code),
+                    now,
+                },
             )?;
             audit(
                 tx,
                 Some(session.account_id),
                 "code_sent",
-                &format!("purpose={} channel={} phone={}", req.purpose.column(), req.channel.column(), mask_e164(&dest.e164)),
+                &format!(
+                    "purpose={} channel={} phone={}",
+                    req.purpose.column(),
+                    req.channel.column(),
+                    mask_e164(&dest.e164)
+                ),
                 &ip,
                 now,
             )?;
@@ -260,44 +290,6 @@ fn ensure_can_add_phone(methods: &[MethodRow], e164: &str) -> AppResult<()> {
     Ok(())
 }
 
-struct ChallengeRow {
-    id: String,
-    purpose: Purpose,
-    method_id: Option<i64>,
-    phone_e164: String,
-    sms_ok: bool,
-    channel: Channel,
-    code_mac: Vec<u8>,
-    sent_at: i64,
-    expires_at: i64,
-    consumed_at: Option<i64>,
-}
-
-/// A challenge is only reachable from the session (and so the account) it was sent for.
-fn load_challenge(tx: &Transaction, session: &Session, id: &str) -> AppResult<ChallengeRow> {
-    tx.query_row(
-        "SELECT id, purpose, method_id, phone_e164, sms_ok, channel, code_mac, sent_at, expires_at, consumed_at
-         FROM challenges WHERE id = ?1 AND account_id = ?2 AND session_hash = ?3",
-        params![id, session.account_id, session.token_hash],
-        |r| {
-            Ok(ChallengeRow {
-                id: r.get(0)?,
-                purpose: r.get::<_, Col<Purpose>>(1)?.0,
-                method_id: r.get(2)?,
-                phone_e164: r.get(3)?,
-                sms_ok: r.get(4)?,
-                channel: r.get::<_, Col<Channel>>(5)?.0,
-                code_mac: r.get(6)?,
-                sent_at: r.get(7)?,
-                expires_at: r.get(8)?,
-                consumed_at: r.get(9)?,
-            })
-        },
-    )
-    .optional()?
-    .ok_or_else(|| AppError::not_found(i18n::CODE_REQUEST_GONE))
-}
-
 /// `POST /api/challenges/{id}/resend`: a new code (the old one is void), optionally by
 /// the other channel. Not before the cooldown; never resets the wrong-code count.
 #[utoipa::path(post, path = "/api/challenges/{id}/resend", tag = "codes", request_body = ResendRequest,
@@ -316,26 +308,41 @@ pub async fn resend(
     let sent = state
         .db
         .write(move |tx| {
-            let ch = load_challenge(tx, &session, &id)?;
+            let ch = codes::load(tx, &session, &id)?;
             if ch.consumed_at.is_some() {
-                return Err(AppError::new(StatusCode::CONFLICT, ErrorCode::CodeExpired, i18n::CODE_USED));
+                return Err(AppError::new(
+                    StatusCode::CONFLICT,
+                    ErrorCode::CodeExpired,
+                    i18n::CODE_USED,
+                ));
             }
             let wait = ch.sent_at + RESEND_COOLDOWN_SECS - now;
             if wait > 0 {
-                let mut e = AppError::too_many(
-                    ErrorCode::ResendTooSoon,
-                    i18n::resend_in(wait),
-                    wait,
-                );
-                e.body.sends_left = Some(limits::account_sends_left(tx, &st.config.limits, session.account_id, now)?);
+                let mut e = AppError::too_many(ErrorCode::ResendTooSoon, i18n::resend_in(wait), wait);
+                e.body.sends_left = Some(limits::account_sends_left(
+                    tx,
+                    &st.config.limits,
+                    session.account_id,
+                    now,
+                )?);
                 return Err(e);
             }
             let channel = req.channel.unwrap_or(ch.channel);
-            let ticket = SendTicket { account_id: session.account_id, ip: &ip, e164: &ch.phone_e164, sms_ok: ch.sms_ok, channel, language: session.language };
+            let ticket = SendTicket {
+                account_id: session.account_id,
+                ip: &ip,
+                e164: &ch.phone_e164,
+                sms_ok: ch.sms_ok,
+                channel,
+                language: session.language,
+            };
             let (code, sent) = prepare_send(tx, &st, &ticket, &ch.id, ch.purpose, now)?;
-            tx.execute(
-                "UPDATE challenges SET code_mac = ?1, channel = ?2, sent_at = ?3, expires_at = ?4 WHERE id = ?5",
-                params![code_mac(&st.config.secret, &ch.id, &code), channel.column(), now, now + CODE_TTL_SECS, ch.id],
+            codes::renew(
+                tx,
+                &ch.id,
+                &code_mac(&st.config.secret, &ch.id, &code),
+                channel,
+                now,
             )?;
             audit(
                 tx,
@@ -383,7 +390,7 @@ pub async fn verify(
     let verdict = state
         .db
         .write(move |tx| {
-            let ch = load_challenge(tx, &session, &id)?;
+            let ch = codes::load(tx, &session, &id)?;
             let methods = accounts::methods(tx, session.account_id)?;
             authorize(&session, ch.purpose, !methods.is_empty(), now)?;
             still_applies(&ch, &methods)?;
@@ -420,11 +427,7 @@ pub async fn verify(
                 )?));
             }
             // Single use: claimed in the same transaction that checked it.
-            let claimed = tx.execute(
-                "UPDATE challenges SET consumed_at = ?1 WHERE id = ?2 AND consumed_at IS NULL",
-                params![now, ch.id],
-            )?;
-            if claimed != 1 {
+            if !codes::claim(tx, &ch.id, now)? {
                 return Err(AppError::new(
                     StatusCode::CONFLICT,
                     ErrorCode::CodeExpired,
@@ -448,7 +451,7 @@ pub async fn verify(
 
 /// Re-checks, inside the transaction that will apply the code, what was checked when
 /// it was sent (rule A4): the account may have changed since in another tab or session.
-fn still_applies(ch: &ChallengeRow, methods: &[MethodRow]) -> AppResult<()> {
+fn still_applies(ch: &codes::ChallengeRow, methods: &[MethodRow]) -> AppResult<()> {
     match ch.purpose {
         Purpose::Setup => ensure_can_add_phone(methods, &ch.phone_e164),
         Purpose::PhoneChange => {
@@ -492,7 +495,7 @@ fn apply_success(
     tx: &Transaction,
     st: &AppState,
     session: &Session,
-    ch: &ChallengeRow,
+    ch: &codes::ChallengeRow,
     methods: &[MethodRow],
     now: i64,
     ip: &str,
@@ -508,11 +511,14 @@ fn apply_success(
     match ch.purpose {
         Purpose::Setup => {
             let first = methods.is_empty();
-            let id: i64 = tx.query_row(
-                "INSERT INTO methods (account_id, kind, phone_e164, sms_ok, default_channel, is_default, created_at)
-                 VALUES (?1, 'phone', ?2, ?3, ?4, ?5, ?6) RETURNING id",
-                params![session.account_id, ch.phone_e164, ch.sms_ok, ch.channel.column(), first, now],
-                |r| r.get(0),
+            let id = accounts::add_phone(
+                tx,
+                session.account_id,
+                &ch.phone_e164,
+                ch.sms_ok,
+                ch.channel,
+                first,
+                now,
             )?;
             audit(
                 tx,
@@ -557,9 +563,13 @@ fn apply_success(
             let old = phone_method(methods, ch.method_id)?.clone();
             let method_id = old.id;
             let default_channel = if ch.sms_ok { ch.channel } else { Channel::Voice };
-            tx.execute(
-                "UPDATE methods SET phone_e164 = ?1, sms_ok = ?2, default_channel = ?3 WHERE id = ?4 AND account_id = ?5",
-                params![ch.phone_e164, ch.sms_ok, default_channel.column(), method_id, session.account_id],
+            accounts::change_phone(
+                tx,
+                session.account_id,
+                method_id,
+                &ch.phone_e164,
+                ch.sms_ok,
+                default_channel,
             )?;
             let old_masked = old.phone_e164.as_deref().map(mask_e164).unwrap_or_default();
             audit(
@@ -657,10 +667,7 @@ pub async fn totp_verify(
             match step {
                 // A step at or before the last one used is a replay: refused like a wrong code.
                 Some(step) if step > app.totp_last_step => {
-                    tx.execute(
-                        "UPDATE methods SET totp_last_step = ?1 WHERE id = ?2",
-                        params![step, app.id],
-                    )?;
+                    accounts::use_totp_step(tx, app.id, step)?;
                 }
                 _ => {
                     return Ok(Verdict::Refused(accounts::record_wrong_code(

@@ -1,7 +1,6 @@
 //! The "Sign in & Security" dashboard: list, change and remove methods.
 
 use crate::accounts::{self, audit};
-use crate::columns::Column;
 use crate::couriers::Notice;
 use crate::error::{AppError, AppResult};
 use crate::extract::{Body, Path, Session};
@@ -13,7 +12,6 @@ use axum::http::StatusCode;
 use axum::Json;
 use phone_mfa_contract::phone::mask_e164;
 use phone_mfa_contract::{ApiError, Channel, ErrorCode, MethodKind, MethodView, UpdateMethodRequest};
-use rusqlite::params;
 
 /// `GET /api/methods`.
 #[utoipa::path(get, path = "/api/methods", tag = "dashboard",
@@ -57,16 +55,10 @@ pub async fn update(
                         i18n::CANNOT_TEXT,
                     ));
                 }
-                tx.execute(
-                    "UPDATE methods SET default_channel = ?1 WHERE id = ?2",
-                    params![channel.column(), id],
-                )?;
+                accounts::set_default_channel(tx, session.account_id, id, channel)?;
             }
             if req.make_default == Some(true) {
-                tx.execute(
-                    "UPDATE methods SET is_default = (id = ?1) WHERE account_id = ?2",
-                    params![id, session.account_id],
-                )?;
+                accounts::make_default(tx, session.account_id, id)?;
             }
             audit(
                 tx,
@@ -113,15 +105,8 @@ pub async fn remove(
                     i18n::LAST_METHOD,
                 ));
             }
-            tx.execute(
-                "DELETE FROM methods WHERE id = ?1 AND account_id = ?2",
-                params![id, session.account_id],
-            )?;
+            accounts::remove_method(tx, session.account_id, method, &methods)?;
             crate::sessions::end_others(tx, session.account_id, &session.token_hash)?;
-            if method.is_default {
-                let next = methods.iter().find(|m| m.id != id).map(|m| m.id);
-                tx.execute("UPDATE methods SET is_default = 1 WHERE id = ?1", [next])?;
-            }
             let masked = method.phone_e164.as_deref().map(mask_e164);
             let change = match &masked {
                 Some(m) => AccountChange::PhoneRemoved(m),
