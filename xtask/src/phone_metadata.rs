@@ -32,20 +32,7 @@ fn served(code: u16) -> bool {
 fn examples(db: &Database) -> BTreeSet<(String, u16, String)> {
     let mut out = BTreeSet::new();
     for meta in db.iter().filter(|m| served(m.country_code())) {
-        let d = meta.descriptors();
-        let kinds = [
-            d.fixed_line(),
-            d.mobile(),
-            d.toll_free(),
-            d.premium_rate(),
-            d.shared_cost(),
-            d.personal_number(),
-            d.voip(),
-            d.pager(),
-            d.uan(),
-            d.voicemail(),
-        ];
-        for example in kinds.into_iter().flatten().filter_map(|k| k.example()) {
+        for example in meta.descriptors().number_kinds().filter_map(|k| k.example()) {
             out.insert((meta.id().to_owned(), meta.country_code(), example.to_owned()));
         }
     }
@@ -93,7 +80,15 @@ pub fn update(new_xml: &str) -> Result {
     for line in &changed {
         println!("  {line}");
     }
-    std::fs::copy(new_xml, VENDORED).map_err(|e| format!("copy to {VENDORED}: {e}"))?;
+    let same = std::fs::canonicalize(new_xml).ok() == std::fs::canonicalize(VENDORED).ok();
+    if same {
+        println!("{new_xml} is the vendored metadata already: nothing to replace.");
+        return Ok(());
+    }
+    // Written, not copied: a copy would keep the source's permissions (read-only in
+    // shared/data) and the next update could not replace the file.
+    let xml = std::fs::read(new_xml).map_err(|e| format!("{new_xml}: {e}"))?;
+    std::fs::write(VENDORED, xml).map_err(|e| format!("write {VENDORED}: {e}"))?;
     println!(
         "{new_xml} is now {VENDORED}: the next build cuts the selector's metadata from it. \
          Say its version in vendor/phonenumber/PATCHED.md (the XML does not carry one)."

@@ -67,21 +67,8 @@ fn numbers_of(region: &str, per_kind: usize, rng: &mut Rng) -> Vec<String> {
     let meta = phonenumber::metadata::DATABASE
         .by_id(region)
         .expect("a region of the metadata");
-    let d = meta.descriptors();
-    let kinds = [
-        d.fixed_line(),
-        d.mobile(),
-        d.toll_free(),
-        d.premium_rate(),
-        d.shared_cost(),
-        d.personal_number(),
-        d.voip(),
-        d.pager(),
-        d.uan(),
-        d.voicemail(),
-    ];
     let mut out = vec![];
-    for desc in kinds.into_iter().flatten() {
+    for desc in meta.descriptors().number_kinds() {
         out.extend(desc.example().map(str::to_owned));
         // ASCII classes: `\d` in the metadata means 0-9.
         let hir = regex_syntax::ParserBuilder::new()

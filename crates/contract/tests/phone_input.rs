@@ -8,7 +8,6 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use phone_mfa_contract::phone::{check_phone, PhoneProblem, COUNTRIES};
-use phonenumber_upstream as upstream;
 
 fn served(code: u16) -> bool {
     COUNTRIES.iter().any(|c| c.calling_code == code)
@@ -16,29 +15,16 @@ fn served(code: u16) -> bool {
 
 /// Every example number of every type of every region sharing a served calling code.
 fn served_examples() -> Vec<(u16, String)> {
-    let mut out = vec![];
-    for meta in upstream::metadata::DATABASE.iter() {
-        if !served(meta.country_code()) {
-            continue;
-        }
-        let d = meta.descriptors();
-        let kinds = [
-            d.fixed_line(),
-            d.mobile(),
-            d.toll_free(),
-            d.premium_rate(),
-            d.shared_cost(),
-            d.personal_number(),
-            d.voip(),
-            d.pager(),
-            d.uan(),
-            d.voicemail(),
-        ];
-        for example in kinds.into_iter().flatten().filter_map(|k| k.example()) {
-            out.push((meta.country_code(), example.to_owned()));
-        }
-    }
-    out
+    phonenumber::metadata::DATABASE
+        .iter()
+        .filter(|meta| served(meta.country_code()))
+        .flat_map(|meta| {
+            meta.descriptors()
+                .number_kinds()
+                .filter_map(|k| k.example())
+                .map(move |example| (meta.country_code(), example.to_owned()))
+        })
+        .collect()
 }
 
 #[test]

@@ -243,28 +243,14 @@ impl Descriptors {
     /// general descriptor answered "invalid length".
     pub(crate) fn with_general_lengths(mut self) -> Self {
         if self.general.possible_length.is_empty() {
-            let kinds = [
-                &self.fixed_line,
-                &self.mobile,
-                &self.pager,
-                &self.toll_free,
-                &self.premium_rate,
-                &self.shared_cost,
-                &self.personal_number,
-                &self.voip,
-                &self.uan,
-                &self.voicemail,
-            ];
-            let mut national: Vec<u16> = kinds
-                .iter()
-                .filter_map(|d| d.as_ref())
+            let mut national: Vec<u16> = self
+                .number_kinds()
                 .flat_map(|d| d.possible_length.iter().copied())
                 .collect();
             national.sort_unstable();
             national.dedup();
-            let mut local: Vec<u16> = kinds
-                .iter()
-                .filter_map(|d| d.as_ref())
+            let mut local: Vec<u16> = self
+                .number_kinds()
                 .flat_map(|d| d.possible_local_length.iter().copied())
                 .filter(|l| !national.contains(l))
                 .collect();
@@ -274,6 +260,27 @@ impl Descriptors {
             self.general.possible_local_length = local;
         }
         self
+    }
+
+    /// Phone MFA addition: the descriptor of every kind of number a region has (fixed
+    /// line, mobile, pager, toll-free, premium-rate, shared-cost, personal, VoIP, UAN,
+    /// voicemail; not emergency or short codes), as libphonenumber's metadata build lists
+    /// them for the general lengths. For walking a region's example numbers.
+    pub fn number_kinds(&self) -> impl Iterator<Item = &Descriptor> {
+        [
+            &self.fixed_line,
+            &self.mobile,
+            &self.pager,
+            &self.toll_free,
+            &self.premium_rate,
+            &self.shared_cost,
+            &self.personal_number,
+            &self.voip,
+            &self.uan,
+            &self.voicemail,
+        ]
+        .into_iter()
+        .filter_map(Option::as_ref)
     }
 
     pub fn get(&self, kind: Type) -> Option<&Descriptor> {
