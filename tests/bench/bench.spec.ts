@@ -2,6 +2,7 @@
 // keystroke, and the longest main-thread task, plus libphonenumber-js in the same
 // browser for comparison. Numbers are typed one character at a time.
 import { test, expect } from '@playwright/test';
+import { createAccountByApi, signUpLink, PASSWORD } from '../e2e/helpers';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -61,8 +62,7 @@ test('measure', async ({ page, request }) => {
 
   // 2. The phone screen: when validation is ready, each keystroke, long tasks.
   const email = `bench-${Date.now()}@example.com`;
-  const r = await page.request.post('/api/auth/sign-up', { headers: { 'x-phone-mfa': '1' }, data: { email, password: 'correct horse battery staple' } });
-  expect(r.ok()).toBeTruthy();
+  await createAccountByApi(page, email);
   await page.goto('/setup/phone');
   const phone = page.locator('#phone');
   await expect(phone).toBeVisible();
@@ -141,8 +141,11 @@ test('server', async ({ request, baseURL }) => {
   // after ten the account is locked, and every further request takes the full path
   // (session, challenge, lockout check) and is refused with 429 — what a guessing
   // attacker costs the server.
-  const signUp = await request.post('/api/auth/sign-up', { headers: { 'x-phone-mfa': '1' }, data: { email: `load-${Date.now()}@example.com`, password: 'correct horse battery staple' } });
-  const cookie = signUp.headers()['set-cookie'].split(';')[0];
+  const email = `load-${Date.now()}@example.com`;
+  await request.post('/api/auth/sign-up', { headers: { 'x-phone-mfa': '1' }, data: { email, password: PASSWORD } });
+  const token = (await signUpLink(request, email)).split('#token=')[1];
+  const confirmed = await request.post('/api/auth/sign-up/confirm', { headers: { 'x-phone-mfa': '1' }, data: { token } });
+  const cookie = confirmed.headers()['set-cookie'].split(';')[0];
   const challenge = await request.post('/api/challenges', {
     headers: { 'x-phone-mfa': '1', cookie },
     data: { purpose: 'setup', channel: 'sms', phone: { number: '(201) 555-0142', region: 'US' } },

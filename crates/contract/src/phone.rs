@@ -117,23 +117,98 @@ pub struct ValidationReply {
     pub took_ms: f64,
 }
 
-/// An extension at the end of a number, in every form libphonenumber reads
-/// (`PhoneNumberUtil.EXTN_PATTERNS_FOR_PARSING`): `ext`, `ext.`, `extn`, `extension`,
-/// `extensión`, `xtn`, `x`, `#`, `~`, `int`, `anexo`, `доб`, `;ext=`, and the dialling
-/// pauses `,` and `;`, before up to 20 digits. Matched on the text lower-cased with
-/// fullwidth forms folded (`ｘ2`, `＃2`). Also matched with no digits yet (`201 555
-/// 0123 x`), so the reason shows as soon as the marker is typed. The marker must follow
-/// the number's digits (and punctuation), never a letter: `1-800-TAXICAB` and
-/// `800-XFINITY` are letters, not extensions.
-static EXTENSION: LazyLock<regex_lite::Regex> = LazyLock::new(|| {
-    regex_lite::Regex::new(
-        r"(?x)
-        [0-9] [\x20\t\u{a0}().\-/]*
-        (?: ;ext= | extension | extensi[oó]n | extn | ext | xtension | xtn | anexo | доб | int | x | \# | ~ | , | ; )
-        [:.]? [\x20\t,\-]* [0-9]{0,20} \#? $",
-    )
-    .expect("a valid pattern")
-});
+/// The markers of an extension at the end of a number, every form libphonenumber reads
+/// (`PhoneNumberUtil.EXTN_PATTERNS_FOR_PARSING`), matched lower-cased with fullwidth
+/// forms folded (`ｘ2`, `＃2`), plus the dialling pauses `,` and `;`.
+const EXTENSION_MARKERS: &[&str] = &[
+    ";ext=",
+    "extension",
+    "extensión",
+    "extn",
+    "ext",
+    "xtension",
+    "xtn",
+    "anexo",
+    "доб",
+    "int",
+    "x",
+    "#",
+    "~",
+    ",",
+    ";",
+];
+
+/// Whether `text` ends with an extension: a digit of the number, perhaps punctuation, a
+/// marker, perhaps `:` or `.`, perhaps spaces, commas or hyphens, up to 20 digits,
+/// perhaps `#`. Also with no digits yet (`201 555 0123 x`), so the reason shows as soon
+/// as the marker is typed. The marker must follow the number's digits (and
+/// punctuation), never a letter: `1-800-TAXICAB` and `800-XFINITY` are letters, not
+/// extensions. Written out rather than as a regular expression: the app's phone screen
+/// runs it on every keystroke, and a regex engine would add 27 KB (brotli) to it.
+fn ends_with_extension(text: &[char]) -> bool {
+    let is_digit = |c: &char| c.is_ascii_digit();
+    let after_marker = |c: &char| matches!(c, ' ' | '\t' | ',' | '-');
+    let before_marker = |c: &char| matches!(c, ' ' | '\t' | '\u{a0}' | '(' | ')' | '.' | '-' | '/');
+    // Where the extension's digits may end: the end, or before a final `#`.
+    let ends = [
+        Some(text.len()),
+        text.len().checked_sub(1).filter(|&i| text[i] == '#'),
+    ];
+    for end in ends.into_iter().flatten() {
+        let digits = text[..end]
+            .iter()
+            .rev()
+            .take_while(|c| is_digit(c))
+            .count()
+            .min(20);
+        for digits_start in (end - digits..=end).rev() {
+            let gap = text[..digits_start]
+                .iter()
+                .rev()
+                .take_while(|c| after_marker(c))
+                .count();
+            for after_gap in (digits_start - gap..=digits_start).rev() {
+                let dotted = after_gap.checked_sub(1).filter(|&i| matches!(text[i], ':' | '.'));
+                for marker_end in [Some(after_gap), dotted].into_iter().flatten() {
+                    if EXTENSION_MARKERS.iter().any(|marker| {
+                        marker_follows_digits(text, marker, marker_end, is_digit, before_marker)
+                    }) {
+                        return true;
+                    }
+                }
+            }
+        }
+    }
+    false
+}
+
+/// Whether `marker` ends at `end` in `text`, after a digit and perhaps punctuation.
+fn marker_follows_digits(
+    text: &[char],
+    marker: &str,
+    end: usize,
+    is_digit: impl Fn(&char) -> bool,
+    before_marker: impl Fn(&char) -> bool,
+) -> bool {
+    let m: Vec<char> = marker.chars().collect();
+    let Some(start) = end.checked_sub(m.len()) else {
+        return false;
+    };
+    if text[start..end] != m[..] {
+        return false;
+    }
+    let mut i = start;
+    while i > 0 {
+        if is_digit(&text[i - 1]) {
+            return true;
+        }
+        if !before_marker(&text[i - 1]) {
+            return false;
+        }
+        i -= 1;
+    }
+    false
+}
 
 /// Fullwidth forms of ASCII letters and symbols (U+FF01..U+FF5E) read as ASCII, as
 /// libphonenumber does. Fullwidth *digits* are left alone: like every non-ASCII digit,
@@ -147,15 +222,16 @@ fn fold_fullwidth(c: char) -> char {
     }
 }
 
-/// True when the text ends with an extension (see [`EXTENSION`]). Checked before
-/// anything else so the person hears the real reason as soon as they type it.
+/// True when the text ends with an extension (see [`ends_with_extension`]). Checked
+/// before anything else so the person hears the real reason as soon as they type it.
 pub fn has_extension(input: &str) -> bool {
     let folded: String = input
         .chars()
         .map(fold_fullwidth)
         .collect::<String>()
         .to_lowercase();
-    EXTENSION.is_match(folded.trim_end())
+    let chars: Vec<char> = folded.trim_end().chars().collect();
+    ends_with_extension(&chars)
 }
 
 /// A number as typed, reduced to what the parser needs: whether it carries its calling

@@ -166,3 +166,80 @@ fn the_metadata_is_libphonenumber_9_0_35() {
         );
     }
 }
+
+/// The extension matcher is written out by hand (no regex engine in the app's phone
+/// screen); it must answer exactly as the pattern it is written from, on any mix of
+/// digits, punctuation, markers and letters.
+mod extension_matcher {
+    use phone_mfa_contract::phone::has_extension;
+    use proptest::prelude::*;
+
+    const PATTERN: &str = r"(?x)
+        [0-9] [\x20\t\u{a0}().\-/]*
+        (?: ;ext= | extension | extensi[oó]n | extn | ext | xtension | xtn | anexo | доб | int | x | \# | ~ | , | ; )
+        [:.]? [\x20\t,\-]* [0-9]{0,20} \#? $";
+
+    const TOKENS: &[&str] = &[
+        "0",
+        "1",
+        "2",
+        "9",
+        "12",
+        " ",
+        "-",
+        "(",
+        ")",
+        ".",
+        ",",
+        ";",
+        ":",
+        "#",
+        "~",
+        "/",
+        "\u{a0}",
+        "x",
+        "X",
+        "ext",
+        "EXT",
+        "extn",
+        "extension",
+        "extensión",
+        "xtn",
+        "int",
+        "anexo",
+        "доб",
+        "ДОБ",
+        ";ext=",
+        "a",
+        "t",
+        "e",
+        "n",
+        "ｘ",
+        "＃",
+        "～",
+    ];
+
+    fn reference(input: &str) -> bool {
+        let re = regex_lite::Regex::new(PATTERN).unwrap();
+        let folded: String = input
+            .chars()
+            .map(|c| match c {
+                '\u{ff01}'..='\u{ff5e}' if !('\u{ff10}'..='\u{ff19}').contains(&c) => {
+                    char::from_u32(c as u32 - 0xfee0).unwrap()
+                }
+                _ => c,
+            })
+            .collect::<String>()
+            .to_lowercase();
+        re.is_match(folded.trim_end())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+        #[test]
+        fn answers_as_the_pattern(parts in proptest::collection::vec(proptest::sample::select(TOKENS), 0..10)) {
+            let input: String = parts.concat();
+            prop_assert_eq!(has_extension(&input), reference(&input), "{:?}", input);
+        }
+    }
+}
