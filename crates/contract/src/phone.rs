@@ -225,13 +225,21 @@ fn fold_fullwidth(c: char) -> char {
 /// True when the text ends with an extension (see [`ends_with_extension`]). Checked
 /// before anything else so the person hears the real reason as soon as they type it.
 pub fn has_extension(input: &str) -> bool {
-    let folded: String = input
-        .chars()
-        .map(fold_fullwidth)
-        .collect::<String>()
-        .to_lowercase();
+    let folded: String = input.chars().map(|c| marker_case(fold_fullwidth(c))).collect();
     let chars: Vec<char> = folded.trim_end().chars().collect();
     ends_with_extension(&chars)
+}
+
+/// Lower case for the letters the markers are written in (ASCII and `доб`): a full
+/// Unicode `to_lowercase` would bring its case tables into the app's phone screen.
+fn marker_case(c: char) -> char {
+    match c {
+        'Д' => 'д',
+        'О' => 'о',
+        'Б' => 'б',
+        'Ó' => 'ó',
+        _ => c.to_ascii_lowercase(),
+    }
 }
 
 /// A number as typed, reduced to what the parser needs: whether it carries its calling
