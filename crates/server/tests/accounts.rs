@@ -185,6 +185,7 @@ async fn skip_is_offered_only_where_no_partner_requires_mfa() {
     assert_eq!(c.session().await.body["stage"], "mfa_setup");
 }
 
+/// Rule A8.
 #[tokio::test]
 async fn text_and_phone_are_unavailable_to_prescribers_of_controlled_substances() {
     let s = server().await;
@@ -230,6 +231,7 @@ impl Now for TestServer {
     }
 }
 
+/// Rule A3.
 #[tokio::test]
 async fn adding_a_secondary_phone_needs_a_second_factor_in_the_last_twenty_minutes() {
     let s = server().await;
@@ -264,6 +266,7 @@ async fn adding_a_secondary_phone_needs_a_second_factor_in_the_last_twenty_minut
     );
 }
 
+/// Rule A6 (the e-mail notice; it checks an add only, and texting the old number is issue 17).
 #[tokio::test]
 async fn every_add_change_and_remove_notifies_by_email_with_the_masked_number() {
     let dir = tempfile::tempdir().unwrap();
@@ -338,6 +341,7 @@ async fn a_new_number_replaces_the_old_only_once_its_code_is_confirmed() {
     assert_eq!(c.methods().await[0].masked_phone.as_deref(), Some("•••-•••-••45"));
 }
 
+/// Rule A3.
 #[tokio::test]
 async fn changing_a_number_needs_a_recent_second_factor() {
     let s = server().await;
@@ -353,6 +357,7 @@ async fn changing_a_number_needs_a_recent_second_factor() {
     assert_eq!(r.error(), "reauth_required");
 }
 
+/// Rule A5, A3.
 #[tokio::test]
 async fn the_last_method_cannot_be_removed_and_removal_needs_a_recent_factor() {
     let s = server().await;
@@ -378,6 +383,7 @@ async fn the_last_method_cannot_be_removed_and_removal_needs_a_recent_factor() {
     assert!(left[0].is_default, "the remaining method becomes the default");
 }
 
+/// Rule S6.
 #[tokio::test]
 async fn at_most_five_phones_per_account() {
     let s = server().await;

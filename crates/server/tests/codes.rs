@@ -29,6 +29,7 @@ async fn first_time_setup_secures_the_account() {
     assert!(methods[0].is_default);
 }
 
+/// Rule C1.
 #[tokio::test]
 async fn code_is_six_ascii_digits() {
     let s = server().await;
@@ -38,6 +39,7 @@ async fn code_is_six_ascii_digits() {
     assert!(code.bytes().all(|b| b.is_ascii_digit()));
 }
 
+/// Rule C2.
 #[tokio::test]
 async fn code_is_valid_for_ten_minutes_only() {
     let s = server().await;
@@ -52,6 +54,7 @@ async fn code_is_valid_for_ten_minutes_only() {
     assert_eq!(c.verify(&id, &s.last_code()).await.status, 200);
 }
 
+/// Rule C3.
 #[tokio::test]
 async fn code_is_accepted_once() {
     let s = server().await;
@@ -81,6 +84,7 @@ async fn resend_voids_the_older_code() {
     assert_eq!(c.verify(&id, &new).await.status, 200);
 }
 
+/// Rule C5.
 #[tokio::test]
 async fn code_is_bound_to_its_challenge_account_and_session() {
     let s = server().await;
@@ -104,6 +108,7 @@ async fn code_is_bound_to_its_challenge_account_and_session() {
     assert_eq!(a.verify(&id_a, &code_a).await.status, 200);
 }
 
+/// Rule C5.
 #[tokio::test]
 async fn a_sign_in_code_cannot_be_used_for_another_purpose() {
     // Purpose binding: the code was sent for re-authentication; the challenge records it
@@ -121,6 +126,7 @@ async fn a_sign_in_code_cannot_be_used_for_another_purpose() {
     assert_eq!(c.methods().await.len(), 1);
 }
 
+/// Rule C6.
 #[tokio::test]
 async fn codes_are_stored_only_as_a_keyed_hash() {
     let s = server().await;
@@ -144,6 +150,7 @@ async fn codes_are_stored_only_as_a_keyed_hash() {
     assert!(!dump.contains(&code));
 }
 
+/// Rule C8.
 #[tokio::test]
 async fn typed_codes_are_normalised_but_unicode_digits_are_refused() {
     let s = server().await;
@@ -167,6 +174,7 @@ async fn typed_codes_are_normalised_but_unicode_digits_are_refused() {
     assert_eq!(c.verify(&id, &spaced).await.status, 200);
 }
 
+/// Rule G1, G2.
 #[tokio::test]
 async fn ten_wrong_codes_lock_the_account_for_ten_minutes_even_for_the_right_code() {
     let s = server().await;
@@ -195,6 +203,7 @@ async fn ten_wrong_codes_lock_the_account_for_ten_minutes_even_for_the_right_cod
     assert_eq!(r.status, 200, "{:?}", r.body);
 }
 
+/// Rule G3, G4.
 #[tokio::test]
 async fn resend_does_not_reset_the_failure_count_but_success_does() {
     let s = server().await;
@@ -215,6 +224,7 @@ async fn resend_does_not_reset_the_failure_count_but_success_does() {
     assert_eq!(r.body["attempts_left"], MAX_WRONG_CODES - 1);
 }
 
+/// Rule G5.
 #[tokio::test]
 async fn attempts_left_is_reported_so_the_app_can_warn_at_three() {
     let s = server().await;
@@ -228,6 +238,7 @@ async fn attempts_left_is_reported_so_the_app_can_warn_at_three() {
     assert_eq!(last as u32, ATTEMPTS_LEFT_WARNING_AT);
 }
 
+/// Rule G6.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn twenty_concurrent_right_codes_exactly_one_wins() {
     let s = server().await;
@@ -248,6 +259,7 @@ async fn twenty_concurrent_right_codes_exactly_one_wins() {
     assert_eq!(ok, 1);
 }
 
+/// Rule G6.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_concurrent_wrong_guesses_at_most_ten_are_evaluated() {
     let s = server().await;

@@ -20,6 +20,7 @@ impl Write for Captured {
     }
 }
 
+/// Rule W6.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_flow_logs_no_secrets() {
     let captured = Captured::default();

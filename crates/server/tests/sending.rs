@@ -6,6 +6,7 @@ use common::*;
 use phone_mfa_contract::policy::*;
 use phone_mfa_contract::*;
 
+/// Rule S1.
 #[tokio::test]
 async fn resend_waits_thirty_seconds() {
     let s = server().await;
@@ -25,6 +26,7 @@ async fn resend_waits_thirty_seconds() {
     assert_eq!(c.resend(&id, None).await.status, 200);
 }
 
+/// Rule S8.
 #[tokio::test]
 async fn every_send_says_when_to_resend_and_how_many_sends_are_left() {
     let s = server().await;
@@ -38,6 +40,7 @@ async fn every_send_says_when_to_resend_and_how_many_sends_are_left() {
     assert_eq!(r.headers["cache-control"], "no-store");
 }
 
+/// Rule S3.
 #[tokio::test]
 async fn a_phone_gets_at_most_two_sends_in_ten_seconds() {
     let s = server().await;
@@ -59,6 +62,7 @@ async fn a_phone_gets_at_most_two_sends_in_ten_seconds() {
     assert_eq!(s.sends(), 2);
 }
 
+/// Rule S2.
 #[tokio::test]
 async fn a_phone_gets_at_most_ten_sends_in_five_minutes_across_accounts() {
     let s = server().await;
@@ -85,6 +89,7 @@ async fn a_phone_gets_at_most_ten_sends_in_five_minutes_across_accounts() {
     );
 }
 
+/// Rule S4.
 #[tokio::test]
 async fn an_ip_gets_at_most_twenty_five_sends_in_five_minutes() {
     // 26 accounts from one address: more sign-ups than one IP may make in an hour.
@@ -104,6 +109,7 @@ async fn an_ip_gets_at_most_twenty_five_sends_in_five_minutes() {
     assert_eq!(s.sends(), IP_SENDS_PER_WINDOW as usize);
 }
 
+/// Rule S5.
 #[tokio::test]
 async fn an_account_gets_at_most_twenty_sends_a_day() {
     let s = server().await;
@@ -150,6 +156,7 @@ async fn limits_survive_a_restart_because_they_live_in_the_database() {
     );
 }
 
+/// Rule S7, W7.
 #[tokio::test]
 async fn hostile_phone_numbers_get_a_clear_4xx_and_no_courier_call() {
     let s = server().await;
@@ -183,6 +190,7 @@ async fn hostile_phone_numbers_get_a_clear_4xx_and_no_courier_call() {
     assert_eq!(s.sends(), 0);
 }
 
+/// Rule S7.
 #[tokio::test]
 async fn the_country_allow_list_is_configurable() {
     let s = server_with(|c| c.allowed_countries = vec!["US".into()]).await;

@@ -5,6 +5,7 @@ use common::*;
 use phone_mfa_contract::*;
 use serde_json::json;
 
+/// Rule W2.
 #[tokio::test]
 async fn state_changes_need_json_and_the_custom_header() {
     let s = server().await;
@@ -55,6 +56,7 @@ async fn state_changes_need_json_and_the_custom_header() {
     );
 }
 
+/// Rule W3, W4.
 #[tokio::test]
 async fn every_answer_carries_the_security_headers() {
     let s = server().await;
