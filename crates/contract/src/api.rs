@@ -412,6 +412,9 @@ pub enum ErrorCode {
     LinkExpired,
     /// The server is at capacity for this kind of work; try again after `retry_after_s`.
     Busy,
+    /// The server cannot reach its database: nothing was done or sent; try again after
+    /// `retry_after_s`.
+    Unavailable,
     Internal,
     #[serde(other)]
     Unknown,

@@ -1,13 +1,13 @@
 //! One-time code requests ("challenges") as stored: one row per request, its code only
 //! as a keyed MAC, bound to the account and session it was sent for (rule C5).
 
-use crate::columns::Col;
+use crate::store::{Col, Conn, Flag, StoreResult};
 use crate::error::{AppError, AppResult};
 use crate::extract::Session;
 use crate::i18n;
 use phone_mfa_contract::policy::CODE_TTL_SECS;
 use phone_mfa_contract::{Channel, Purpose};
-use rusqlite::{params, OptionalExtension, Transaction};
+use sqlx::Row;
 
 /// A code request about to be stored.
 pub struct NewChallenge<'a> {
@@ -39,64 +39,73 @@ pub struct ChallengeRow {
 }
 
 /// Stores a request whose code is valid [`CODE_TTL_SECS`] from now.
-pub fn insert(tx: &Transaction, c: &NewChallenge) -> rusqlite::Result<()> {
-    tx.execute(
+pub async fn insert(c: &mut Conn, ch: &NewChallenge<'_>) -> StoreResult<()> {
+    sqlx::query(
         "INSERT INTO challenges (id, account_id, session_hash, purpose, method_id, phone_e164, sms_ok, channel, code_mac, sent_at, expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        params![
-            c.id, c.account_id, c.session_hash, Col(c.purpose), c.method_id, c.phone_e164, c.sms_ok,
-            Col(c.channel), c.code_mac, c.now, c.now + CODE_TTL_SECS
-        ],
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
+    .bind(ch.id)
+    .bind(ch.account_id)
+    .bind(ch.session_hash)
+    .bind(Col(ch.purpose))
+    .bind(ch.method_id)
+    .bind(ch.phone_e164)
+    .bind(ch.sms_ok)
+    .bind(Col(ch.channel))
+    .bind(ch.code_mac)
+    .bind(ch.now)
+    .bind(ch.now + CODE_TTL_SECS)
+    .execute(&mut *c)
+    .await
     .map(|_| ())
 }
 
 /// A request is only reachable from the session (and so the account) it was sent for.
-pub fn load(tx: &Transaction, session: &Session, id: &str) -> AppResult<ChallengeRow> {
-    tx.query_row(
+pub async fn load(c: &mut Conn, session: &Session, id: &str) -> AppResult<ChallengeRow> {
+    let row = sqlx::query(
         "SELECT id, purpose, method_id, phone_e164, sms_ok, channel, code_mac, sent_at, expires_at, consumed_at
-         FROM challenges WHERE id = ?1 AND account_id = ?2 AND session_hash = ?3",
-        params![id, session.account_id, session.token_hash],
-        |r| {
-            Ok(ChallengeRow {
-                id: r.get(0)?,
-                purpose: r.get::<_, Col<Purpose>>(1)?.0,
-                method_id: r.get(2)?,
-                phone_e164: r.get(3)?,
-                sms_ok: r.get(4)?,
-                channel: r.get::<_, Col<Channel>>(5)?.0,
-                code_mac: r.get(6)?,
-                sent_at: r.get(7)?,
-                expires_at: r.get(8)?,
-                consumed_at: r.get(9)?,
-            })
-        },
+         FROM challenges WHERE id = $1 AND account_id = $2 AND session_hash = $3",
     )
-    .optional()?
-    .ok_or_else(|| AppError::not_found(i18n::CODE_REQUEST_GONE))
+    .bind(id)
+    .bind(session.account_id)
+    .bind(&session.token_hash)
+    .fetch_optional(&mut *c)
+    .await?
+    .ok_or_else(|| AppError::not_found(i18n::CODE_REQUEST_GONE))?;
+    Ok(ChallengeRow {
+        id: row.try_get(0)?,
+        purpose: row.try_get::<Col<Purpose>, _>(1)?.0,
+        method_id: row.try_get(2)?,
+        phone_e164: row.try_get(3)?,
+        sms_ok: row.try_get::<Flag, _>(4)?.0,
+        channel: row.try_get::<Col<Channel>, _>(5)?.0,
+        code_mac: row.try_get(6)?,
+        sent_at: row.try_get(7)?,
+        expires_at: row.try_get(8)?,
+        consumed_at: row.try_get(9)?,
+    })
 }
 
 /// A new code for the request (a resend): the old one is void, the clock starts again.
-pub fn renew(
-    tx: &Transaction,
-    id: &str,
-    code_mac: &[u8],
-    channel: Channel,
-    now: i64,
-) -> rusqlite::Result<()> {
-    tx.execute(
-        "UPDATE challenges SET code_mac = ?1, channel = ?2, sent_at = ?3, expires_at = ?4 WHERE id = ?5",
-        params![code_mac, Col(channel), now, now + CODE_TTL_SECS, id],
-    )
-    .map(|_| ())
+pub async fn renew(c: &mut Conn, id: &str, code_mac: &[u8], channel: Channel, now: i64) -> StoreResult<()> {
+    sqlx::query("UPDATE challenges SET code_mac = $1, channel = $2, sent_at = $3, expires_at = $4 WHERE id = $5")
+        .bind(code_mac)
+        .bind(Col(channel))
+        .bind(now)
+        .bind(now + CODE_TTL_SECS)
+        .bind(id)
+        .execute(&mut *c)
+        .await
+        .map(|_| ())
 }
 
 /// Uses the request up (rule C3): true for the one caller that claims it, in the same
 /// transaction that checked the code.
-pub fn claim(tx: &Transaction, id: &str, now: i64) -> rusqlite::Result<bool> {
-    let claimed = tx.execute(
-        "UPDATE challenges SET consumed_at = ?1 WHERE id = ?2 AND consumed_at IS NULL",
-        params![now, id],
-    )?;
-    Ok(claimed == 1)
+pub async fn claim(c: &mut Conn, id: &str, now: i64) -> StoreResult<bool> {
+    let claimed = sqlx::query("UPDATE challenges SET consumed_at = $1 WHERE id = $2 AND consumed_at IS NULL")
+        .bind(now)
+        .bind(id)
+        .execute(&mut *c)
+        .await?;
+    Ok(claimed.rows_affected() == 1)
 }

@@ -2,6 +2,7 @@
 //! needs none; each can be overridden by an environment variable (see README,
 //! "Configuration").
 
+use crate::store::{Location, PoolSettings};
 use phone_mfa_contract::policy;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -10,8 +11,13 @@ use std::path::PathBuf;
 pub struct Config {
     /// `PHONE_MFA_ADDR`, default 127.0.0.1:8080.
     pub addr: SocketAddr,
-    /// `PHONE_MFA_DB`, default `data/phone-mfa.sqlite3`.
-    pub db_path: PathBuf,
+    /// Where the data lives: `PHONE_MFA_DATABASE_URL=postgres://...` for PostgreSQL
+    /// (several instances can share it), else the SQLite file `PHONE_MFA_DB`, default
+    /// `data/phone-mfa.sqlite3`.
+    pub database: Location,
+    /// `PHONE_MFA_DATABASE_POOL`: connections to PostgreSQL per instance (default 10).
+    /// A request that waits 3 s for one is answered 503.
+    pub database_pool: PoolSettings,
     /// `PHONE_MFA_DIST`: the built SPA to serve, default `dist`.
     pub dist_dir: PathBuf,
     /// Dev mode (the default): demo accounts, the dev outbox at `/api/dev/outbox`.
@@ -90,7 +96,8 @@ impl Config {
     pub fn development() -> Self {
         Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
-            db_path: PathBuf::from("data/phone-mfa.sqlite3"),
+            database: Location::SqliteFile(PathBuf::from("data/phone-mfa.sqlite3")),
+            database_pool: PoolSettings::default(),
             dist_dir: PathBuf::from("dist"),
             dev_mode: true,
             secret: b"phone-mfa development secret: never use in production".to_vec(),
@@ -126,8 +133,30 @@ impl Config {
                 .map_err(|_| ConfigError(format!("PHONE_MFA_ADDR is not an address: {addr}")))?;
         }
         config.public_host = config.addr.to_string();
-        if let Some(path) = var("PHONE_MFA_DB") {
-            config.db_path = path.into();
+        match (var("PHONE_MFA_DATABASE_URL"), var("PHONE_MFA_DB")) {
+            (Some(_), Some(_)) => {
+                return Err(ConfigError(
+                    "set PHONE_MFA_DATABASE_URL (PostgreSQL) or PHONE_MFA_DB (an SQLite file), not both".into(),
+                ))
+            }
+            (Some(url), None) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                config.database = Location::Postgres(url);
+            }
+            (Some(url), None) => match url.strip_prefix("sqlite://") {
+                Some(path) if !path.is_empty() => config.database = Location::SqliteFile(path.into()),
+                _ => {
+                    return Err(ConfigError(
+                        "PHONE_MFA_DATABASE_URL must start with postgres:// (or sqlite:// and a file path)".into(),
+                    ))
+                }
+            },
+            (None, Some(path)) => config.database = Location::SqliteFile(path.into()),
+            (None, None) => {}
+        }
+        if let Some(n) = var("PHONE_MFA_DATABASE_POOL") {
+            config.database_pool.max_connections = n.parse().ok().filter(|&n| n > 0).ok_or_else(|| {
+                ConfigError(format!("PHONE_MFA_DATABASE_POOL is not a positive number: {n}"))
+            })?;
         }
         if let Some(path) = var("PHONE_MFA_DIST") {
             config.dist_dir = path.into();

@@ -97,15 +97,21 @@ impl AppError {
     }
 }
 
-impl From<rusqlite::Error> for AppError {
-    fn from(err: rusqlite::Error) -> Self {
+impl From<sqlx::Error> for AppError {
+    fn from(err: sqlx::Error) -> Self {
         // A constraint the database refused is a request that lost a race with another
         // (every rule is re-checked in the transaction first): a clear 409, not a 500.
-        if let rusqlite::Error::SqliteFailure(e, _) = &err {
-            if e.code == rusqlite::ErrorCode::ConstraintViolation {
-                tracing::warn!(error = %err, "constraint refused a change");
-                return AppError::new(StatusCode::CONFLICT, ErrorCode::Conflict, i18n::CHANGED_MEANWHILE);
-            }
+        if crate::store::is_conflict(&err) {
+            tracing::warn!(error = %err, "constraint refused a change");
+            return AppError::new(StatusCode::CONFLICT, ErrorCode::Conflict, i18n::CHANGED_MEANWHILE);
+        }
+        // The database is out of reach: the transaction did nothing, so neither does
+        // the request (no code is sent before its transaction commits).
+        if crate::store::is_unavailable(&err) {
+            tracing::error!(error = %err, "database unavailable");
+            let mut e = AppError::new(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Unavailable, i18n::UNAVAILABLE);
+            e.body.retry_after_s = Some(5);
+            return e;
         }
         tracing::error!(error = %err, "database error");
         AppError::internal()

@@ -106,9 +106,10 @@ impl FromRequestParts<AppState> for Session {
         let token = session_cookie_value(parts).ok_or_else(AppError::unauthenticated)?;
         let hash = token_hash(&token);
         let now = state.now();
-        state
-            .db
-            .write(move |tx| crate::sessions::find(tx, hash, now))
-            .await
+        let mut tx = state.store.begin().await?;
+        let session = crate::sessions::find(&mut tx, hash, now).await;
+        // An idle session is ended as well as refused: commit either way.
+        tx.commit().await?;
+        session
     }
 }

@@ -164,6 +164,8 @@ texts! {
         / "La solicitud tardó demasiado. Vuelve a intentarlo en un momento";
     BUSY = "We're busy right now. Try again in a moment"
         / "Estamos ocupados en este momento. Vuelve a intentarlo en un momento";
+    UNAVAILABLE = "We can't reach our records right now, so nothing was done or sent. Try again in a moment"
+        / "No podemos acceder a nuestros registros en este momento, así que no se hizo ni se envió nada. Vuelve a intentarlo en un momento";
     CHANGED_MEANWHILE = "Your account changed while you were doing this. Reload and try again"
         / "Tu cuenta cambió mientras hacías esto. Vuelve a cargar la página e inténtalo de nuevo";
     PHONE_REMOVED_MEANWHILE = "That phone was removed from your account. Choose another method"

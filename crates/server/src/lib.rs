@@ -1,14 +1,12 @@
 //! The Phone MFA reference backend: accounts and sessions, text and voice one-time
 //! codes with their guessing and send limits, the "Sign in & Security" methods, and
-//! the built SPA, served by axum over SQLite.
+//! the built SPA, served by axum over SQLite or PostgreSQL.
 
 pub mod accounts;
 pub mod clock;
 pub mod codes;
-pub mod columns;
 pub mod config;
 pub mod couriers;
-pub mod db;
 pub mod error;
 pub mod extract;
 pub mod i18n;
@@ -21,13 +19,14 @@ pub mod seed;
 pub mod sessions;
 pub mod sign_ups;
 pub mod state;
+pub mod store;
 pub mod totp;
 pub mod web;
 
 use clock::Clock;
 use config::Config;
 use couriers::{CodeCourier, DevOutbox, Mailer};
-use db::Db;
+use store::Store;
 use state::{AppState, Inner};
 use std::sync::Arc;
 
@@ -52,16 +51,18 @@ impl Builder {
     /// Opens (creating and migrating) the database, seeds demo accounts in dev mode,
     /// and returns the application's state.
     pub async fn build(self) -> Result<AppState, String> {
-        let db = Db::open(&self.config.db_path)
-            .map_err(|e| format!("cannot open {}: {e}", self.config.db_path.display()))?;
+        let store = Store::open(&self.config.database, &self.config.database_pool).await?;
         if self.config.dev_mode {
             let now = self.clock.now();
-            db.write(move |tx| seed::seed_demo_accounts(tx, now))
-                .await
-                .map_err(|e| format!("cannot seed demo accounts: {e}"))?;
+            let seeded = async {
+                let mut tx = store.begin().await?;
+                seed::seed_demo_accounts(&mut tx, now).await?;
+                tx.commit().await
+            };
+            seeded.await.map_err(|e| format!("cannot seed demo accounts: {e}"))?;
         }
         let outbox = Arc::new(DevOutbox {
-            db: db.clone(),
+            store: store.clone(),
             clock: self.clock.clone(),
         });
         let index = std::fs::read_to_string(self.config.dist_dir.join("index.html")).ok();
@@ -77,7 +78,7 @@ impl Builder {
             courier,
             mailer: self.mailer.unwrap_or(outbox),
             config: self.config,
-            db,
+            store,
             clock: self.clock,
             csp,
         })))

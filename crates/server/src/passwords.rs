@@ -27,7 +27,8 @@ use phone_mfa_contract::policy::{
     PASSWORD_FREE_FAILURES_PER_ACCOUNT, PASSWORD_FREE_FAILURES_PER_ACCOUNT_IP, PASSWORD_MAX_DELAY_SECS,
 };
 use phone_mfa_contract::ErrorCode;
-use rusqlite::{params, OptionalExtension, Transaction};
+use crate::accounts::count;
+use crate::store::{self, Conn, StoreResult};
 use tokio::sync::Semaphore;
 
 /// How long a key is held after its `failures`-th wrong password: nothing up to `free`,
@@ -66,8 +67,8 @@ pub struct Attempt {
 /// Refuses the attempt if any of its keys is held (429 + Retry-After, whatever the
 /// password); otherwise counts it as a failure up front and returns it for
 /// [`Attempt::succeeded`].
-pub fn begin(
-    tx: &Transaction,
+pub async fn begin(
+    c: &mut Conn,
     config: &Config,
     email: &str,
     account_id: Option<i64>,
@@ -80,15 +81,20 @@ pub fn begin(
         (Scope::Address, format!("a:{fp}")),
         (Scope::Ip, format!("i:{ip}")),
     ];
+    // Every server counts against the same rows; holding the keys makes the check
+    // and the count below one step.
+    let names: Vec<String> = keys.iter().map(|(_, k)| format!("password:{k}")).collect();
+    store::lock_keys(c, &names.iter().map(String::as_str).collect::<Vec<_>>()).await?;
     let known_here = match account_id {
-        Some(id) => tx
-            .query_row(
-                "SELECT 1 FROM known_addresses WHERE account_id = ?1 AND ip = ?2 AND last_at > ?3",
-                params![id, ip, now - KNOWN_ADDRESS_SECS],
-                |_| Ok(()),
-            )
-            .optional()?
-            .is_some(),
+        Some(id) => sqlx::query_scalar::<_, i64>(
+            "SELECT 1 FROM known_addresses WHERE account_id = $1 AND ip = $2 AND last_at > $3",
+        )
+        .bind(id)
+        .bind(ip)
+        .bind(now - KNOWN_ADDRESS_SECS)
+        .fetch_optional(&mut *c)
+        .await?
+        .is_some(),
         None => false,
     };
     let mut held = 0;
@@ -96,13 +102,10 @@ pub fn begin(
         if *scope == Scope::Address && known_here {
             continue;
         }
-        let until: Option<i64> = tx
-            .query_row(
-                "SELECT held_until FROM password_failures WHERE key = ?1",
-                [key],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let until: Option<i64> = sqlx::query_scalar("SELECT held_until FROM password_failures WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&mut *c)
+            .await?;
         held = held.max(until.unwrap_or(0) - now);
     }
     if held > 0 {
@@ -117,20 +120,24 @@ pub fn begin(
         .map(|(scope, _)| scope.free_failures(config))
         .collect();
     for ((_, key), &free) in keys.iter().zip(&free) {
-        let failures: u32 = tx.query_row(
-            "INSERT INTO password_failures (key, failures, held_until, last_failure_at) VALUES (?1, 1, 0, ?2)
+        let failures: i64 = sqlx::query_scalar(
+            "INSERT INTO password_failures (key, failures, held_until, last_failure_at) VALUES ($1, 1, 0, $2)
              ON CONFLICT (key) DO UPDATE SET
-                 failures = CASE WHEN last_failure_at <= ?2 - ?3 THEN 1 ELSE failures + 1 END,
-                 last_failure_at = ?2
+                 failures = CASE WHEN password_failures.last_failure_at <= $2 - $3 THEN 1 ELSE password_failures.failures + 1 END,
+                 last_failure_at = $2
              RETURNING failures",
-            params![key, now, PASSWORD_FAILURE_MEMORY_SECS],
-            |r| r.get(0),
-        )?;
-        if let Some(delay) = delay_after(failures, free) {
-            tx.execute(
-                "UPDATE password_failures SET held_until = ?1 WHERE key = ?2",
-                params![now + delay, key],
-            )?;
+        )
+        .bind(key)
+        .bind(now)
+        .bind(PASSWORD_FAILURE_MEMORY_SECS)
+        .fetch_one(&mut *c)
+        .await?;
+        if let Some(delay) = delay_after(count(failures), free) {
+            sqlx::query("UPDATE password_failures SET held_until = $1 WHERE key = $2")
+                .bind(now + delay)
+                .bind(key)
+                .execute(&mut *c)
+                .await?;
         }
     }
     Ok(Attempt { keys, free })
@@ -141,12 +148,15 @@ impl Attempt {
     /// given back to the address-wide and IP-wide counts (which a success does not
     /// reset: an attacker must not clear them by signing in to an account of their own,
     /// nor by waiting for the owner to sign in).
-    pub fn succeeded(self, tx: &Transaction) -> rusqlite::Result<()> {
+    pub async fn succeeded(self, c: &mut Conn) -> StoreResult<()> {
         for ((scope, key), &free) in self.keys.iter().zip(&self.free) {
             if *scope == Scope::AddressAndIp {
-                tx.execute("DELETE FROM password_failures WHERE key = ?1", [key])?;
+                sqlx::query("DELETE FROM password_failures WHERE key = $1")
+                    .bind(key)
+                    .execute(&mut *c)
+                    .await?;
             } else {
-                give_back(tx, key, free)?;
+                give_back(c, key, free).await?;
             }
         }
         Ok(())
@@ -155,9 +165,9 @@ impl Attempt {
     /// The password was never checked (no hashing slot freed up in time): the attempt
     /// is given back to every count, so a busy server costs nobody a try, and nothing
     /// is reset either.
-    pub fn not_checked(self, tx: &Transaction) -> rusqlite::Result<()> {
+    pub async fn not_checked(self, c: &mut Conn) -> StoreResult<()> {
         for ((_, key), &free) in self.keys.iter().zip(&self.free) {
-            give_back(tx, key, free)?;
+            give_back(c, key, free).await?;
         }
         Ok(())
     }
@@ -165,23 +175,30 @@ impl Attempt {
 
 /// Takes one counted failure back from a key; a key back under its free count is no
 /// longer held.
-fn give_back(tx: &Transaction, key: &str, free: u32) -> rusqlite::Result<()> {
-    tx.execute(
-        "UPDATE password_failures SET failures = MAX(failures - 1, 0),
-             held_until = CASE WHEN failures - 1 < ?2 THEN 0 ELSE held_until END
-         WHERE key = ?1",
-        params![key, free],
+async fn give_back(c: &mut Conn, key: &str, free: u32) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE password_failures SET failures = CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END,
+             held_until = CASE WHEN failures - 1 < $2 THEN 0 ELSE held_until END
+         WHERE key = $1",
     )
+    .bind(key)
+    .bind(i64::from(free))
+    .execute(&mut *c)
+    .await
     .map(|_| ())
 }
 
 /// Remembers that the account completed a second factor from `ip` (see [`begin`]).
-pub fn remember_address(tx: &Transaction, account_id: i64, ip: &str, now: i64) -> rusqlite::Result<()> {
-    tx.execute(
-        "INSERT INTO known_addresses (account_id, ip, last_at) VALUES (?1, ?2, ?3)
-         ON CONFLICT (account_id, ip) DO UPDATE SET last_at = ?3",
-        params![account_id, ip, now],
+pub async fn remember_address(c: &mut Conn, account_id: i64, ip: &str, now: i64) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO known_addresses (account_id, ip, last_at) VALUES ($1, $2, $3)
+         ON CONFLICT (account_id, ip) DO UPDATE SET last_at = $3",
     )
+    .bind(account_id)
+    .bind(ip)
+    .bind(now)
+    .execute(&mut *c)
+    .await
     .map(|_| ())
 }
 

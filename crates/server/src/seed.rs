@@ -2,7 +2,7 @@
 //! `cargo xtask run`; documented in the README.
 
 use crate::secrets::hash_password;
-use rusqlite::{params, Transaction};
+use crate::store::{Conn, StoreResult};
 
 /// Every demo account's password.
 pub const DEMO_PASSWORD: &str = "correct horse battery staple";
@@ -64,28 +64,52 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
 ];
 
 /// Creates the demo accounts that do not exist yet.
-pub fn seed_demo_accounts(tx: &Transaction, now: i64) -> rusqlite::Result<()> {
+pub async fn seed_demo_accounts(c: &mut Conn, now: i64) -> StoreResult<()> {
+    // Instances starting together on one PostgreSQL seed one at a time.
+    crate::store::lock_keys(c, &["seed-demo-accounts"]).await?;
     let hash = hash_password(DEMO_PASSWORD);
     for demo in DEMO_ACCOUNTS {
-        let inserted = tx.execute(
-            "INSERT OR IGNORE INTO accounts (email, password_hash, epcs_prescriber, mfa_required, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![demo.email, hash, demo.epcs_prescriber, demo.mfa_required, now],
-        )?;
-        if inserted == 0 {
+        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM accounts WHERE lower(email) = lower($1)")
+            .bind(demo.email)
+            .fetch_optional(&mut *c)
+            .await?;
+        if exists.is_some() {
             continue;
         }
-        let id = tx.last_insert_rowid();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO accounts (email, password_hash, epcs_prescriber, mfa_required, created_at)
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(demo.email)
+        .bind(&hash)
+        .bind(demo.epcs_prescriber)
+        .bind(demo.mfa_required)
+        .bind(now)
+        .fetch_one(&mut *c)
+        .await?;
         if demo.authenticator_app {
-            tx.execute(
-                "INSERT INTO methods (account_id, kind, totp_secret, is_default, created_at) VALUES (?1, 'authenticator_app', ?2, 1, ?3)",
-                params![id, DEMO_TOTP_SECRET, now],
-            )?;
+            sqlx::query(
+                "INSERT INTO methods (account_id, kind, totp_secret, is_default, created_at) VALUES ($1, 'authenticator_app', $2, $3, $4)",
+            )
+            .bind(id)
+            .bind(DEMO_TOTP_SECRET)
+            .bind(true)
+            .bind(now)
+            .execute(&mut *c)
+            .await?;
         }
         if let Some(phone) = demo.phone {
-            tx.execute(
-                "INSERT INTO methods (account_id, kind, phone_e164, sms_ok, default_channel, is_default, created_at) VALUES (?1, 'phone', ?2, 1, 'sms', ?3, ?4)",
-                params![id, phone, !demo.authenticator_app, now],
-            )?;
+            sqlx::query(
+                "INSERT INTO methods (account_id, kind, phone_e164, sms_ok, default_channel, is_default, created_at)
+                 VALUES ($1, 'phone', $2, $3, 'sms', $4, $5)",
+            )
+            .bind(id)
+            .bind(phone)
+            .bind(true)
+            .bind(!demo.authenticator_app)
+            .bind(now)
+            .execute(&mut *c)
+            .await?;
         }
     }
     Ok(())

@@ -2,8 +2,8 @@
 //! (or by skipping setup), rotated on every such change, and ended when the account's
 //! methods change elsewhere. All run inside the caller's write transaction.
 
-use crate::columns::{Col, Column};
-use crate::error::AppError;
+use crate::store::{Col, Conn, Flag, StoreResult};
+use crate::error::{AppError, AppResult};
 use crate::extract::Session;
 use crate::i18n;
 use crate::passwords;
@@ -13,8 +13,7 @@ use axum::http::StatusCode;
 use phone_mfa_contract::policy::SESSION_IDLE_SECS;
 use phone_mfa_contract::{ErrorCode, Language};
 use phone_mfa_contract::{SessionStage, SESSION_COOKIE};
-use rusqlite::OptionalExtension;
-use rusqlite::{params, Transaction};
+use sqlx::Row;
 
 /// The session cookie: `__Host-` prefix, Secure, HttpOnly, SameSite=Strict (ASVS 3.3).
 pub fn cookie(token: &str) -> HeaderValue {
@@ -33,12 +32,17 @@ pub fn clear_cookie() -> HeaderValue {
 
 /// A new session after a password: it reaches nothing but the second factor (or its
 /// setup). Which of the two is decided on every request from the account (rule A1).
-pub fn create(tx: &Transaction, account_id: i64, now: i64) -> rusqlite::Result<String> {
+pub async fn create(c: &mut Conn, account_id: i64, now: i64) -> StoreResult<String> {
     let token = new_token(32);
-    tx.execute(
-        "INSERT INTO sessions (token_hash, account_id, stage, last_factor_at, created_at, last_seen_at) VALUES (?1, ?2, ?3, 0, ?4, ?4)",
-        params![token_hash(&token), account_id, SessionStage::MfaPending.column(), now],
-    )?;
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, account_id, stage, last_factor_at, created_at, last_seen_at) VALUES ($1, $2, $3, 0, $4, $4)",
+    )
+    .bind(token_hash(&token))
+    .bind(account_id)
+    .bind(Col(SessionStage::MfaPending))
+    .bind(now)
+    .execute(&mut *c)
+    .await?;
     Ok(token)
 }
 
@@ -57,29 +61,35 @@ pub fn effective_stage(stored: SessionStage, has_methods: bool, last_factor_at: 
 
 /// Replaces the session's token (rule A2): the old one is void from now on. The
 /// session's code requests follow it to the new token.
-fn rotate(
-    tx: &Transaction,
-    session: &Session,
-    stage: SessionStage,
-    factor_at: i64,
-    now: i64,
-) -> rusqlite::Result<String> {
+async fn rotate(c: &mut Conn, session: &Session, stage: SessionStage, factor_at: i64, now: i64) -> AppResult<String> {
     let token = new_token(32);
     let hash = token_hash(&token);
-    tx.execute(
-        "UPDATE sessions SET token_hash = ?1, stage = ?2, last_factor_at = ?3, last_seen_at = ?4 WHERE token_hash = ?5",
-        params![hash, stage.column(), factor_at, now, session.token_hash],
-    )?;
-    tx.execute(
-        "UPDATE challenges SET session_hash = ?1 WHERE session_hash = ?2",
-        params![hash, session.token_hash],
-    )?;
+    let rotated = sqlx::query(
+        "UPDATE sessions SET token_hash = $1, stage = $2, last_factor_at = $3, last_seen_at = $4 WHERE token_hash = $5",
+    )
+    .bind(&hash)
+    .bind(Col(stage))
+    .bind(factor_at)
+    .bind(now)
+    .bind(&session.token_hash)
+    .execute(&mut *c)
+    .await?;
+    if rotated.rows_affected() != 1 {
+        // Another request of this session rotated it first (or it ended): this
+        // request's token is already void.
+        return Err(AppError::unauthenticated());
+    }
+    sqlx::query("UPDATE challenges SET session_hash = $1 WHERE session_hash = $2")
+        .bind(&hash)
+        .bind(&session.token_hash)
+        .execute(&mut *c)
+        .await?;
     Ok(token)
 }
 
 /// "Skip for now": signed in without a second factor, with a new token.
-pub fn skip_setup(tx: &Transaction, session: &Session, now: i64) -> rusqlite::Result<String> {
-    rotate(tx, session, SessionStage::SignedIn, 0, now)
+pub async fn skip_setup(c: &mut Conn, session: &Session, now: i64) -> AppResult<String> {
+    rotate(c, session, SessionStage::SignedIn, 0, now).await
 }
 
 /// The one step every passed second factor takes, whichever it was (a code by text or
@@ -87,81 +97,75 @@ pub fn skip_setup(tx: &Transaction, session: &Session, now: i64) -> rusqlite::Re
 /// confirming a new number): the session is signed in, its re-authentication window
 /// starts now, it gets a new token, and the place it came from is remembered for the
 /// password limits. Returns the new token.
-pub fn second_factor_passed(
-    tx: &Transaction,
-    session: &Session,
-    ip: &str,
-    now: i64,
-) -> rusqlite::Result<String> {
-    passwords::remember_address(tx, session.account_id, ip, now)?;
-    rotate(tx, session, SessionStage::SignedIn, now, now)
+pub async fn second_factor_passed(c: &mut Conn, session: &Session, ip: &str, now: i64) -> AppResult<String> {
+    passwords::remember_address(c, session.account_id, ip, now).await?;
+    rotate(c, session, SessionStage::SignedIn, now, now).await
 }
 
 /// Ends every session of the account but `keep` (rule A7): after a method is added,
 /// changed or removed, a session opened before is worth nothing, including one that
 /// only knew the password.
-pub fn end_others(tx: &Transaction, account_id: i64, keep: &[u8]) -> rusqlite::Result<usize> {
-    tx.execute(
-        "DELETE FROM sessions WHERE account_id = ?1 AND token_hash <> ?2",
-        params![account_id, keep],
-    )
+pub async fn end_others(c: &mut Conn, account_id: i64, keep: &[u8]) -> StoreResult<u64> {
+    sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2")
+        .bind(account_id)
+        .bind(keep)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected())
 }
 
 /// The session behind a token, with its stage re-derived from the account (rule A1)
 /// and its idle clock restarted. An unknown token is 401; one idle too long is ended
 /// and 401 too.
-pub fn find(tx: &Transaction, token_hash: Vec<u8>, now: i64) -> Result<Session, AppError> {
-    let found = tx
-        .query_row(
-            "SELECT s.account_id, a.email, s.stage, s.last_factor_at, a.mfa_required, a.epcs_prescriber, s.last_seen_at, a.language,
-                    EXISTS (SELECT 1 FROM methods m WHERE m.account_id = s.account_id)
-             FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ?1",
-            [&token_hash],
-            |r| {
-                Ok((
-                    Session {
-                        token_hash: token_hash.clone(),
-                        account_id: r.get(0)?,
-                        email: r.get(1)?,
-                        // Re-derived below, never taken from what the session was created as.
-                        stage: r.get::<_, Col<SessionStage>>(2)?.0,
-                        last_factor_at: r.get(3)?,
-                        mfa_required: r.get(4)?,
-                        epcs_prescriber: r.get(5)?,
-                        language: r.get::<_, Col<Language>>(7)?.0,
-                    },
-                    r.get::<_, i64>(6)?,
-                    r.get::<_, bool>(8)?,
-                ))
-            },
-        )
-        .optional()?;
-    let Some((mut session, last_seen, has_methods)) = found else {
+pub async fn find(c: &mut Conn, token_hash: Vec<u8>, now: i64) -> Result<Session, AppError> {
+    let row = sqlx::query(
+        "SELECT s.account_id, a.email, s.stage, s.last_factor_at, a.mfa_required, a.epcs_prescriber, s.last_seen_at, a.language,
+                CASE WHEN EXISTS (SELECT 1 FROM methods m WHERE m.account_id = s.account_id) THEN 1 ELSE 0 END
+         FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = $1",
+    )
+    .bind(&token_hash)
+    .fetch_optional(&mut *c)
+    .await?;
+    let Some(row) = row else {
         return Err(AppError::unauthenticated());
     };
+    let mut session = Session {
+        token_hash,
+        account_id: row.try_get(0)?,
+        email: row.try_get(1)?,
+        // Re-derived below, never taken from what the session was created as.
+        stage: row.try_get::<Col<SessionStage>, _>(2)?.0,
+        last_factor_at: row.try_get(3)?,
+        mfa_required: row.try_get::<Flag, _>(4)?.0,
+        epcs_prescriber: row.try_get::<Flag, _>(5)?.0,
+        language: row.try_get::<Col<Language>, _>(7)?.0,
+    };
+    let last_seen: i64 = row.try_get(6)?;
+    let Flag(has_methods) = row.try_get(8)?;
     if now - last_seen > SESSION_IDLE_SECS {
-        end(tx, &session)?;
+        end(c, &session).await?;
         return Err(AppError::new(
             StatusCode::UNAUTHORIZED,
             ErrorCode::Unauthenticated,
             i18n::SESSION_TIMED_OUT,
         ));
     }
-    tx.execute(
-        "UPDATE sessions SET last_seen_at = ?1 WHERE token_hash = ?2",
-        params![now, session.token_hash],
-    )?;
+    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+        .bind(now)
+        .bind(&session.token_hash)
+        .execute(&mut *c)
+        .await?;
     session.stage = effective_stage(session.stage, has_methods, session.last_factor_at);
     Ok(session)
 }
 
 /// Ends this session (sign-out).
-pub fn end(tx: &Transaction, session: &Session) -> rusqlite::Result<()> {
-    tx.execute(
-        "DELETE FROM sessions WHERE token_hash = ?1",
-        [&session.token_hash],
-    )
-    .map(|_| ())
+pub async fn end(c: &mut Conn, session: &Session) -> StoreResult<()> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(&session.token_hash)
+        .execute(&mut *c)
+        .await
+        .map(|_| ())
 }
 
 #[cfg(test)]

@@ -4,7 +4,8 @@
 //! for every address, so sign-up cannot flood a mailbox and the limit tells nothing.
 
 use crate::accounts::audit;
-use crate::columns::Col;
+use crate::accounts::count;
+use crate::store::{self, Col, Conn};
 use crate::couriers::Notice;
 use crate::error::{AppError, AppResult};
 use crate::i18n;
@@ -14,24 +15,24 @@ use phone_mfa_contract::policy::{
     SIGN_UP_EMAILS_PER_ADDRESS, SIGN_UP_EMAIL_WINDOW_SECS, SIGN_UP_LINK_TTL_SECS,
 };
 use phone_mfa_contract::{ErrorCode, Language};
-use rusqlite::{params, OptionalExtension, Transaction};
+use sqlx::Row;
 
 /// Refuses a sign-up e-mail over its limits (same answer for every address), else
-/// counts it. Counted before the hash, in one transaction, so a burst cannot overshoot.
-pub fn count_email(tx: &Transaction, address_fp: &str, ip: &str, per_ip: u32, now: i64) -> AppResult<()> {
+/// counts it. Counted before the hash, in one transaction holding both keys, so a
+/// burst cannot overshoot, on one server or many.
+pub async fn count_email(c: &mut Conn, address_fp: &str, ip: &str, per_ip: u32, now: i64) -> AppResult<()> {
     let since = now - SIGN_UP_EMAIL_WINDOW_SECS;
-    for (column, value, max) in [
-        ("address_fp", address_fp, SIGN_UP_EMAILS_PER_ADDRESS),
-        ("ip", ip, per_ip),
-    ] {
-        let (count, oldest): (u32, Option<i64>) = tx.query_row(
-            &format!(
-                "SELECT COUNT(*), MIN(sent_at) FROM sign_up_emails WHERE {column} = ?1 AND sent_at > ?2"
-            ),
-            params![value, since],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        if count >= max {
+    store::lock_keys(c, &[&format!("sign-up-address:{address_fp}"), &format!("sign-up-ip:{ip}")]).await?;
+    for (by_address, value, max) in [(true, address_fp, SIGN_UP_EMAILS_PER_ADDRESS), (false, ip, per_ip)] {
+        let sql = if by_address {
+            "SELECT COUNT(*), MIN(sent_at) FROM sign_up_emails WHERE address_fp = $1 AND sent_at > $2"
+        } else {
+            "SELECT COUNT(*), MIN(sent_at) FROM sign_up_emails WHERE ip = $1 AND sent_at > $2"
+        };
+        let row = sqlx::query(sql).bind(value).bind(since).fetch_one(&mut *c).await?;
+        let sent = count(row.try_get(0)?);
+        let oldest: Option<i64> = row.try_get(1)?;
+        if sent >= max {
             let retry = oldest.map_or(SIGN_UP_EMAIL_WINDOW_SECS, |t| t + SIGN_UP_EMAIL_WINDOW_SECS - now);
             return Err(AppError::too_many(
                 ErrorCode::RateLimited,
@@ -40,17 +41,19 @@ pub fn count_email(tx: &Transaction, address_fp: &str, ip: &str, per_ip: u32, no
             ));
         }
     }
-    tx.execute(
-        "INSERT INTO sign_up_emails (address_fp, ip, sent_at) VALUES (?1, ?2, ?3)",
-        params![address_fp, ip, now],
-    )?;
+    sqlx::query("INSERT INTO sign_up_emails (address_fp, ip, sent_at) VALUES ($1, $2, $3)")
+        .bind(address_fp)
+        .bind(ip)
+        .bind(now)
+        .execute(&mut *c)
+        .await?;
     Ok(())
 }
 
 /// The e-mail a sign-up sends: for a new address, a link to continue (its token stored
 /// only as SHA-256); for an address with an account, a notice in the account's language.
-pub fn request(
-    tx: &Transaction,
+pub async fn request(
+    c: &mut Conn,
     email: &str,
     password_hash: &str,
     language: Language,
@@ -58,26 +61,32 @@ pub fn request(
     ip: &str,
     now: i64,
 ) -> AppResult<Notice> {
-    let owner: Option<(i64, Col<Language>)> = tx
-        .query_row(
-            "SELECT id, language FROM accounts WHERE email = ?1",
-            [email],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
+    let owner = sqlx::query("SELECT id, language FROM accounts WHERE lower(email) = lower($1)")
+        .bind(email)
+        .fetch_optional(&mut *c)
+        .await?;
     let (subject, body) = match owner {
-        Some((id, Col(account_language))) => {
-            audit(tx, Some(id), "sign_up_for_existing_account", "", ip, now)?;
+        Some(row) => {
+            let id: i64 = row.try_get(0)?;
+            let Col(account_language) = row.try_get::<Col<Language>, _>(1)?;
+            audit(c, Some(id), "sign_up_for_existing_account", "", ip, now).await?;
             i18n::sign_up_taken_email(account_language, host)
         }
         None => {
             let token = new_token(32);
-            tx.execute(
+            sqlx::query(
                 "INSERT INTO sign_up_links (token_hash, email, password_hash, language, created_at, expires_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![token_hash(&token), email, password_hash, Col(language), now, now + SIGN_UP_LINK_TTL_SECS],
-            )?;
-            audit(tx, None, "sign_up_link_sent", "", ip, now)?;
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(token_hash(&token))
+            .bind(email)
+            .bind(password_hash)
+            .bind(Col(language))
+            .bind(now)
+            .bind(now + SIGN_UP_LINK_TTL_SECS)
+            .execute(&mut *c)
+            .await?;
+            audit(c, None, "sign_up_link_sent", "", ip, now).await?;
             i18n::sign_up_link_email(language, host, &token)
         }
     };
@@ -90,34 +99,47 @@ pub fn request(
 
 /// The link was opened: creates the account with the password chosen at sign-up and
 /// returns its id. The link works once; every other link for the address dies with it.
-pub fn confirm(tx: &Transaction, token_hash: &[u8], ip: &str, now: i64) -> AppResult<i64> {
-    let link: Option<(String, String, Col<Language>, i64)> = tx
-        .query_row(
-            "SELECT email, password_hash, language, expires_at FROM sign_up_links WHERE token_hash = ?1",
-            [token_hash],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .optional()?;
-    let Some((email, password_hash, language, _)) = link.filter(|(_, _, _, expires_at)| *expires_at > now)
-    else {
+pub async fn confirm(c: &mut Conn, token_hash: &[u8], ip: &str, now: i64) -> AppResult<i64> {
+    let link = sqlx::query("SELECT email, password_hash, language, expires_at FROM sign_up_links WHERE token_hash = $1")
+        .bind(token_hash)
+        .fetch_optional(&mut *c)
+        .await?;
+    let Some(link) = link else {
         return Err(link_expired());
     };
-    tx.execute("DELETE FROM sign_up_links WHERE email = ?1", [&email])?;
-    // Checked again here: another link for this address may have made the account
-    // since this e-mail was sent.
-    let taken = tx
-        .query_row("SELECT 1 FROM accounts WHERE email = ?1", [&email], |_| Ok(()))
-        .optional()?
-        .is_some();
-    if taken {
+    let email: String = link.try_get(0)?;
+    // One confirmation per address at a time, on every server: the check below and
+    // the insert are then exact.
+    store::lock_keys(c, &[&format!("sign-up-confirm:{}", email.to_lowercase())]).await?;
+    let password_hash: String = link.try_get(1)?;
+    let Col(language) = link.try_get::<Col<Language>, _>(2)?;
+    let expires_at: i64 = link.try_get(3)?;
+    if expires_at <= now {
         return Err(link_expired());
     }
-    let id: i64 = tx.query_row(
-        "INSERT INTO accounts (email, password_hash, created_at, language) VALUES (?1, ?2, ?3, ?4) RETURNING id",
-        params![email, password_hash, now, language],
-        |r| r.get(0),
-    )?;
-    audit(tx, Some(id), "account_created", "", ip, now)?;
+    let deleted = sqlx::query("DELETE FROM sign_up_links WHERE lower(email) = lower($1)")
+        .bind(&email)
+        .execute(&mut *c)
+        .await?;
+    // Checked again here: another link for this address may have made the account
+    // since this e-mail was sent, or this very link may have been used meanwhile.
+    let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM accounts WHERE lower(email) = lower($1)")
+        .bind(&email)
+        .fetch_optional(&mut *c)
+        .await?;
+    if taken.is_some() || deleted.rows_affected() == 0 {
+        return Err(link_expired());
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO accounts (email, password_hash, created_at, language) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(&email)
+    .bind(&password_hash)
+    .bind(now)
+    .bind(Col(language))
+    .fetch_one(&mut *c)
+    .await?;
+    audit(c, Some(id), "account_created", "", ip, now).await?;
     Ok(id)
 }
 

@@ -3,7 +3,7 @@
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::couriers::{CodeCourier, Mailer};
-use crate::db::Db;
+use crate::store::Store;
 use std::sync::Arc;
 
 #[derive(Clone)]
@@ -11,7 +11,7 @@ pub struct AppState(pub Arc<Inner>);
 
 pub struct Inner {
     pub config: Config,
-    pub db: Db,
+    pub store: Store,
     pub clock: Arc<dyn Clock>,
     pub courier: Arc<dyn CodeCourier>,
     pub mailer: Arc<dyn Mailer>,

@@ -74,13 +74,11 @@ async fn a1_a7_a_stale_setup_session_cannot_add_its_own_phone_and_remove_the_own
 async fn a1_a_password_only_session_of_an_account_with_a_method_owes_the_second_factor() {
     let s = server().await;
     let c = s.signed_up("a@example.com").await;
-    s.sqlite()
-        .execute(
-            "INSERT INTO methods (account_id, kind, phone_e164, sms_ok, default_channel, is_default, created_at)
-             SELECT id, 'phone', '+12015550123', 1, 'sms', 1, 0 FROM accounts WHERE email = 'a@example.com'",
-            [],
-        )
-        .unwrap();
+    s.execute(
+        "INSERT INTO methods (account_id, kind, phone_e164, sms_ok, default_channel, is_default, created_at)
+         SELECT id, 'phone', '+12015550123', TRUE, 'sms', TRUE, 0 FROM accounts WHERE email = 'a@example.com'",
+    )
+    .await;
     assert_eq!(c.session().await.body["stage"], "mfa_pending");
     assert_eq!(c.post(paths::SKIP_MFA, json!({})).await.status, 403);
     let r = c
@@ -90,13 +88,8 @@ async fn a1_a_password_only_session_of_an_account_with_a_method_owes_the_second_
     assert_eq!(c.get(paths::METHODS).await.status, 403);
     // What it may do is the second factor, to the account's phone.
     let method = s
-        .sqlite()
-        .query_row(
-            "SELECT m.id FROM methods m JOIN accounts a ON a.id = m.account_id WHERE a.email = 'a@example.com'",
-            [],
-            |r| r.get::<_, i64>(0),
-        )
-        .unwrap();
+        .number("SELECT m.id FROM methods m JOIN accounts a ON a.id = m.account_id WHERE a.email = 'a@example.com'")
+        .await;
     let r = c.start(Purpose::SignIn, Channel::Sms, None, Some(method)).await;
     assert_eq!(r.status, 201, "{:?}", r.body);
 }
@@ -451,8 +444,7 @@ async fn g7_the_per_ip_allowance_is_what_the_operator_set() {
 #[tokio::test]
 async fn g7_password_counts_hold_across_server_processes() {
     let s = server().await;
-    let path = s.db_path.clone();
-    let other = server_with(move |c| c.db_path = path).await;
+    let other = server_with(|c| c.database = s.database.clone()).await;
     for _ in 0..PASSWORD_FREE_FAILURES_PER_ACCOUNT_IP {
         sign_in(&s.client(), "secure@example.com", "guess").await;
     }
@@ -516,14 +508,7 @@ async fn g7_an_attempt_the_server_was_too_busy_to_check_is_not_counted() {
     }
     let checked = statuses.iter().filter(|&&st| st == 401).count() as i64;
     assert!(statuses.contains(&503), "{statuses:?}");
-    let counted: i64 = s
-        .sqlite()
-        .query_row(
-            "SELECT failures FROM password_failures WHERE key LIKE 'ai:%'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let counted = s.number("SELECT failures FROM password_failures WHERE key LIKE 'ai:%'").await;
     assert_eq!(counted, checked, "only the checked attempts count: {statuses:?}");
 }
 
@@ -557,11 +542,11 @@ async fn a9_sign_up_answers_the_same_for_new_and_taken_addresses() {
     assert_eq!(shape, fresh.body, "the same answer but for the address");
 
     let to_fresh = s
-        .last_email_to("fresh@example.com")
+        .last_email_to("fresh@example.com").await
         .expect("an e-mail to the new address");
     assert!(to_fresh.contains("/create-account/continue#token="), "{to_fresh}");
     let to_taken = s
-        .last_email_to("secure@example.com")
+        .last_email_to("secure@example.com").await
         .expect("a notice to the owner");
     assert!(!to_taken.contains("#token="), "{to_taken}");
     assert!(to_taken.contains("/sign-in"), "{to_taken}");
@@ -578,14 +563,11 @@ async fn a9_the_sign_up_link_is_single_use_and_expires() {
         json!({"email": "fresh@example.com", "password": PASSWORD}),
     )
     .await;
-    let token = link_token(&s.last_email_to("fresh@example.com").unwrap());
-    let stored: i64 = s
-        .sqlite()
-        .query_row(
-            "SELECT COUNT(*) FROM sign_up_links WHERE token_hash = ?1",
-            [token.as_bytes()],
-            |r| r.get(0),
-        )
+    let token = link_token(&s.last_email_to("fresh@example.com").await.unwrap());
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sign_up_links WHERE token_hash = $1")
+        .bind(token.as_bytes())
+        .fetch_one(&s.db)
+        .await
         .unwrap();
     assert_eq!(stored, 0, "the token is stored only hashed");
     let r = c.post(paths::SIGN_UP_CONFIRM, json!({ "token": token })).await;
@@ -617,7 +599,7 @@ async fn a9_the_sign_up_link_is_single_use_and_expires() {
         json!({"email": "later@example.com", "password": PASSWORD}),
     )
     .await;
-    let token = link_token(&s.last_email_to("later@example.com").unwrap());
+    let token = link_token(&s.last_email_to("later@example.com").await.unwrap());
     s.clock.advance(SIGN_UP_LINK_TTL_SECS);
     let r = c.post(paths::SIGN_UP_CONFIRM, json!({ "token": token })).await;
     assert_eq!((r.status, r.error()), (410, "link_expired"));
@@ -687,13 +669,13 @@ async fn a9_two_links_for_one_address_make_one_account() {
         json!({"email": "twice@example.com", "password": PASSWORD}),
     )
     .await;
-    let first = link_token(&s.last_email_to("twice@example.com").unwrap());
+    let first = link_token(&s.last_email_to("twice@example.com").await.unwrap());
     c.post(
         paths::SIGN_UP,
         json!({"email": "twice@example.com", "password": PASSWORD}),
     )
     .await;
-    let second = link_token(&s.last_email_to("twice@example.com").unwrap());
+    let second = link_token(&s.last_email_to("twice@example.com").await.unwrap());
     assert_ne!(first, second);
     assert_eq!(
         s.client()

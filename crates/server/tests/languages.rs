@@ -9,13 +9,10 @@ use serde_json::json;
 
 const PHONE: &str = "2015550123";
 
-fn last_email(s: &TestServer) -> String {
-    s.sqlite()
-        .query_row(
-            "SELECT body FROM outbox WHERE kind = 'email' ORDER BY id DESC LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
+async fn last_email(s: &TestServer) -> String {
+    sqlx::query_scalar("SELECT body FROM outbox WHERE kind = 'email' ORDER BY id DESC LIMIT 1")
+        .fetch_one(&s.db)
+        .await
         .unwrap()
 }
 
@@ -65,7 +62,7 @@ async fn a_spanish_account_gets_its_codes_and_emails_in_spanish() {
         )
         .await;
     assert_eq!(r.status, 202, "{:?}", r.body);
-    let mail = last_email(&s);
+    let mail = last_email(&s).await;
     assert!(
         mail.starts_with("Termina de crear tu cuenta de Phone MFA"),
         "{mail}"
@@ -80,7 +77,7 @@ async fn a_spanish_account_gets_its_codes_and_emails_in_spanish() {
     assert!(text.starts_with("Tu código de Phone MFA es "), "{text}");
     assert!(text.ends_with(&format!(" #{}", s.last_code())), "{text}");
     assert_eq!(c.verify(&challenge_id(&ch), &s.last_code()).await.status, 200);
-    let mail = last_email(&s);
+    let mail = last_email(&s).await;
     assert!(
         mail.starts_with("Se agregó un número de teléfono a tu cuenta"),
         "{mail}"

@@ -141,15 +141,9 @@ async fn limits_survive_a_restart_because_they_live_in_the_database() {
     let b = s.signed_up("b@example.com").await;
     b.start(Purpose::Setup, Channel::Sms, Some("2015550123"), None)
         .await;
-    let count: u32 = s
-        .sqlite()
-        .query_row("SELECT COUNT(*) FROM sends", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(count, 2);
-    let phones: String = s
-        .sqlite()
-        .query_row("SELECT group_concat(phone_fp) FROM sends", [], |r| r.get(0))
-        .unwrap();
+    assert_eq!(s.number("SELECT COUNT(*) FROM sends").await, 2);
+    let phones: Vec<String> = sqlx::query_scalar("SELECT phone_fp FROM sends").fetch_all(&s.db).await.unwrap();
+    let phones = phones.concat();
     assert!(
         !phones.contains("2015550123"),
         "sends are counted by keyed fingerprint"
@@ -222,18 +216,9 @@ async fn a_landline_can_be_called_but_not_texted() {
 
 #[tokio::test]
 async fn the_dev_outbox_shows_texts_calls_and_test_numbers_that_never_arrive() {
-    let s = server_with(|_| {}).await;
     // The default courier (not the recording one) writes to the outbox.
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = phone_mfa_server::config::Config::development();
-    config.db_path = dir.path().join("outbox.sqlite3");
-    config.dist_dir = dir.path().join("none");
-    let state = phone_mfa_server::Builder::new(config).build().await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(phone_mfa_server::serve(listener, state));
-    let mut c = s.client();
-    c.base = base;
+    let s = server_with_outbox().await;
+    let c = s.client();
     c.post(
         paths::SIGN_UP,
         serde_json::json!({"email": "a@example.com", "password": PASSWORD}),
@@ -300,7 +285,7 @@ async fn concurrent_sends_to_one_number_stay_within_the_burst_limit() {
 async fn limits_hold_across_two_server_processes_sharing_the_database() {
     let s = server().await;
     // A second server on the same SQLite file (as a second process would be).
-    let other = server_with(|c| c.db_path = s.db_path.clone()).await;
+    let other = server_with(|c| c.database = s.database.clone()).await;
     let a = s.signed_up("a@example.com").await;
     let b = other.signed_up("b@example.com").await;
     let c = s.signed_up("c@example.com").await;

@@ -4,8 +4,8 @@
 
 pub mod twilio;
 
-use crate::columns::{Col, Column};
-use crate::db::Db;
+use crate::store::{Col, Conn, Flag, Store, StoreResult};
+use sqlx::Row;
 use crate::i18n::{self, AccountChange};
 use phone_mfa_contract::{Channel, Language, OutboxKind, OutboxMessage};
 use std::future::Future;
@@ -82,7 +82,7 @@ pub const TEST_NUMBER_CALL_NEVER_ANSWERED: &str = "+12015550198";
 /// The development courier: stores every text and call transcript in the `outbox`
 /// table, readable at `GET /api/dev/outbox`.
 pub struct DevOutbox {
-    pub db: Db,
+    pub store: Store,
     pub clock: Arc<dyn crate::clock::Clock>,
 }
 
@@ -95,37 +95,40 @@ impl DevOutbox {
         delivered: bool,
     ) -> Result<(), DeliveryError> {
         let now = self.clock.now();
-        let kind = kind.column();
-        self.db
-            .write(move |tx| {
-                tx.execute(
-                    "INSERT INTO outbox (kind, recipient, body, delivered, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    rusqlite::params![kind, to, body, delivered, now],
-                )
-            })
+        sqlx::query("INSERT INTO outbox (kind, recipient, body, delivered, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(Col(kind))
+            .bind(to)
+            .bind(body)
+            .bind(delivered)
+            .bind(now)
+            .execute(self.store.pool())
             .await
             .map(|_| ())
-            .map_err(|e: rusqlite::Error| DeliveryError::Failed(e.to_string()))
+            .map_err(|e| DeliveryError::Failed(e.to_string()))
     }
 }
 
 impl DevOutbox {
     /// The newest `limit` messages, newest first (`GET /api/dev/outbox`).
-    pub fn newest(tx: &rusqlite::Transaction, limit: u32) -> rusqlite::Result<Vec<OutboxMessage>> {
-        let mut stmt = tx.prepare(
-            "SELECT id, kind, recipient, body, delivered, created_at FROM outbox ORDER BY id DESC LIMIT ?1",
-        )?;
-        let rows = stmt.query_map([limit], |r| {
-            Ok(OutboxMessage {
-                id: r.get(0)?,
-                kind: r.get::<_, Col<OutboxKind>>(1)?.0,
-                to: r.get(2)?,
-                body: r.get(3)?,
-                delivered: r.get(4)?,
-                created_at: r.get(5)?,
+    pub async fn newest(c: &mut Conn, limit: u32) -> StoreResult<Vec<OutboxMessage>> {
+        let rows = sqlx::query(
+            "SELECT id, kind, recipient, body, delivered, created_at FROM outbox ORDER BY id DESC LIMIT $1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&mut *c)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(OutboxMessage {
+                    id: r.try_get(0)?,
+                    kind: r.try_get::<Col<OutboxKind>, _>(1)?.0,
+                    to: r.try_get(2)?,
+                    body: r.try_get(3)?,
+                    delivered: r.try_get::<Flag, _>(4)?.0,
+                    created_at: r.try_get(5)?,
+                })
             })
-        })?;
-        rows.collect()
+            .collect()
     }
 }
 

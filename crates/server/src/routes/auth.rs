@@ -11,6 +11,7 @@ use crate::secrets::{email_fingerprint, hash_password, token_hash, verify_passwo
 use crate::sessions;
 use crate::sign_ups;
 use crate::state::AppState;
+use crate::store;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::Json;
@@ -85,16 +86,20 @@ pub async fn sign_up(
     let sender = ip.clone();
     let per_ip = state.config.sign_up_emails_per_ip;
     state
-        .db
-        .write(move |tx| sign_ups::count_email(tx, &address_fp, &sender, per_ip, now))
+        .store
+        .write(async |tx| -> AppResult<_> {
+            Ok(sign_ups::count_email(tx, &address_fp, &sender, per_ip, now).await?)
+        })
         .await?;
     let password = req.password;
     let hash = with_hash_slot(&state, move || hash_password(&password)).await?;
     let host = state.config.public_host.clone();
     let to = email.clone();
     let notice = state
-        .db
-        .write(move |tx| sign_ups::request(tx, &to, &hash, language, &host, &ip, now))
+        .store
+        .write(async |tx| -> AppResult<_> {
+            Ok(sign_ups::request(tx, &to, &hash, language, &host, &ip, now).await?)
+        })
         .await?;
     if let Err(e) = state.mailer.send(&notice).await {
         tracing::warn!(error = ?e, "sign-up e-mail could not be sent");
@@ -123,13 +128,13 @@ pub async fn confirm_sign_up(
     let now = state.now();
     let hash = token_hash(req.token.trim());
     let (token, view) = state
-        .db
-        .write(move |tx| {
-            let account = sign_ups::confirm(tx, &hash, &ip, now)?;
-            let token = sessions::create(tx, account, now)?;
+        .store
+        .write(async |tx| -> AppResult<_> {
+            let account = sign_ups::confirm(tx, &hash, &ip, now).await?;
+            let token = sessions::create(tx, account, now).await?;
             Ok::<_, AppError>((
                 token,
-                accounts::session_view(tx, account, SessionStage::MfaSetup, 0, now)?,
+                accounts::session_view(tx, account, SessionStage::MfaSetup, 0, now).await?,
             ))
         })
         .await?;
@@ -164,9 +169,9 @@ pub async fn sign_in(
     let lookup = email.clone();
     let attempt_ip = ip.clone();
     let (found, attempt) = state
-        .db
-        .write(move |tx| {
-            let found = accounts::password_hash_for(tx, &lookup)?;
+        .store
+        .write(async |tx| -> AppResult<_> {
+            let found = accounts::password_hash_for(tx, &lookup).await?;
             let attempt = passwords::begin(
                 tx,
                 &st.config,
@@ -174,7 +179,8 @@ pub async fn sign_in(
                 found.as_ref().map(|f| f.0),
                 &attempt_ip,
                 now,
-            );
+            )
+            .await;
             if let Err(e) = &attempt {
                 if e.status == StatusCode::TOO_MANY_REQUESTS {
                     audit(
@@ -184,7 +190,8 @@ pub async fn sign_in(
                         "",
                         &attempt_ip,
                         now,
-                    )?;
+                    )
+                    .await?;
                 }
             }
             Ok::<_, AppError>((found, attempt?))
@@ -203,7 +210,10 @@ pub async fn sign_in(
     let ok = match checked {
         Ok(ok) => ok,
         Err(busy) => {
-            state.db.write(move |tx| attempt.not_checked(tx)).await?;
+            state
+                .store
+                .write(async |tx| -> AppResult<_> { Ok(attempt.not_checked(tx).await?) })
+                .await?;
             return Err(busy);
         }
     };
@@ -211,21 +221,26 @@ pub async fn sign_in(
     let account = found.map(|(id, _)| id);
     let Some(account_id) = account.filter(|_| ok) else {
         state
-            .db
-            .write(move |tx| audit(tx, account, "sign_in_password_failed", "", &ip, now))
+            .store
+            .write(async |tx| -> AppResult<_> {
+                Ok(audit(tx, account, "sign_in_password_failed", "", &ip, now).await?)
+            })
             .await
             .map_err(AppError::from)?;
         return Err(invalid_credentials());
     };
     let (token, view) = state
-        .db
-        .write(move |tx| {
-            attempt.succeeded(tx)?;
-            audit(tx, Some(account_id), "sign_in_password_ok", "", &ip, now)?;
-            let token = sessions::create(tx, account_id, now)?;
-            let has_methods = !accounts::methods(tx, account_id)?.is_empty();
+        .store
+        .write(async |tx| -> AppResult<_> {
+            attempt.succeeded(tx).await?;
+            audit(tx, Some(account_id), "sign_in_password_ok", "", &ip, now).await?;
+            let token = sessions::create(tx, account_id, now).await?;
+            let has_methods = !accounts::methods(tx, account_id).await?.is_empty();
             let stage = sessions::effective_stage(SessionStage::MfaPending, has_methods, 0);
-            Ok::<_, AppError>((token, accounts::session_view(tx, account_id, stage, 0, now)?))
+            Ok::<_, AppError>((
+                token,
+                accounts::session_view(tx, account_id, stage, 0, now).await?,
+            ))
         })
         .await?;
     Ok((session_headers(&token), Json(view)))
@@ -244,8 +259,8 @@ fn invalid_credentials() -> AppError {
     responses((status = 204, description = "Signed out"), (status = 401, body = ApiError)))]
 pub async fn sign_out(State(state): State<AppState>, session: Session) -> AppResult<(HeaderMap, StatusCode)> {
     state
-        .db
-        .write(move |tx| sessions::end(tx, &session))
+        .store
+        .write(async |tx| -> AppResult<_> { Ok(sessions::end(tx, &session).await?) })
         .await
         .map_err(AppError::from)?;
     let mut headers = HeaderMap::new();
@@ -259,9 +274,9 @@ pub async fn sign_out(State(state): State<AppState>, session: Session) -> AppRes
 pub async fn current(State(state): State<AppState>, session: Session) -> AppResult<Json<SessionView>> {
     let now = state.now();
     let view = state
-        .db
-        .write(move |tx| {
-            accounts::session_view(tx, session.account_id, session.stage, session.last_factor_at, now)
+        .store
+        .write(async |tx| -> AppResult<_> {
+            accounts::session_view(tx, session.account_id, session.stage, session.last_factor_at, now).await
         })
         .await?;
     Ok(Json(view))
@@ -278,10 +293,10 @@ pub async fn set_language(
 ) -> AppResult<Json<SessionView>> {
     let now = state.now();
     let view = state
-        .db
-        .write(move |tx| {
-            accounts::set_language(tx, session.account_id, req.language)?;
-            accounts::session_view(tx, session.account_id, session.stage, session.last_factor_at, now)
+        .store
+        .write(async |tx| -> AppResult<_> {
+            accounts::set_language(tx, session.account_id, req.language).await?;
+            accounts::session_view(tx, session.account_id, session.stage, session.last_factor_at, now).await
         })
         .await?;
     Ok(Json(view))
@@ -310,18 +325,20 @@ pub async fn skip(
     }
     let now = state.now();
     let (token, view) = state
-        .db
-        .write(move |tx| {
+        .store
+        .write(async |tx| -> AppResult<_> {
+            // One request at a time per account, on every server (crate::store).
+            store::lock_account(tx, session.account_id).await?;
             // Checked again in the transaction: a method added since the request began
             // means there is no setup to skip.
-            if !accounts::methods(tx, session.account_id)?.is_empty() {
+            if !accounts::methods(tx, session.account_id).await?.is_empty() {
                 return Err(AppError::wrong_stage(i18n::NO_SETUP_TO_SKIP));
             }
-            let token = sessions::skip_setup(tx, &session, now)?;
-            audit(tx, Some(session.account_id), "mfa_setup_skipped", "", &ip, now)?;
+            let token = sessions::skip_setup(tx, &session, now).await?;
+            audit(tx, Some(session.account_id), "mfa_setup_skipped", "", &ip, now).await?;
             Ok((
                 token,
-                accounts::session_view(tx, session.account_id, SessionStage::SignedIn, 0, now)?,
+                accounts::session_view(tx, session.account_id, SessionStage::SignedIn, 0, now).await?,
             ))
         })
         .await?;

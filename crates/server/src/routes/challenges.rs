@@ -3,7 +3,6 @@
 
 use crate::accounts::{self, audit, MethodRow};
 use crate::codes;
-use crate::columns::Column;
 use crate::couriers::{CodeDelivery, Notice};
 use crate::error::{AppError, AppResult};
 use crate::extract::{Body, Path, Session};
@@ -13,6 +12,8 @@ use crate::routes::ClientIp;
 use crate::secrets::{code_mac, code_matches, new_code, new_token, phone_fingerprint};
 use crate::sessions;
 use crate::state::AppState;
+use crate::store;
+use crate::store::{Column, Conn};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::Json;
@@ -23,7 +24,6 @@ use phone_mfa_contract::{
     ApiError, ChallengeView, Channel, ErrorCode, Language, MethodKind, Purpose, ResendRequest, SessionStage,
     StartChallengeRequest, TotpVerifyRequest, VerifiedView, VerifyCodeRequest,
 };
-use rusqlite::Transaction;
 
 /// Is this session at a stage where a code for `purpose` makes sense?
 fn authorize(session: &Session, purpose: Purpose, has_methods: bool, now: i64) -> AppResult<()> {
@@ -101,9 +101,11 @@ pub async fn start(
     let now = state.now();
     let st = state.clone();
     let sent = state
-        .db
-        .write(move |tx| {
-            let methods = accounts::methods(tx, session.account_id)?;
+        .store
+        .write(async |tx| -> AppResult<_> {
+            // One request at a time per account, on every server (crate::store).
+            store::lock_account(tx, session.account_id).await?;
+            let methods = accounts::methods(tx, session.account_id).await?;
             authorize(&session, req.purpose, !methods.is_empty(), now)?;
             let dest = match req.purpose {
                 Purpose::Setup => {
@@ -148,7 +150,7 @@ pub async fn start(
                 channel: req.channel,
                 language: session.language,
             };
-            let (code, sent) = prepare_send(tx, &st, &ticket, &id, req.purpose, now)?;
+            let (code, sent) = prepare_send(tx, &st, &ticket, &id, req.purpose, now).await?;
             codes::insert(
                 tx,
                 &codes::NewChallenge {
@@ -163,7 +165,8 @@ pub async fn start(
                     code_mac: &code_mac(&st.config.secret, &id, &code),
                     now,
                 },
-            )?;
+            )
+            .await?;
             audit(
                 tx,
                 Some(session.account_id),
@@ -176,7 +179,8 @@ pub async fn start(
                 ),
                 &ip,
                 now,
-            )?;
+            )
+            .await?;
             Ok::<_, AppError>(sent)
         })
         .await?;
@@ -198,10 +202,10 @@ struct SendTicket<'a> {
 /// The checks every send makes, first or resend: a text needs a number that takes
 /// texts, a locked account gets no codes, and every send limit must allow it. Counts
 /// the send and returns a fresh code with the answer for the app.
-fn prepare_send(
-    tx: &Transaction,
+async fn prepare_send(
+    tx: &mut Conn,
     st: &AppState,
-    t: &SendTicket,
+    t: &SendTicket<'_>,
     challenge_id: &str,
     purpose: Purpose,
     now: i64,
@@ -209,15 +213,16 @@ fn prepare_send(
     if t.channel == Channel::Sms && !t.sms_ok {
         return Err(channel_not_supported());
     }
-    let attempts_left = accounts::check_not_locked(tx, t.account_id, now)?;
+    let attempts_left = accounts::check_not_locked(tx, t.account_id, now).await?;
     let fp = phone_fingerprint(&st.config.secret, t.e164);
     let key = SendKey {
         phone_fp: &fp,
         ip: t.ip,
         account_id: t.account_id,
     };
-    let sends_left = limits::check(tx, &st.config.limits, &key, now)?;
-    limits::record(tx, &key, now)?;
+    limits::lock(tx, &key).await?;
+    let sends_left = limits::check(tx, &st.config.limits, &key, now).await?;
+    limits::record(tx, &key, now).await?;
     let code = new_code();
     let sent = Sent {
         view: ChallengeView {
@@ -306,9 +311,11 @@ pub async fn resend(
     let now = state.now();
     let st = state.clone();
     let sent = state
-        .db
-        .write(move |tx| {
-            let ch = codes::load(tx, &session, &id)?;
+        .store
+        .write(async |tx| -> AppResult<_> {
+            // One request at a time per account, on every server (crate::store).
+            store::lock_account(tx, session.account_id).await?;
+            let ch = codes::load(tx, &session, &id).await?;
             if ch.consumed_at.is_some() {
                 return Err(AppError::new(
                     StatusCode::CONFLICT,
@@ -319,12 +326,8 @@ pub async fn resend(
             let wait = ch.sent_at + RESEND_COOLDOWN_SECS - now;
             if wait > 0 {
                 let mut e = AppError::too_many(ErrorCode::ResendTooSoon, i18n::resend_in(wait), wait);
-                e.body.sends_left = Some(limits::account_sends_left(
-                    tx,
-                    &st.config.limits,
-                    session.account_id,
-                    now,
-                )?);
+                e.body.sends_left =
+                    Some(limits::account_sends_left(tx, &st.config.limits, session.account_id, now).await?);
                 return Err(e);
             }
             let channel = req.channel.unwrap_or(ch.channel);
@@ -336,14 +339,15 @@ pub async fn resend(
                 channel,
                 language: session.language,
             };
-            let (code, sent) = prepare_send(tx, &st, &ticket, &ch.id, ch.purpose, now)?;
+            let (code, sent) = prepare_send(tx, &st, &ticket, &ch.id, ch.purpose, now).await?;
             codes::renew(
                 tx,
                 &ch.id,
                 &code_mac(&st.config.secret, &ch.id, &code),
                 channel,
                 now,
-            )?;
+            )
+            .await?;
             audit(
                 tx,
                 Some(session.account_id),
@@ -351,7 +355,8 @@ pub async fn resend(
                 &format!("channel={} phone={}", channel.column(), mask_e164(&ch.phone_e164)),
                 &ip,
                 now,
-            )?;
+            )
+            .await?;
             Ok(sent)
         })
         .await?;
@@ -388,14 +393,16 @@ pub async fn verify(
     let now = state.now();
     let st = state.clone();
     let verdict = state
-        .db
-        .write(move |tx| {
-            let ch = codes::load(tx, &session, &id)?;
-            let methods = accounts::methods(tx, session.account_id)?;
+        .store
+        .write(async |tx| -> AppResult<_> {
+            // One request at a time per account, on every server (crate::store).
+            store::lock_account(tx, session.account_id).await?;
+            let ch = codes::load(tx, &session, &id).await?;
+            let methods = accounts::methods(tx, session.account_id).await?;
             authorize(&session, ch.purpose, !methods.is_empty(), now)?;
             still_applies(&ch, &methods)?;
             // Locked: the same answer whatever the code, right ones included.
-            accounts::check_not_locked(tx, session.account_id, now)?;
+            accounts::check_not_locked(tx, session.account_id, now).await?;
             let code = normalize_code(&req.code).map_err(|p| {
                 AppError::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
@@ -419,22 +426,19 @@ pub async fn verify(
                 ));
             }
             if !code_matches(&st.config.secret, &ch.id, &code, &ch.code_mac) {
-                return Ok(Verdict::Refused(accounts::record_wrong_code(
-                    tx,
-                    session.account_id,
-                    now,
-                    &ip,
-                )?));
+                return Ok(Verdict::Refused(
+                    accounts::record_wrong_code(tx, session.account_id, now, &ip).await?,
+                ));
             }
             // Single use: claimed in the same transaction that checked it.
-            if !codes::claim(tx, &ch.id, now)? {
+            if !codes::claim(tx, &ch.id, now).await? {
                 return Err(AppError::new(
                     StatusCode::CONFLICT,
                     ErrorCode::CodeExpired,
                     i18n::CODE_USED,
                 ));
             }
-            accounts::reset_failures(tx, session.account_id)?;
+            accounts::reset_failures(tx, session.account_id).await?;
             audit(
                 tx,
                 Some(session.account_id),
@@ -442,8 +446,9 @@ pub async fn verify(
                 &format!("purpose={}", ch.purpose.column()),
                 &ip,
                 now,
-            )?;
-            apply_success(tx, &st, &session, &ch, &methods, now, &ip)
+            )
+            .await?;
+            apply_success(tx, &st, &session, &ch, &methods, now, &ip).await
         })
         .await?;
     finish(&state, verdict).await
@@ -491,8 +496,8 @@ struct Success {
 }
 
 /// What a right code does, by purpose.
-fn apply_success(
-    tx: &Transaction,
+async fn apply_success(
+    tx: &mut Conn,
     st: &AppState,
     session: &Session,
     ch: &codes::ChallengeRow,
@@ -519,7 +524,8 @@ fn apply_success(
                 ch.channel,
                 first,
                 now,
-            )?;
+            )
+            .await?;
             audit(
                 tx,
                 Some(session.account_id),
@@ -527,8 +533,10 @@ fn apply_success(
                 &format!("phone={}", mask_e164(&ch.phone_e164)),
                 ip,
                 now,
-            )?;
-            out.method = accounts::methods(tx, session.account_id)?
+            )
+            .await?;
+            out.method = accounts::methods(tx, session.account_id)
+                .await?
                 .into_iter()
                 .find(|m| m.id == id);
             out.notice = Some(Notice::account_change(
@@ -547,7 +555,8 @@ fn apply_success(
                 "factor=phone",
                 ip,
                 now,
-            )?;
+            )
+            .await?;
         }
         Purpose::Reauth => {
             audit(
@@ -557,7 +566,8 @@ fn apply_success(
                 "factor=phone",
                 ip,
                 now,
-            )?;
+            )
+            .await?;
         }
         Purpose::PhoneChange => {
             let old = phone_method(methods, ch.method_id)?.clone();
@@ -570,7 +580,8 @@ fn apply_success(
                 &ch.phone_e164,
                 ch.sms_ok,
                 default_channel,
-            )?;
+            )
+            .await?;
             let old_masked = old.phone_e164.as_deref().map(mask_e164).unwrap_or_default();
             audit(
                 tx,
@@ -579,8 +590,10 @@ fn apply_success(
                 &format!("from={old_masked} to={}", mask_e164(&ch.phone_e164)),
                 ip,
                 now,
-            )?;
-            out.method = accounts::methods(tx, session.account_id)?
+            )
+            .await?;
+            out.method = accounts::methods(tx, session.account_id)
+                .await?
                 .into_iter()
                 .find(|m| m.id == method_id);
             out.notice = Some(Notice::account_change(
@@ -596,13 +609,13 @@ fn apply_success(
         }
     }
     if out.methods_changed {
-        sessions::end_others(tx, session.account_id, &session.token_hash)?;
+        sessions::end_others(tx, session.account_id, &session.token_hash).await?;
     }
     // Whatever it was for, a right code is a second factor just passed.
-    let token = sessions::second_factor_passed(tx, session, ip, now)?;
+    let token = sessions::second_factor_passed(tx, session, ip, now).await?;
     Ok(Verdict::Passed {
         view: VerifiedView {
-            session: accounts::session_view(tx, session.account_id, SessionStage::SignedIn, now, now)?,
+            session: accounts::session_view(tx, session.account_id, SessionStage::SignedIn, now, now).await?,
             method: out.method.as_ref().map(MethodRow::view),
         },
         notice: out.notice,
@@ -643,18 +656,20 @@ pub async fn totp_verify(
 ) -> AppResult<(HeaderMap, Json<VerifiedView>)> {
     let now = state.now();
     let verdict = state
-        .db
-        .write(move |tx| {
+        .store
+        .write(async |tx| -> AppResult<_> {
+            // One request at a time per account, on every server (crate::store).
+            store::lock_account(tx, session.account_id).await?;
             match (req.purpose, session.stage) {
                 (Purpose::SignIn, SessionStage::MfaPending) | (Purpose::Reauth, SessionStage::SignedIn) => {}
                 _ => return Err(AppError::wrong_stage(i18n::APP_CODE_NOT_EXPECTED)),
             }
-            let methods = accounts::methods(tx, session.account_id)?;
+            let methods = accounts::methods(tx, session.account_id).await?;
             let app = methods
                 .iter()
                 .find(|m| m.kind == MethodKind::AuthenticatorApp)
                 .ok_or_else(|| AppError::not_found(i18n::NO_APP))?;
-            accounts::check_not_locked(tx, session.account_id, now)?;
+            accounts::check_not_locked(tx, session.account_id, now).await?;
             let code = normalize_code(&req.code).map_err(|p| {
                 AppError::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
@@ -667,18 +682,15 @@ pub async fn totp_verify(
             match step {
                 // A step at or before the last one used is a replay: refused like a wrong code.
                 Some(step) if step > app.totp_last_step => {
-                    accounts::use_totp_step(tx, app.id, step)?;
+                    accounts::use_totp_step(tx, app.id, step).await?;
                 }
                 _ => {
-                    return Ok(Verdict::Refused(accounts::record_wrong_code(
-                        tx,
-                        session.account_id,
-                        now,
-                        &ip,
-                    )?))
+                    return Ok(Verdict::Refused(
+                        accounts::record_wrong_code(tx, session.account_id, now, &ip).await?,
+                    ))
                 }
             }
-            accounts::reset_failures(tx, session.account_id)?;
+            accounts::reset_failures(tx, session.account_id).await?;
             let event = if req.purpose == Purpose::SignIn {
                 "sign_in_completed"
             } else {
@@ -691,12 +703,13 @@ pub async fn totp_verify(
                 "factor=authenticator_app",
                 &ip,
                 now,
-            )?;
-            let new_cookie = Some(sessions::second_factor_passed(tx, &session, &ip, now)?);
+            )
+            .await?;
+            let new_cookie = Some(sessions::second_factor_passed(tx, &session, &ip, now).await?);
             let stage = SessionStage::SignedIn;
             Ok(Verdict::Passed {
                 view: VerifiedView {
-                    session: accounts::session_view(tx, session.account_id, stage, now, now)?,
+                    session: accounts::session_view(tx, session.account_id, stage, now, now).await?,
                     method: None,
                 },
                 notice: None,

@@ -11,8 +11,8 @@ use phone_mfa_contract::OutboxMessage;
     responses((status = 200, description = "Texts, call transcripts and e-mails (dev mode only)", body = Vec<OutboxMessage>)))]
 pub async fn outbox(State(state): State<AppState>) -> AppResult<Json<Vec<OutboxMessage>>> {
     let messages = state
-        .db
-        .write(|tx| crate::couriers::DevOutbox::newest(tx, 200))
+        .store
+        .write(async |tx| -> AppResult<_> { Ok(crate::couriers::DevOutbox::newest(tx, 200).await?) })
         .await
         .map_err(AppError::from)?;
     Ok(Json(messages))

@@ -7,6 +7,7 @@ use crate::extract::{Body, Path, Session};
 use crate::i18n::{self, AccountChange};
 use crate::routes::ClientIp;
 use crate::state::AppState;
+use crate::store;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -19,8 +20,8 @@ use phone_mfa_contract::{ApiError, Channel, ErrorCode, MethodKind, MethodView, U
 pub async fn list(State(state): State<AppState>, session: Session) -> AppResult<Json<Vec<MethodView>>> {
     session.require_signed_in()?;
     let methods = state
-        .db
-        .write(move |tx| accounts::methods(tx, session.account_id))
+        .store
+        .write(async |tx| -> AppResult<_> { Ok(accounts::methods(tx, session.account_id).await?) })
         .await
         .map_err(AppError::from)?;
     Ok(Json(methods.iter().map(accounts::MethodRow::view).collect()))
@@ -41,9 +42,11 @@ pub async fn update(
     session.require_signed_in()?;
     let now = state.now();
     let view = state
-        .db
-        .write(move |tx| {
-            let method = accounts::method(tx, session.account_id, id)?;
+        .store
+        .write(async |tx| -> AppResult<_> {
+            // One request at a time per account, on every server (crate::store).
+            store::lock_account(tx, session.account_id).await?;
+            let method = accounts::method(tx, session.account_id, id).await?;
             if let Some(channel) = req.default_channel {
                 if method.kind != MethodKind::Phone {
                     return Err(AppError::bad_request(i18n::ONLY_PHONES_HAVE_CHANNELS));
@@ -55,10 +58,10 @@ pub async fn update(
                         i18n::CANNOT_TEXT,
                     ));
                 }
-                accounts::set_default_channel(tx, session.account_id, id, channel)?;
+                accounts::set_default_channel(tx, session.account_id, id, channel).await?;
             }
             if req.make_default == Some(true) {
-                accounts::make_default(tx, session.account_id, id)?;
+                accounts::make_default(tx, session.account_id, id).await?;
             }
             audit(
                 tx,
@@ -67,8 +70,9 @@ pub async fn update(
                 &format!("method={id}"),
                 &ip,
                 now,
-            )?;
-            Ok(accounts::method(tx, session.account_id, id)?.view())
+            )
+            .await?;
+            Ok(accounts::method(tx, session.account_id, id).await?.view())
         })
         .await?;
     Ok(Json(view))
@@ -91,9 +95,11 @@ pub async fn remove(
     accounts::require_recent_factor(&session, now)?;
     let host = state.config.public_host.clone();
     let notice = state
-        .db
-        .write(move |tx| {
-            let methods = accounts::methods(tx, session.account_id)?;
+        .store
+        .write(async |tx| -> AppResult<_> {
+            // One request at a time per account, on every server (crate::store).
+            store::lock_account(tx, session.account_id).await?;
+            let methods = accounts::methods(tx, session.account_id).await?;
             let method = methods
                 .iter()
                 .find(|m| m.id == id)
@@ -105,8 +111,8 @@ pub async fn remove(
                     i18n::LAST_METHOD,
                 ));
             }
-            accounts::remove_method(tx, session.account_id, method, &methods)?;
-            crate::sessions::end_others(tx, session.account_id, &session.token_hash)?;
+            accounts::remove_method(tx, session.account_id, method, &methods).await?;
+            crate::sessions::end_others(tx, session.account_id, &session.token_hash).await?;
             let masked = method.phone_e164.as_deref().map(mask_e164);
             let change = match &masked {
                 Some(m) => AccountChange::PhoneRemoved(m),
@@ -123,7 +129,8 @@ pub async fn remove(
                     .unwrap_or_else(|| "authenticator_app".into()),
                 &ip,
                 now,
-            )?;
+            )
+            .await?;
             Ok::<_, AppError>(Notice::account_change(
                 session.email.clone(),
                 session.language,

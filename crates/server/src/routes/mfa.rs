@@ -16,8 +16,8 @@ use phone_mfa_contract::{ApiError, MethodKind, MethodOption, MfaOptions, PhoneCh
     responses((status = 200, body = MfaOptions), (status = 401, body = ApiError)))]
 pub async fn options(State(state): State<AppState>, session: Session) -> AppResult<Json<MfaOptions>> {
     let phones = state
-        .db
-        .write(move |tx| accounts::methods(tx, session.account_id))
+        .store
+        .write(async |tx| accounts::methods(tx, session.account_id).await)
         .await
         .map_err(AppError::from)?
         .iter()

@@ -1,12 +1,18 @@
-//! A real server on 127.0.0.1 with a temporary SQLite file, a clock the test moves,
-//! and a courier that records what it was asked to send.
+//! A real server on 127.0.0.1 with a database of its own, a clock the test moves, and
+//! a courier that records what it was asked to send.
+//!
+//! The database is a temporary SQLite file, or, when `PHONE_MFA_TEST_DATABASE_URL`
+//! names a PostgreSQL database, a fresh schema in it (`cargo xtask test` runs the
+//! suite both ways).
 #![allow(dead_code)]
 
 use phone_mfa_contract::*;
 use phone_mfa_server::clock::ManualClock;
 use phone_mfa_server::config::Config;
 use phone_mfa_server::couriers::{BoxFuture, CodeCourier, CodeDelivery, DeliveryError};
+use phone_mfa_server::store::Location;
 use phone_mfa_server::Builder;
+use sqlx::AnyPool;
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 
@@ -30,8 +36,65 @@ pub struct TestServer {
     pub base: String,
     pub clock: ManualClock,
     pub courier: Arc<RecordingCourier>,
-    pub db_path: std::path::PathBuf,
+    /// The server's database: give it to a second server to share it.
+    pub database: Location,
+    /// The server's own connection pool, for reading and changing rows directly.
+    pub db: AnyPool,
+    _fresh: FreshDatabase,
+}
+
+/// A database no other test sees, gone when the test ends: a temporary SQLite file, or,
+/// when `PHONE_MFA_TEST_DATABASE_URL` names a PostgreSQL database, a new schema in it.
+pub struct FreshDatabase {
+    pub location: Location,
     _dir: tempfile::TempDir,
+    postgres: Option<(String, String)>,
+}
+
+/// The PostgreSQL database the suite runs on, if this run is the PostgreSQL one.
+pub fn postgres_base_url() -> Option<String> {
+    std::env::var("PHONE_MFA_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty())
+}
+
+impl FreshDatabase {
+    pub async fn new() -> FreshDatabase {
+        let dir = tempfile::tempdir().unwrap();
+        let Some(base) = postgres_base_url() else {
+            return FreshDatabase {
+                location: Location::SqliteFile(dir.path().join("test.sqlite3")),
+                _dir: dir,
+                postgres: None,
+            };
+        };
+        let schema = format!("t_{}", phone_mfa_server::secrets::new_token(12).to_lowercase().replace(['-', '_'], "x"));
+        sqlx::any::install_default_drivers();
+        let mut admin = <sqlx::AnyConnection as sqlx::Connection>::connect(&base)
+            .await
+            .unwrap_or_else(|e| panic!("PHONE_MFA_TEST_DATABASE_URL={base}: cannot connect: {e}"));
+        sqlx::raw_sql(&format!("CREATE SCHEMA {schema}")).execute(&mut admin).await.unwrap();
+        let joiner = if base.contains('?') { '&' } else { '?' };
+        FreshDatabase {
+            location: Location::Postgres(format!("{base}{joiner}options[search_path]={schema}")),
+            _dir: dir,
+            postgres: Some((base, schema)),
+        }
+    }
+}
+
+impl Drop for FreshDatabase {
+    fn drop(&mut self) {
+        let Some((base, schema)) = self.postgres.take() else { return };
+        // Drop runs inside the test's runtime: drop the schema from a thread of its own.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            rt.block_on(async {
+                if let Ok(mut admin) = <sqlx::AnyConnection as sqlx::Connection>::connect(&base).await {
+                    let _ = sqlx::raw_sql(&format!("DROP SCHEMA {schema} CASCADE")).execute(&mut admin).await;
+                }
+            })
+        })
+        .join();
+    }
 }
 
 pub async fn server() -> TestServer {
@@ -39,18 +102,31 @@ pub async fn server() -> TestServer {
 }
 
 pub async fn server_with(tweak: impl FnOnce(&mut Config)) -> TestServer {
-    let dir = tempfile::tempdir().unwrap();
+    start(tweak, true).await
+}
+
+/// A server whose codes go to the dev outbox (the default courier), as `cargo xtask
+/// run` serves it.
+pub async fn server_with_outbox() -> TestServer {
+    start(|_| {}, false).await
+}
+
+async fn start(tweak: impl FnOnce(&mut Config), record_codes: bool) -> TestServer {
+    let fresh = FreshDatabase::new().await;
     let mut config = Config::development();
-    config.db_path = dir.path().join("test.sqlite3");
-    config.dist_dir = dir.path().join("no-dist");
+    config.database = fresh.location.clone();
+    config.dist_dir = fresh._dir.path().join("no-dist");
     tweak(&mut config);
-    let db_path = config.db_path.clone();
+    let database = config.database.clone();
     let clock = ManualClock::new(START);
     let courier = Arc::new(RecordingCourier::default());
     let mut builder = Builder::new(config);
     builder.clock = Arc::new(clock.clone());
-    builder.courier = Some(courier.clone());
+    if record_codes {
+        builder.courier = Some(courier.clone());
+    }
     let state = builder.build().await.unwrap();
+    let db = state.store.pool().clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(phone_mfa_server::serve(listener, state));
@@ -58,8 +134,9 @@ pub async fn server_with(tweak: impl FnOnce(&mut Config)) -> TestServer {
         base,
         clock,
         courier,
-        db_path,
-        _dir: dir,
+        database,
+        db,
+        _fresh: fresh,
     }
 }
 
@@ -100,15 +177,11 @@ impl TestServer {
         }
     }
     /// The newest e-mail the dev outbox holds for `to`.
-    pub fn last_email_to(&self, to: &str) -> Option<String> {
-        use rusqlite::OptionalExtension;
-        self.sqlite()
-            .query_row(
-                "SELECT body FROM outbox WHERE kind = 'email' AND recipient = ?1 ORDER BY id DESC LIMIT 1",
-                [to],
-                |r| r.get(0),
-            )
-            .optional()
+    pub async fn last_email_to(&self, to: &str) -> Option<String> {
+        sqlx::query_scalar("SELECT body FROM outbox WHERE kind = 'email' AND recipient = $1 ORDER BY id DESC LIMIT 1")
+            .bind(to)
+            .fetch_optional(&self.db)
+            .await
             .unwrap()
     }
     /// A new account made as a person makes one: sign up, then open the e-mail's link.
@@ -118,7 +191,7 @@ impl TestServer {
             .post(paths::SIGN_UP, json!({"email": email, "password": PASSWORD}))
             .await;
         assert_eq!(r.status, 202, "{:?}", r.body);
-        let mail = self.last_email_to(email).expect("a sign-up e-mail");
+        let mail = self.last_email_to(email).await.expect("a sign-up e-mail");
         let r = c
             .post(paths::SIGN_UP_CONFIRM, json!({ "token": link_token(&mail) }))
             .await;
@@ -144,9 +217,13 @@ impl TestServer {
         assert_eq!(v.status, 200, "{:?}", v.body);
         c
     }
-    /// The server's database, opened beside it (WAL allows a second reader).
-    pub fn sqlite(&self) -> rusqlite::Connection {
-        rusqlite::Connection::open(&self.db_path).unwrap()
+    /// A number the database answers (a `COUNT(*)`, an id), in SQL both backends speak.
+    pub async fn number(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql).fetch_one(&self.db).await.unwrap()
+    }
+    /// Changes rows directly (what a newer server, or a hand, might have written).
+    pub async fn execute(&self, sql: &str) {
+        sqlx::query(sql).execute(&self.db).await.unwrap();
     }
 }
 
