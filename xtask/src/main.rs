@@ -1,7 +1,8 @@
 //! Project automation (std, plus brotli and flate2 for precompressing assets):
 //!
 //! - `cargo xtask run [--port N]`: install what is missing, build the app, serve it.
-//! - `cargo xtask test`: every check (format, lints, native tests, browser tests, end to end).
+//! - `cargo xtask test`: every check (format, lints, native tests, the server suite on
+//!   SQLite and on PostgreSQL, browser tests, end to end).
 //! - `cargo xtask build`: the release app (precompressed) and the server.
 //! - `cargo xtask storyboard`: screenshots of every step of the real flows.
 //! - `cargo xtask bench`: sizes, browser timings and budgets.
@@ -13,6 +14,7 @@
 #[cfg(test)]
 mod locales;
 mod phone_metadata;
+mod postgres;
 mod split;
 
 use std::collections::BTreeMap;
@@ -766,6 +768,7 @@ fn test() -> Result {
             return Err(format!("{tool} is missing at {path}: `bash .ci/run` installs it (apt-get install chromium chromium-driver)"));
         }
     }
+    let postgres = postgres::ensure()?;
     let mut tally = Tally::default();
     let mut failures = vec![];
     let wasm_timeout = std::env::var("WASM_BINDGEN_TEST_TIMEOUT").unwrap_or_else(|_| "120".into());
@@ -804,6 +807,11 @@ fn test() -> Result {
             "native tests (every crate)",
             cmd("cargo", &["test", "--workspace"]),
         ),
+        ("server suite again, on PostgreSQL (a fresh schema per test)", {
+            let mut c = cmd("cargo", &["test", "-p", "phone-mfa-server", "--tests"]);
+            c.env("PHONE_MFA_TEST_DATABASE_URL", &postgres);
+            c
+        }),
         (
             // Needs node_modules (ensure_tools), so it is not part of plain `cargo test`.
             "phone rules vs libphonenumber-js (differential)",

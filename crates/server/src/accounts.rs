@@ -1,10 +1,10 @@
 //! Account rules that several flows share: methods, session views, the wrong-code
 //! lockout, the audit log. All run inside the caller's write transaction.
 
-use crate::store::{Col, Conn, Flag, StoreResult};
 use crate::error::{AppError, AppResult};
 use crate::extract::Session;
 use crate::i18n;
+use crate::store::{Col, Conn, Flag, StoreResult};
 use axum::http::StatusCode;
 use phone_mfa_contract::phone::{mask_e164, Channels};
 use phone_mfa_contract::policy::{LOCKOUT_SECS, MAX_WRONG_CODES, REAUTH_WINDOW_SECS};
@@ -130,7 +130,12 @@ pub async fn use_totp_step(c: &mut Conn, method_id: i64, step: i64) -> StoreResu
 }
 
 /// Text or call, for a phone method of the account.
-pub async fn set_default_channel(c: &mut Conn, account_id: i64, method_id: i64, channel: Channel) -> StoreResult<()> {
+pub async fn set_default_channel(
+    c: &mut Conn,
+    account_id: i64,
+    method_id: i64,
+    channel: Channel,
+) -> StoreResult<()> {
     sqlx::query("UPDATE methods SET default_channel = $1 WHERE id = $2 AND account_id = $3")
         .bind(Col(channel))
         .bind(method_id)
@@ -208,7 +213,11 @@ pub async fn session_view(
         } else {
             0
         },
-        methods: methods(c, account_id).await?.iter().map(MethodRow::view).collect(),
+        methods: methods(c, account_id)
+            .await?
+            .iter()
+            .map(MethodRow::view)
+            .collect(),
         language,
     })
 }
@@ -244,13 +253,22 @@ pub fn locked_out(retry_after_s: i64) -> AppError {
 
 /// Counts a wrong code; the tenth locks the account for ten minutes.
 pub async fn record_wrong_code(c: &mut Conn, account_id: i64, now: i64, ip: &str) -> AppResult<AppError> {
-    let failed: i64 =
-        sqlx::query_scalar("UPDATE accounts SET failed_codes = failed_codes + 1 WHERE id = $1 RETURNING failed_codes")
-            .bind(account_id)
-            .fetch_one(&mut *c)
-            .await?;
+    let failed: i64 = sqlx::query_scalar(
+        "UPDATE accounts SET failed_codes = failed_codes + 1 WHERE id = $1 RETURNING failed_codes",
+    )
+    .bind(account_id)
+    .fetch_one(&mut *c)
+    .await?;
     let failed = count(failed);
-    audit(c, Some(account_id), "code_wrong", &format!("failures={failed}"), ip, now).await?;
+    audit(
+        c,
+        Some(account_id),
+        "code_wrong",
+        &format!("failures={failed}"),
+        ip,
+        now,
+    )
+    .await?;
     if failed >= MAX_WRONG_CODES {
         sqlx::query("UPDATE accounts SET locked_until = $1 WHERE id = $2")
             .bind(now + LOCKOUT_SECS)

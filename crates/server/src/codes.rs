@@ -1,10 +1,10 @@
 //! One-time code requests ("challenges") as stored: one row per request, its code only
 //! as a keyed MAC, bound to the account and session it was sent for (rule C5).
 
-use crate::store::{Col, Conn, Flag, StoreResult};
 use crate::error::{AppError, AppResult};
 use crate::extract::Session;
 use crate::i18n;
+use crate::store::{Col, Conn, Flag, StoreResult};
 use phone_mfa_contract::policy::CODE_TTL_SECS;
 use phone_mfa_contract::{Channel, Purpose};
 use sqlx::Row;
@@ -88,15 +88,17 @@ pub async fn load(c: &mut Conn, session: &Session, id: &str) -> AppResult<Challe
 
 /// A new code for the request (a resend): the old one is void, the clock starts again.
 pub async fn renew(c: &mut Conn, id: &str, code_mac: &[u8], channel: Channel, now: i64) -> StoreResult<()> {
-    sqlx::query("UPDATE challenges SET code_mac = $1, channel = $2, sent_at = $3, expires_at = $4 WHERE id = $5")
-        .bind(code_mac)
-        .bind(Col(channel))
-        .bind(now)
-        .bind(now + CODE_TTL_SECS)
-        .bind(id)
-        .execute(&mut *c)
-        .await
-        .map(|_| ())
+    sqlx::query(
+        "UPDATE challenges SET code_mac = $1, channel = $2, sent_at = $3, expires_at = $4 WHERE id = $5",
+    )
+    .bind(code_mac)
+    .bind(Col(channel))
+    .bind(now)
+    .bind(now + CODE_TTL_SECS)
+    .bind(id)
+    .execute(&mut *c)
+    .await
+    .map(|_| ())
 }
 
 /// Uses the request up (rule C3): true for the one caller that claims it, in the same

@@ -136,20 +136,22 @@ impl Config {
         match (var("PHONE_MFA_DATABASE_URL"), var("PHONE_MFA_DB")) {
             (Some(_), Some(_)) => {
                 return Err(ConfigError(
-                    "set PHONE_MFA_DATABASE_URL (PostgreSQL) or PHONE_MFA_DB (an SQLite file), not both".into(),
+                    "set PHONE_MFA_DATABASE_URL (PostgreSQL) or PHONE_MFA_DB (an SQLite file), not both"
+                        .into(),
                 ))
             }
             (Some(url), None) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
                 config.database = Location::Postgres(url);
             }
-            (Some(url), None) => match url.strip_prefix("sqlite://") {
-                Some(path) if !path.is_empty() => config.database = Location::SqliteFile(path.into()),
-                _ => {
-                    return Err(ConfigError(
-                        "PHONE_MFA_DATABASE_URL must start with postgres:// (or sqlite:// and a file path)".into(),
-                    ))
+            (Some(url), None) => {
+                match url.strip_prefix("sqlite://") {
+                    Some(path) if !path.is_empty() => config.database = Location::SqliteFile(path.into()),
+                    _ => return Err(ConfigError(
+                        "PHONE_MFA_DATABASE_URL must start with postgres:// (or sqlite:// and a file path)"
+                            .into(),
+                    )),
                 }
-            },
+            }
             (None, Some(path)) => config.database = Location::SqliteFile(path.into()),
             (None, None) => {}
         }

@@ -109,7 +109,11 @@ impl From<sqlx::Error> for AppError {
         // the request (no code is sent before its transaction commits).
         if crate::store::is_unavailable(&err) {
             tracing::error!(error = %err, "database unavailable");
-            let mut e = AppError::new(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Unavailable, i18n::UNAVAILABLE);
+            let mut e = AppError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                ErrorCode::Unavailable,
+                i18n::UNAVAILABLE,
+            );
             e.body.retry_after_s = Some(5);
             return e;
         }

@@ -26,9 +26,9 @@ pub mod web;
 use clock::Clock;
 use config::Config;
 use couriers::{CodeCourier, DevOutbox, Mailer};
-use store::Store;
 use state::{AppState, Inner};
 use std::sync::Arc;
+use store::Store;
 
 /// How to build a server: its configuration plus the pieces tests replace.
 pub struct Builder {
@@ -59,7 +59,9 @@ impl Builder {
                 seed::seed_demo_accounts(&mut tx, now).await?;
                 tx.commit().await
             };
-            seeded.await.map_err(|e| format!("cannot seed demo accounts: {e}"))?;
+            seeded
+                .await
+                .map_err(|e| format!("cannot seed demo accounts: {e}"))?;
         }
         let outbox = Arc::new(DevOutbox {
             store: store.clone(),

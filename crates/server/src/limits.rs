@@ -3,16 +3,16 @@
 //! restarts and across server processes sharing the file. A tripped limit stops the
 //! send before the courier is called.
 
+use crate::accounts::count;
 use crate::config::SendLimits;
 use crate::error::{AppError, AppResult};
 use crate::i18n;
+use crate::store::{self, Conn, StoreResult};
 use phone_mfa_contract::policy::{
     ACCOUNT_SEND_WINDOW_SECS, IP_SEND_WINDOW_SECS, PHONE_BURST_SENDS, PHONE_BURST_WINDOW_SECS,
     PHONE_SEND_WINDOW_SECS,
 };
 use phone_mfa_contract::ErrorCode;
-use crate::accounts::count;
-use crate::store::{self, Conn, StoreResult};
 use sqlx::Row;
 
 /// Who a send is counted against.
@@ -43,18 +43,42 @@ enum By<'a> {
 /// left after this one. The caller holds [`lock`].
 pub async fn check(c: &mut Conn, limits: &SendLimits, key: &SendKey<'_>, now: i64) -> AppResult<u32> {
     let windows = [
-        (By::Phone(key.phone_fp), PHONE_BURST_WINDOW_SECS, PHONE_BURST_SENDS, i18n::RATE_PHONE_BURST),
-        (By::Phone(key.phone_fp), PHONE_SEND_WINDOW_SECS, limits.per_phone, i18n::RATE_PHONE),
+        (
+            By::Phone(key.phone_fp),
+            PHONE_BURST_WINDOW_SECS,
+            PHONE_BURST_SENDS,
+            i18n::RATE_PHONE_BURST,
+        ),
+        (
+            By::Phone(key.phone_fp),
+            PHONE_SEND_WINDOW_SECS,
+            limits.per_phone,
+            i18n::RATE_PHONE,
+        ),
         (By::Ip(key.ip), IP_SEND_WINDOW_SECS, limits.per_ip, i18n::RATE_IP),
-        (By::Account(key.account_id), ACCOUNT_SEND_WINDOW_SECS, limits.per_account, i18n::RATE_ACCOUNT),
+        (
+            By::Account(key.account_id),
+            ACCOUNT_SEND_WINDOW_SECS,
+            limits.per_account,
+            i18n::RATE_ACCOUNT,
+        ),
     ];
     let left_before = account_sends_left(c, limits, key.account_id, now).await?;
     for (by, window, max, message) in windows {
         let since = now - window;
         let query = match by {
-            By::Phone(fp) => sqlx::query("SELECT COUNT(*), MIN(sent_at) FROM sends WHERE phone_fp = $1 AND sent_at > $2").bind(fp),
-            By::Ip(ip) => sqlx::query("SELECT COUNT(*), MIN(sent_at) FROM sends WHERE ip = $1 AND sent_at > $2").bind(ip),
-            By::Account(id) => sqlx::query("SELECT COUNT(*), MIN(sent_at) FROM sends WHERE account_id = $1 AND sent_at > $2").bind(id),
+            By::Phone(fp) => {
+                sqlx::query("SELECT COUNT(*), MIN(sent_at) FROM sends WHERE phone_fp = $1 AND sent_at > $2")
+                    .bind(fp)
+            }
+            By::Ip(ip) => {
+                sqlx::query("SELECT COUNT(*), MIN(sent_at) FROM sends WHERE ip = $1 AND sent_at > $2")
+                    .bind(ip)
+            }
+            By::Account(id) => {
+                sqlx::query("SELECT COUNT(*), MIN(sent_at) FROM sends WHERE account_id = $1 AND sent_at > $2")
+                    .bind(id)
+            }
         };
         let row = query.bind(since).fetch_one(&mut *c).await?;
         let sent = count(row.try_get(0)?);
@@ -81,7 +105,12 @@ pub async fn record(c: &mut Conn, key: &SendKey<'_>, now: i64) -> StoreResult<()
 }
 
 /// Sends left for an account right now (for answers that do not send).
-pub async fn account_sends_left(c: &mut Conn, limits: &SendLimits, account_id: i64, now: i64) -> StoreResult<u32> {
+pub async fn account_sends_left(
+    c: &mut Conn,
+    limits: &SendLimits,
+    account_id: i64,
+    now: i64,
+) -> StoreResult<u32> {
     let sent: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sends WHERE account_id = $1 AND sent_at > $2")
         .bind(account_id)
         .bind(now - ACCOUNT_SEND_WINDOW_SECS)

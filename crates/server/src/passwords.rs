@@ -17,18 +17,18 @@
 //! password was right. Counting afterwards would let a burst of concurrent guesses all
 //! pass the check before any of them was recorded.
 
+use crate::accounts::count;
 use crate::config::Config;
 use crate::error::{AppError, AppResult};
 use crate::i18n;
 use crate::secrets::email_fingerprint;
 use crate::state::AppState;
+use crate::store::{self, Conn, StoreResult};
 use phone_mfa_contract::policy::{
     KNOWN_ADDRESS_SECS, PASSWORD_FAILURE_MEMORY_SECS, PASSWORD_FIRST_DELAY_SECS,
     PASSWORD_FREE_FAILURES_PER_ACCOUNT, PASSWORD_FREE_FAILURES_PER_ACCOUNT_IP, PASSWORD_MAX_DELAY_SECS,
 };
 use phone_mfa_contract::ErrorCode;
-use crate::accounts::count;
-use crate::store::{self, Conn, StoreResult};
 use tokio::sync::Semaphore;
 
 /// How long a key is held after its `failures`-th wrong password: nothing up to `free`,
@@ -102,10 +102,11 @@ pub async fn begin(
         if *scope == Scope::Address && known_here {
             continue;
         }
-        let until: Option<i64> = sqlx::query_scalar("SELECT held_until FROM password_failures WHERE key = $1")
-            .bind(key)
-            .fetch_optional(&mut *c)
-            .await?;
+        let until: Option<i64> =
+            sqlx::query_scalar("SELECT held_until FROM password_failures WHERE key = $1")
+                .bind(key)
+                .fetch_optional(&mut *c)
+                .await?;
         held = held.max(until.unwrap_or(0) - now);
     }
     if held > 0 {

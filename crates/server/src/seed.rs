@@ -69,10 +69,11 @@ pub async fn seed_demo_accounts(c: &mut Conn, now: i64) -> StoreResult<()> {
     crate::store::lock_keys(c, &["seed-demo-accounts"]).await?;
     let hash = hash_password(DEMO_PASSWORD);
     for demo in DEMO_ACCOUNTS {
-        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM accounts WHERE lower(email) = lower($1)")
-            .bind(demo.email)
-            .fetch_optional(&mut *c)
-            .await?;
+        let exists: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM accounts WHERE lower(email) = lower($1)")
+                .bind(demo.email)
+                .fetch_optional(&mut *c)
+                .await?;
         if exists.is_some() {
             continue;
         }

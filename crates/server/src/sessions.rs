@@ -2,12 +2,12 @@
 //! (or by skipping setup), rotated on every such change, and ended when the account's
 //! methods change elsewhere. All run inside the caller's write transaction.
 
-use crate::store::{Col, Conn, Flag, StoreResult};
 use crate::error::{AppError, AppResult};
 use crate::extract::Session;
 use crate::i18n;
 use crate::passwords;
 use crate::secrets::{new_token, token_hash};
+use crate::store::{Col, Conn, Flag, StoreResult};
 use axum::http::HeaderValue;
 use axum::http::StatusCode;
 use phone_mfa_contract::policy::SESSION_IDLE_SECS;
@@ -61,7 +61,13 @@ pub fn effective_stage(stored: SessionStage, has_methods: bool, last_factor_at: 
 
 /// Replaces the session's token (rule A2): the old one is void from now on. The
 /// session's code requests follow it to the new token.
-async fn rotate(c: &mut Conn, session: &Session, stage: SessionStage, factor_at: i64, now: i64) -> AppResult<String> {
+async fn rotate(
+    c: &mut Conn,
+    session: &Session,
+    stage: SessionStage,
+    factor_at: i64,
+    now: i64,
+) -> AppResult<String> {
     let token = new_token(32);
     let hash = token_hash(&token);
     let rotated = sqlx::query(

@@ -5,11 +5,11 @@
 
 use crate::accounts::audit;
 use crate::accounts::count;
-use crate::store::{self, Col, Conn};
 use crate::couriers::Notice;
 use crate::error::{AppError, AppResult};
 use crate::i18n;
 use crate::secrets::{new_token, token_hash};
+use crate::store::{self, Col, Conn};
 use axum::http::StatusCode;
 use phone_mfa_contract::policy::{
     SIGN_UP_EMAILS_PER_ADDRESS, SIGN_UP_EMAIL_WINDOW_SECS, SIGN_UP_LINK_TTL_SECS,
@@ -22,14 +22,28 @@ use sqlx::Row;
 /// burst cannot overshoot, on one server or many.
 pub async fn count_email(c: &mut Conn, address_fp: &str, ip: &str, per_ip: u32, now: i64) -> AppResult<()> {
     let since = now - SIGN_UP_EMAIL_WINDOW_SECS;
-    store::lock_keys(c, &[&format!("sign-up-address:{address_fp}"), &format!("sign-up-ip:{ip}")]).await?;
-    for (by_address, value, max) in [(true, address_fp, SIGN_UP_EMAILS_PER_ADDRESS), (false, ip, per_ip)] {
+    store::lock_keys(
+        c,
+        &[
+            &format!("sign-up-address:{address_fp}"),
+            &format!("sign-up-ip:{ip}"),
+        ],
+    )
+    .await?;
+    for (by_address, value, max) in [
+        (true, address_fp, SIGN_UP_EMAILS_PER_ADDRESS),
+        (false, ip, per_ip),
+    ] {
         let sql = if by_address {
             "SELECT COUNT(*), MIN(sent_at) FROM sign_up_emails WHERE address_fp = $1 AND sent_at > $2"
         } else {
             "SELECT COUNT(*), MIN(sent_at) FROM sign_up_emails WHERE ip = $1 AND sent_at > $2"
         };
-        let row = sqlx::query(sql).bind(value).bind(since).fetch_one(&mut *c).await?;
+        let row = sqlx::query(sql)
+            .bind(value)
+            .bind(since)
+            .fetch_one(&mut *c)
+            .await?;
         let sent = count(row.try_get(0)?);
         let oldest: Option<i64> = row.try_get(1)?;
         if sent >= max {
@@ -100,10 +114,12 @@ pub async fn request(
 /// The link was opened: creates the account with the password chosen at sign-up and
 /// returns its id. The link works once; every other link for the address dies with it.
 pub async fn confirm(c: &mut Conn, token_hash: &[u8], ip: &str, now: i64) -> AppResult<i64> {
-    let link = sqlx::query("SELECT email, password_hash, language, expires_at FROM sign_up_links WHERE token_hash = $1")
-        .bind(token_hash)
-        .fetch_optional(&mut *c)
-        .await?;
+    let link = sqlx::query(
+        "SELECT email, password_hash, language, expires_at FROM sign_up_links WHERE token_hash = $1",
+    )
+    .bind(token_hash)
+    .fetch_optional(&mut *c)
+    .await?;
     let Some(link) = link else {
         return Err(link_expired());
     };

@@ -508,7 +508,9 @@ async fn g7_an_attempt_the_server_was_too_busy_to_check_is_not_counted() {
     }
     let checked = statuses.iter().filter(|&&st| st == 401).count() as i64;
     assert!(statuses.contains(&503), "{statuses:?}");
-    let counted = s.number("SELECT failures FROM password_failures WHERE key LIKE 'ai:%'").await;
+    let counted = s
+        .number("SELECT failures FROM password_failures WHERE key LIKE 'ai:%'")
+        .await;
     assert_eq!(counted, checked, "only the checked attempts count: {statuses:?}");
 }
 
@@ -542,11 +544,13 @@ async fn a9_sign_up_answers_the_same_for_new_and_taken_addresses() {
     assert_eq!(shape, fresh.body, "the same answer but for the address");
 
     let to_fresh = s
-        .last_email_to("fresh@example.com").await
+        .last_email_to("fresh@example.com")
+        .await
         .expect("an e-mail to the new address");
     assert!(to_fresh.contains("/create-account/continue#token="), "{to_fresh}");
     let to_taken = s
-        .last_email_to("secure@example.com").await
+        .last_email_to("secure@example.com")
+        .await
         .expect("a notice to the owner");
     assert!(!to_taken.contains("#token="), "{to_taken}");
     assert!(to_taken.contains("/sign-in"), "{to_taken}");

@@ -63,8 +63,14 @@ async fn sign_up_refuses_bad_email_and_short_password_and_never_makes_a_second_a
         )
         .await;
     assert_eq!(r.status, 202);
-    assert!(!s.last_email_to("A@example.com").await.unwrap().contains("#token="));
-    let accounts = s.number("SELECT COUNT(*) FROM accounts WHERE lower(email) = 'a@example.com'").await;
+    assert!(!s
+        .last_email_to("A@example.com")
+        .await
+        .unwrap()
+        .contains("#token="));
+    let accounts = s
+        .number("SELECT COUNT(*) FROM accounts WHERE lower(email) = 'a@example.com'")
+        .await;
     assert_eq!(accounts, 1);
 }
 

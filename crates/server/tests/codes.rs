@@ -138,10 +138,11 @@ async fn codes_are_stored_only_as_a_keyed_hash() {
         .unwrap();
     assert_eq!(mac.len(), 32, "HMAC-SHA256");
     assert!(!String::from_utf8_lossy(&mac).contains(&code));
-    let dump: Vec<String> = sqlx::query_scalar("SELECT id || phone_e164 || purpose || channel FROM challenges")
-        .fetch_all(&s.db)
-        .await
-        .unwrap();
+    let dump: Vec<String> =
+        sqlx::query_scalar("SELECT id || phone_e164 || purpose || channel FROM challenges")
+            .fetch_all(&s.db)
+            .await
+            .unwrap();
     let dump = dump.concat();
     assert!(!dump.contains(&code));
 }
@@ -278,7 +279,9 @@ async fn fifty_concurrent_wrong_guesses_at_most_ten_are_evaluated() {
     }
     assert_eq!(wrong_answers, MAX_WRONG_CODES - 1);
     assert_eq!(locked, 50 - (MAX_WRONG_CODES - 1));
-    let evaluated = s.number("SELECT COUNT(*) FROM audit_log WHERE event = 'code_wrong'").await;
+    let evaluated = s
+        .number("SELECT COUNT(*) FROM audit_log WHERE event = 'code_wrong'")
+        .await;
     assert_eq!(evaluated, i64::from(MAX_WRONG_CODES));
 }
 
@@ -307,9 +310,15 @@ async fn a_text_ends_with_the_webotp_line_and_a_call_reads_the_code_three_times(
 async fn an_unknown_stored_purpose_is_an_error_not_another_purpose() {
     let s = server().await;
     let (c, id) = setup_challenge(&s, "a@example.com").await;
-    s.execute(&format!("UPDATE challenges SET purpose = 'phone-change' WHERE id = '{id}'")).await;
+    s.execute(&format!(
+        "UPDATE challenges SET purpose = 'phone-change' WHERE id = '{id}'"
+    ))
+    .await;
     let r = c.verify(&id, &s.last_code()).await;
     assert_eq!((r.status, r.error()), (500, "internal"));
-    s.execute(&format!("UPDATE challenges SET purpose = 'setup' WHERE id = '{id}'")).await;
+    s.execute(&format!(
+        "UPDATE challenges SET purpose = 'setup' WHERE id = '{id}'"
+    ))
+    .await;
     assert_eq!(c.verify(&id, &s.last_code()).await.status, 200);
 }

@@ -73,7 +73,11 @@ fn swap_authority(url: &str, replacement: &str) -> (String, String) {
         Some((user, host)) => (format!("{user}@"), host),
         None => (String::new(), authority),
     };
-    let host = if host.contains(':') { host.to_owned() } else { format!("{host}:5432") };
+    let host = if host.contains(':') {
+        host.to_owned()
+    } else {
+        format!("{host}:5432")
+    };
     (host, format!("{scheme}://{user}{replacement}{tail}"))
 }
 
@@ -84,7 +88,9 @@ async fn an_unreachable_database_gets_503_and_nothing_is_sent_then_service_resum
         return;
     }
     let fresh = FreshDatabase::new().await;
-    let Location::Postgres(url) = &fresh.location else { unreachable!() };
+    let Location::Postgres(url) = &fresh.location else {
+        unreachable!()
+    };
     let (upstream, _) = swap_authority(url, "");
     let proxy = Proxy::start(&upstream).await;
     let (_, proxied) = swap_authority(url, &format!("127.0.0.1:{}", proxy.port));
@@ -97,25 +103,34 @@ async fn an_unreachable_database_gets_503_and_nothing_is_sent_then_service_resum
 
     proxy.cut();
     for _ in 0..3 {
-        let r = c.start(Purpose::Setup, Channel::Sms, Some("2015550123"), None).await;
+        let r = c
+            .start(Purpose::Setup, Channel::Sms, Some("2015550123"), None)
+            .await;
         assert_eq!((r.status, r.error()), (503, "unavailable"), "{:?}", r.body);
         assert!(r.headers.contains_key("retry-after"));
         assert!(!r.body["message"].as_str().unwrap().is_empty());
     }
     let r = c
-        .post(paths::SIGN_IN, serde_json::json!({"email": "outage@example.com", "password": PASSWORD}))
+        .post(
+            paths::SIGN_IN,
+            serde_json::json!({"email": "outage@example.com", "password": PASSWORD}),
+        )
         .await;
     assert_eq!((r.status, r.error()), (503, "unavailable"), "{:?}", r.body);
     assert_eq!(s.sends(), 0, "no code is sent while the database is away");
 
     proxy.restore().await;
-    let mut r = c.start(Purpose::Setup, Channel::Sms, Some("2015550123"), None).await;
+    let mut r = c
+        .start(Purpose::Setup, Channel::Sms, Some("2015550123"), None)
+        .await;
     for _ in 0..20 {
         if r.status != 503 {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        r = c.start(Purpose::Setup, Channel::Sms, Some("2015550123"), None).await;
+        r = c
+            .start(Purpose::Setup, Channel::Sms, Some("2015550123"), None)
+            .await;
     }
     assert_eq!(r.status, 201, "{:?}", r.body);
     assert_eq!(s.sends(), 1);
@@ -125,7 +140,10 @@ async fn an_unreachable_database_gets_503_and_nothing_is_sent_then_service_resum
 #[test]
 fn the_proxy_rewrites_only_the_host() {
     assert_eq!(
-        swap_authority("postgres://pg@127.0.0.1:5432/test?options[search_path]=t_x", "127.0.0.1:9"),
+        swap_authority(
+            "postgres://pg@127.0.0.1:5432/test?options[search_path]=t_x",
+            "127.0.0.1:9"
+        ),
         (
             "127.0.0.1:5432".to_owned(),
             "postgres://pg@127.0.0.1:9/test?options[search_path]=t_x".to_owned()

@@ -113,17 +113,24 @@ impl Instances {
     }
 
     async fn number(&self, sql: &str) -> i64 {
-        sqlx::query_scalar(sql).fetch_one(self.store.pool()).await.unwrap()
+        sqlx::query_scalar(sql)
+            .fetch_one(self.store.pool())
+            .await
+            .unwrap()
     }
 
     /// A new account, signed up on instance `i` and confirmed on the next one.
     async fn signed_up(&self, i: usize, email: &str) -> Client {
         let c = self.client(i);
-        let r = c.post(paths::SIGN_UP, json!({"email": email, "password": PASSWORD})).await;
+        let r = c
+            .post(paths::SIGN_UP, json!({"email": email, "password": PASSWORD}))
+            .await;
         assert_eq!(r.status, 202, "{:?}", r.body);
         let mail = self.newest_outbox_body(email).await;
         let c = self.on(i + 1, &c);
-        let r = c.post(paths::SIGN_UP_CONFIRM, json!({ "token": link_token(&mail) })).await;
+        let r = c
+            .post(paths::SIGN_UP_CONFIRM, json!({ "token": link_token(&mail) }))
+            .await;
         assert_eq!(r.status, 201, "{:?}", r.body);
         c
     }
@@ -190,10 +197,18 @@ async fn fifty_wrong_codes_over_three_instances_are_evaluated_exactly_ten_times(
     for t in tasks {
         statuses.push(t.await.unwrap());
     }
-    let evaluated = inst.number("SELECT COUNT(*) FROM audit_log WHERE event = 'code_wrong'").await;
+    let evaluated = inst
+        .number("SELECT COUNT(*) FROM audit_log WHERE event = 'code_wrong'")
+        .await;
     assert_eq!(evaluated, i64::from(MAX_WRONG_CODES), "{statuses:?}");
-    assert_eq!(statuses.iter().filter(|&&s| s == 422).count(), MAX_WRONG_CODES as usize - 1);
-    assert_eq!(statuses.iter().filter(|&&s| s == 429).count(), 50 - (MAX_WRONG_CODES as usize - 1));
+    assert_eq!(
+        statuses.iter().filter(|&&s| s == 422).count(),
+        MAX_WRONG_CODES as usize - 1
+    );
+    assert_eq!(
+        statuses.iter().filter(|&&s| s == 429).count(),
+        50 - (MAX_WRONG_CODES as usize - 1)
+    );
 }
 
 /// Send limits across instances (SMS pumping): twenty accounts on three servers ask
@@ -211,7 +226,11 @@ async fn twenty_accounts_sending_to_one_number_over_three_instances_send_exactly
         .enumerate()
         .map(|(i, c)| {
             let c = inst.on(i, c);
-            tokio::spawn(async move { c.start(Purpose::Setup, Channel::Sms, Some(NUMBER), None).await.status })
+            tokio::spawn(async move {
+                c.start(Purpose::Setup, Channel::Sms, Some(NUMBER), None)
+                    .await
+                    .status
+            })
         })
         .collect();
     let mut statuses = Vec::new();
@@ -219,8 +238,16 @@ async fn twenty_accounts_sending_to_one_number_over_three_instances_send_exactly
         statuses.push(t.await.unwrap());
     }
     let sent = PHONE_BURST_SENDS as usize;
-    assert_eq!(statuses.iter().filter(|&&s| s == 201).count(), sent, "{statuses:?}");
-    assert_eq!(statuses.iter().filter(|&&s| s == 429).count(), 20 - sent, "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|&&s| s == 201).count(),
+        sent,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|&&s| s == 429).count(),
+        20 - sent,
+        "{statuses:?}"
+    );
     let courier_calls = inst
         .number(&format!("SELECT COUNT(*) FROM outbox WHERE recipient = '{E164}'"))
         .await;
@@ -242,7 +269,12 @@ async fn a_setup_begun_on_an_instance_killed_mid_way_is_finished_on_another() {
     victim.kill().unwrap();
     victim.wait().unwrap();
     let dead = inst.on(1, &c);
-    assert!(dead.http.get(format!("{}{}", dead.base, paths::SESSION)).send().await.is_err());
+    assert!(dead
+        .http
+        .get(format!("{}{}", dead.base, paths::SESSION))
+        .send()
+        .await
+        .is_err());
     let elsewhere = inst.on(2, &c);
     let r = elsewhere.verify(&id, &code).await;
     assert_eq!(r.status, 200, "{:?}", r.body);

@@ -142,7 +142,10 @@ async fn limits_survive_a_restart_because_they_live_in_the_database() {
     b.start(Purpose::Setup, Channel::Sms, Some("2015550123"), None)
         .await;
     assert_eq!(s.number("SELECT COUNT(*) FROM sends").await, 2);
-    let phones: Vec<String> = sqlx::query_scalar("SELECT phone_fp FROM sends").fetch_all(&s.db).await.unwrap();
+    let phones: Vec<String> = sqlx::query_scalar("SELECT phone_fp FROM sends")
+        .fetch_all(&s.db)
+        .await
+        .unwrap();
     let phones = phones.concat();
     assert!(
         !phones.contains("2015550123"),

@@ -4,10 +4,10 @@
 
 pub mod twilio;
 
-use crate::store::{Col, Conn, Flag, Store, StoreResult};
-use sqlx::Row;
 use crate::i18n::{self, AccountChange};
+use crate::store::{Col, Conn, Flag, Store, StoreResult};
 use phone_mfa_contract::{Channel, Language, OutboxKind, OutboxMessage};
+use sqlx::Row;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -95,16 +95,18 @@ impl DevOutbox {
         delivered: bool,
     ) -> Result<(), DeliveryError> {
         let now = self.clock.now();
-        sqlx::query("INSERT INTO outbox (kind, recipient, body, delivered, created_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(Col(kind))
-            .bind(to)
-            .bind(body)
-            .bind(delivered)
-            .bind(now)
-            .execute(self.store.pool())
-            .await
-            .map(|_| ())
-            .map_err(|e| DeliveryError::Failed(e.to_string()))
+        sqlx::query(
+            "INSERT INTO outbox (kind, recipient, body, delivered, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(Col(kind))
+        .bind(to)
+        .bind(body)
+        .bind(delivered)
+        .bind(now)
+        .execute(self.store.pool())
+        .await
+        .map(|_| ())
+        .map_err(|e| DeliveryError::Failed(e.to_string()))
     }
 }
 

@@ -54,7 +54,10 @@ impl Type<Any> for Flag {
     fn compatible(ty: &AnyTypeInfo) -> bool {
         matches!(
             ty.kind(),
-            AnyTypeInfoKind::Bool | AnyTypeInfoKind::SmallInt | AnyTypeInfoKind::Integer | AnyTypeInfoKind::BigInt
+            AnyTypeInfoKind::Bool
+                | AnyTypeInfoKind::SmallInt
+                | AnyTypeInfoKind::Integer
+                | AnyTypeInfoKind::BigInt
         )
     }
 }
@@ -150,7 +153,11 @@ mod tests {
             .await
             .unwrap();
         let mut read = async |text: &str| {
-            let row = sqlx::query("SELECT $1").bind(text.to_owned()).fetch_one(&mut conn).await.unwrap();
+            let row = sqlx::query("SELECT $1")
+                .bind(text.to_owned())
+                .fetch_one(&mut conn)
+                .await
+                .unwrap();
             sqlx::Row::try_get::<Col<Purpose>, _>(&row, 0).map_err(|e| e.to_string())
         };
         assert_eq!(read("reauth").await.unwrap(), Col(Purpose::Reauth));

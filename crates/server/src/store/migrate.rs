@@ -27,12 +27,16 @@ pub(super) async fn run(pool: &AnyPool, backend: Backend) -> StoreResult<()> {
                 // Read under the write lock: another process starting on the same file
                 // may have applied this step while this one waited.
                 let mut tx = c.begin_with("BEGIN IMMEDIATE").await?;
-                let version: i64 = sqlx::query_scalar("PRAGMA user_version").fetch_one(&mut *tx).await?;
+                let version: i64 = sqlx::query_scalar("PRAGMA user_version")
+                    .fetch_one(&mut *tx)
+                    .await?;
                 if version > i as i64 {
                     continue;
                 }
                 sqlx::raw_sql(sql).execute(&mut *tx).await?;
-                sqlx::raw_sql(&format!("PRAGMA user_version = {}", i + 1)).execute(&mut *tx).await?;
+                sqlx::raw_sql(&format!("PRAGMA user_version = {}", i + 1))
+                    .execute(&mut *tx)
+                    .await?;
                 tx.commit().await?;
             }
         }
@@ -101,15 +105,26 @@ mod tests {
             .await
             .unwrap();
         }
-        let store = Store::open(&Location::SqliteFile(path), &PoolSettings::default()).await.unwrap();
-        let version: i64 = sqlx::query_scalar("PRAGMA user_version").fetch_one(store.pool()).await.unwrap();
-        assert_eq!(version, SQLITE.len() as i64);
-        let language: String = sqlx::query_scalar("SELECT language FROM accounts WHERE lower(email) = 'a@example.com'")
+        let store = Store::open(&Location::SqliteFile(path), &PoolSettings::default())
+            .await
+            .unwrap();
+        let version: i64 = sqlx::query_scalar("PRAGMA user_version")
             .fetch_one(store.pool())
             .await
             .unwrap();
+        assert_eq!(version, SQLITE.len() as i64);
+        let language: String =
+            sqlx::query_scalar("SELECT language FROM accounts WHERE lower(email) = 'a@example.com'")
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
         assert_eq!(language, "es");
-        for table in ["password_failures", "known_addresses", "sign_up_links", "sign_up_emails"] {
+        for table in [
+            "password_failures",
+            "known_addresses",
+            "sign_up_links",
+            "sign_up_emails",
+        ] {
             let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
                 .fetch_one(store.pool())
                 .await

@@ -110,16 +110,29 @@ impl Store {
                     })
                     .connect_with(options)
                     .await;
-                (pool.map(|pool| Store { pool, backend: Backend::Sqlite }), path.display().to_string())
+                (
+                    pool.map(|pool| Store {
+                        pool,
+                        backend: Backend::Sqlite,
+                    }),
+                    path.display().to_string(),
+                )
             }
             Location::Postgres(url) => {
-                let options = AnyConnectOptions::from_str(url).map_err(|e| format!("PHONE_MFA_DATABASE_URL: {e}"))?;
+                let options =
+                    AnyConnectOptions::from_str(url).map_err(|e| format!("PHONE_MFA_DATABASE_URL: {e}"))?;
                 let pool = AnyPoolOptions::new()
                     .max_connections(settings.max_connections)
                     .acquire_timeout(settings.acquire_timeout)
                     .connect_with(options)
                     .await;
-                (pool.map(|pool| Store { pool, backend: Backend::Postgres }), redact(url))
+                (
+                    pool.map(|pool| Store {
+                        pool,
+                        backend: Backend::Postgres,
+                    }),
+                    redact(url),
+                )
             }
         };
         let store = store.map_err(|e| format!("cannot open the database {what}: {e}"))?;
@@ -229,7 +242,11 @@ pub fn is_unavailable(err: &sqlx::Error) -> bool {
         sqlx::Error::Database(db) => db.code().is_some_and(|code| {
             // Connection exceptions, shutdown, too many connections, and a transaction
             // PostgreSQL chose to abort to break a deadlock or a serialization conflict.
-            code.starts_with("08") || code.starts_with("57P") || code == "53300" || code == "40001" || code == "40P01"
+            code.starts_with("08")
+                || code.starts_with("57P")
+                || code == "53300"
+                || code == "40001"
+                || code == "40P01"
         }),
         _ => false,
     }
@@ -255,7 +272,10 @@ mod tests {
 
     #[test]
     fn passwords_stay_out_of_messages() {
-        assert_eq!(redact("postgres://app:s3cret@db:5432/mfa"), "postgres://app:***@db:5432/mfa");
+        assert_eq!(
+            redact("postgres://app:s3cret@db:5432/mfa"),
+            "postgres://app:***@db:5432/mfa"
+        );
         assert_eq!(redact("postgres://app@db/mfa"), "postgres://app@db/mfa");
         assert_eq!(redact("postgres://db/mfa"), "postgres://db/mfa");
     }

@@ -12,8 +12,8 @@ use phone_mfa_server::config::Config;
 use phone_mfa_server::couriers::{BoxFuture, CodeCourier, CodeDelivery, DeliveryError};
 use phone_mfa_server::store::Location;
 use phone_mfa_server::Builder;
-use sqlx::AnyPool;
 use serde_json::{json, Value};
+use sqlx::AnyPool;
 use std::sync::{Arc, Mutex};
 
 pub const PASSWORD: &str = phone_mfa_server::seed::DEMO_PASSWORD;
@@ -53,7 +53,9 @@ pub struct FreshDatabase {
 
 /// The PostgreSQL database the suite runs on, if this run is the PostgreSQL one.
 pub fn postgres_base_url() -> Option<String> {
-    std::env::var("PHONE_MFA_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty())
+    std::env::var("PHONE_MFA_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
 }
 
 impl FreshDatabase {
@@ -66,12 +68,20 @@ impl FreshDatabase {
                 postgres: None,
             };
         };
-        let schema = format!("t_{}", phone_mfa_server::secrets::new_token(12).to_lowercase().replace(['-', '_'], "x"));
+        let schema = format!(
+            "t_{}",
+            phone_mfa_server::secrets::new_token(12)
+                .to_lowercase()
+                .replace(['-', '_'], "x")
+        );
         sqlx::any::install_default_drivers();
         let mut admin = <sqlx::AnyConnection as sqlx::Connection>::connect(&base)
             .await
             .unwrap_or_else(|e| panic!("PHONE_MFA_TEST_DATABASE_URL={base}: cannot connect: {e}"));
-        sqlx::raw_sql(&format!("CREATE SCHEMA {schema}")).execute(&mut admin).await.unwrap();
+        sqlx::raw_sql(&format!("CREATE SCHEMA {schema}"))
+            .execute(&mut admin)
+            .await
+            .unwrap();
         let joiner = if base.contains('?') { '&' } else { '?' };
         FreshDatabase {
             location: Location::Postgres(format!("{base}{joiner}options[search_path]={schema}")),
@@ -83,13 +93,20 @@ impl FreshDatabase {
 
 impl Drop for FreshDatabase {
     fn drop(&mut self) {
-        let Some((base, schema)) = self.postgres.take() else { return };
+        let Some((base, schema)) = self.postgres.take() else {
+            return;
+        };
         // Drop runs inside the test's runtime: drop the schema from a thread of its own.
         let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
             rt.block_on(async {
                 if let Ok(mut admin) = <sqlx::AnyConnection as sqlx::Connection>::connect(&base).await {
-                    let _ = sqlx::raw_sql(&format!("DROP SCHEMA {schema} CASCADE")).execute(&mut admin).await;
+                    let _ = sqlx::raw_sql(&format!("DROP SCHEMA {schema} CASCADE"))
+                        .execute(&mut admin)
+                        .await;
                 }
             })
         })
@@ -178,11 +195,13 @@ impl TestServer {
     }
     /// The newest e-mail the dev outbox holds for `to`.
     pub async fn last_email_to(&self, to: &str) -> Option<String> {
-        sqlx::query_scalar("SELECT body FROM outbox WHERE kind = 'email' AND recipient = $1 ORDER BY id DESC LIMIT 1")
-            .bind(to)
-            .fetch_optional(&self.db)
-            .await
-            .unwrap()
+        sqlx::query_scalar(
+            "SELECT body FROM outbox WHERE kind = 'email' AND recipient = $1 ORDER BY id DESC LIMIT 1",
+        )
+        .bind(to)
+        .fetch_optional(&self.db)
+        .await
+        .unwrap()
     }
     /// A new account made as a person makes one: sign up, then open the e-mail's link.
     pub async fn signed_up(&self, email: &str) -> Client {
