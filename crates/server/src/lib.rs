@@ -2,26 +2,19 @@
 //! codes with their guessing and send limits, the "Sign in & Security" methods, and
 //! the built SPA, served by axum over SQLite or PostgreSQL.
 
-pub mod accounts;
 pub mod clock;
-pub mod codes;
 pub mod config;
 pub mod couriers;
+pub mod domain;
 pub mod error;
-pub mod extract;
+pub mod http;
 pub mod i18n;
-pub mod limits;
 pub mod openapi;
-pub mod passwords;
-pub mod routes;
 pub mod secrets;
 pub mod seed;
-pub mod sessions;
-pub mod sign_ups;
 pub mod state;
 pub mod store;
 pub mod totp;
-pub mod web;
 
 use clock::Clock;
 use config::Config;
@@ -68,13 +61,13 @@ impl Builder {
             clock: self.clock.clone(),
         });
         let index = std::fs::read_to_string(self.config.dist_dir.join("index.html")).ok();
-        let csp = web::content_security_policy(index.as_deref());
+        let csp = http::web::content_security_policy(index.as_deref());
         let courier: Arc<dyn CodeCourier> = match (self.courier, &self.config.twilio) {
             (Some(c), _) => c,
             (None, Some(twilio)) => Arc::new(couriers::twilio::Twilio::new(twilio.clone())),
             (None, None) => outbox.clone(),
         };
-        let hash_slots = passwords::HashSlots::new(self.config.password_hashing.permits);
+        let hash_slots = domain::passwords::HashSlots::new(self.config.password_hashing.permits);
         Ok(AppState(Arc::new(Inner {
             hash_slots,
             courier,
@@ -89,7 +82,7 @@ impl Builder {
 
 /// Serves `state` on an already-bound listener until the future is dropped.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    let app = routes::router(state);
+    let app = http::router(state);
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),

@@ -4,7 +4,7 @@ use tracing_subscriber::EnvFilter;
 
 fn main() {
     // Before the runtime's threads exist (see the function's comment).
-    phone_mfa_server::passwords::return_hash_memory_to_the_os();
+    phone_mfa_server::domain::passwords::return_hash_memory_to_the_os();
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -2,7 +2,8 @@
 //! `cargo xtask run`; documented in the README.
 
 use crate::secrets::hash_password;
-use crate::store::{Conn, StoreResult};
+use crate::store::{self, Conn, StoreResult};
+use phone_mfa_contract::{Channel, Language};
 
 /// Every demo account's password.
 pub const DEMO_PASSWORD: &str = "correct horse battery staple";
@@ -66,51 +67,25 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
 /// Creates the demo accounts that do not exist yet.
 pub async fn seed_demo_accounts(c: &mut Conn, now: i64) -> StoreResult<()> {
     // Instances starting together on one PostgreSQL seed one at a time.
-    crate::store::lock_keys(c, &["seed-demo-accounts"]).await?;
+    store::lock_keys(c, &["seed-demo-accounts"]).await?;
     let hash = hash_password(DEMO_PASSWORD);
     for demo in DEMO_ACCOUNTS {
-        let exists: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM accounts WHERE lower(email) = lower($1)")
-                .bind(demo.email)
-                .fetch_optional(&mut *c)
-                .await?;
-        if exists.is_some() {
+        if store::accounts::id_for_email(c, demo.email).await?.is_some() {
             continue;
         }
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO accounts (email, password_hash, epcs_prescriber, mfa_required, created_at)
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
-        )
-        .bind(demo.email)
-        .bind(&hash)
-        .bind(demo.epcs_prescriber)
-        .bind(demo.mfa_required)
-        .bind(now)
-        .fetch_one(&mut *c)
-        .await?;
+        let account = store::accounts::NewAccount {
+            email: demo.email,
+            password_hash: &hash,
+            language: Language::En,
+            epcs_prescriber: demo.epcs_prescriber,
+            mfa_required: demo.mfa_required,
+        };
+        let id = store::accounts::create(c, &account, now).await?;
         if demo.authenticator_app {
-            sqlx::query(
-                "INSERT INTO methods (account_id, kind, totp_secret, is_default, created_at) VALUES ($1, 'authenticator_app', $2, $3, $4)",
-            )
-            .bind(id)
-            .bind(DEMO_TOTP_SECRET)
-            .bind(true)
-            .bind(now)
-            .execute(&mut *c)
-            .await?;
+            store::methods::add_authenticator_app(c, id, DEMO_TOTP_SECRET, true, now).await?;
         }
         if let Some(phone) = demo.phone {
-            sqlx::query(
-                "INSERT INTO methods (account_id, kind, phone_e164, sms_ok, default_channel, is_default, created_at)
-                 VALUES ($1, 'phone', $2, $3, 'sms', $4, $5)",
-            )
-            .bind(id)
-            .bind(phone)
-            .bind(true)
-            .bind(!demo.authenticator_app)
-            .bind(now)
-            .execute(&mut *c)
-            .await?;
+            store::methods::add_phone(c, id, phone, true, Channel::Sms, !demo.authenticator_app, now).await?;
         }
     }
     Ok(())

@@ -18,7 +18,7 @@ pub struct Inner {
     /// The Content-Security-Policy, with the hashes of the built index.html's inline scripts.
     pub csp: String,
     /// The cap on concurrent password hashes (rule G7).
-    pub hash_slots: crate::passwords::HashSlots,
+    pub hash_slots: crate::domain::passwords::HashSlots,
 }
 
 impl std::ops::Deref for AppState {

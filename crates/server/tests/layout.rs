@@ -1,39 +1,75 @@
-//! The server's layers stay apart (issue 15): route handlers speak HTTP and call the
-//! domain modules; only those hold SQL, so the storage can change under them.
+//! The server's layers stay apart (issue 15): `http` speaks HTTP and calls `domain`;
+//! `domain` holds the rules; only `store` holds SQL, so the storage can change under
+//! them (it has: rusqlite, then sqlx with PostgreSQL).
 
-#[test]
-fn no_route_handler_holds_sql() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/routes");
-    let mut checked = 0;
-    for entry in std::fs::read_dir(&dir).unwrap() {
+use std::path::{Path, PathBuf};
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
-        let text = std::fs::read_to_string(&path).unwrap();
-        for (n, line) in text.lines().enumerate() {
-            // Doc comments name HTTP methods (`DELETE /api/methods/{id}`).
-            if line.trim_start().starts_with("//") {
-                continue;
-            }
-            for marker in [
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// Lines of code (not comments) that look like SQL or reach for the driver.
+fn sql_lines(path: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(path).unwrap();
+    text.lines()
+        .enumerate()
+        // Doc comments name HTTP methods (`DELETE /api/methods/{id}`) and tables.
+        .filter(|(_, line)| !line.trim_start().starts_with("//"))
+        .filter(|(_, line)| {
+            [
                 "SELECT ",
                 "INSERT ",
                 "UPDATE ",
-                "DELETE ",
-                "tx.execute",
-                "tx.query_row",
-                "tx.prepare",
-            ] {
-                assert!(
-                    !line.contains(marker),
-                    "{}:{}: SQL in a route handler: {}",
-                    path.display(),
-                    n + 1,
-                    line.trim()
-                );
-            }
+                "DELETE FROM",
+                "sqlx::query",
+                "sqlx::raw_sql",
+            ]
+            .iter()
+            .any(|marker| line.contains(marker))
+        })
+        .map(|(n, line)| format!("{}:{}: {}", path.display(), n + 1, line.trim()))
+        .collect()
+}
+
+#[test]
+fn only_the_store_holds_sql() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let store = src.join("store");
+    let mut outside = Vec::new();
+    let mut inside = 0;
+    for file in &files {
+        let found = sql_lines(file);
+        if file.starts_with(&store) {
+            inside += found.len();
+        } else {
+            outside.extend(found);
         }
-        checked += 1;
     }
-    assert!(checked >= 5, "only {checked} route files");
-    let extractors = std::fs::read_to_string(dir.join("../extract.rs")).unwrap();
-    assert!(!extractors.contains("tx.execute") && !extractors.contains("SELECT "));
+    assert!(
+        outside.is_empty(),
+        "SQL outside the store:\n{}",
+        outside.join("\n")
+    );
+    assert!(inside > 30, "the scan finds the store's own SQL ({inside} lines)");
+}
+
+#[test]
+fn http_handlers_reach_the_data_only_through_the_domain_or_typed_store_calls() {
+    let http = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/http");
+    let mut files = Vec::new();
+    rust_files(&http, &mut files);
+    assert!(files.len() >= 7, "only {} http files", files.len());
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(!text.contains("sqlx::"), "{} uses the driver", file.display());
+    }
 }

@@ -17,7 +17,7 @@ fn peak_rss_mib() -> u64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn g7_a_hundred_concurrent_sign_ins_keep_memory_under_300_mib() {
-    phone_mfa_server::passwords::return_hash_memory_to_the_os();
+    phone_mfa_server::domain::passwords::return_hash_memory_to_the_os();
     let s = server().await;
     let before = peak_rss_mib();
     // Each from its own address, so none is turned away by the per-address limits

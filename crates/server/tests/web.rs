@@ -84,9 +84,9 @@ async fn every_answer_carries_the_security_headers() {
 #[test]
 fn the_csp_allows_the_inline_bootstrap_by_hash() {
     let html = "<html><script type=\"module\">import init from '/app.js';init();</script><script src=\"/x.js\"></script></html>";
-    let hashes = phone_mfa_server::web::inline_script_hashes(html);
+    let hashes = phone_mfa_server::http::web::inline_script_hashes(html);
     assert_eq!(hashes.len(), 1);
-    let csp = phone_mfa_server::web::content_security_policy(Some(html));
+    let csp = phone_mfa_server::http::web::content_security_policy(Some(html));
     assert!(csp.contains(&format!("'sha256-{}'", hashes[0])));
 }
 

@@ -5,9 +5,8 @@
 pub mod twilio;
 
 use crate::i18n::{self, AccountChange};
-use crate::store::{Col, Conn, Flag, Store, StoreResult};
-use phone_mfa_contract::{Channel, Language, OutboxKind, OutboxMessage};
-use sqlx::Row;
+use crate::store::{self, Store};
+use phone_mfa_contract::{Channel, Language, OutboxKind};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -95,42 +94,10 @@ impl DevOutbox {
         delivered: bool,
     ) -> Result<(), DeliveryError> {
         let now = self.clock.now();
-        sqlx::query(
-            "INSERT INTO outbox (kind, recipient, body, delivered, created_at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(Col(kind))
-        .bind(to)
-        .bind(body)
-        .bind(delivered)
-        .bind(now)
-        .execute(self.store.pool())
-        .await
-        .map(|_| ())
-        .map_err(|e| DeliveryError::Failed(e.to_string()))
-    }
-}
-
-impl DevOutbox {
-    /// The newest `limit` messages, newest first (`GET /api/dev/outbox`).
-    pub async fn newest(c: &mut Conn, limit: u32) -> StoreResult<Vec<OutboxMessage>> {
-        let rows = sqlx::query(
-            "SELECT id, kind, recipient, body, delivered, created_at FROM outbox ORDER BY id DESC LIMIT $1",
-        )
-        .bind(i64::from(limit))
-        .fetch_all(&mut *c)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(OutboxMessage {
-                    id: r.try_get(0)?,
-                    kind: r.try_get::<Col<OutboxKind>, _>(1)?.0,
-                    to: r.try_get(2)?,
-                    body: r.try_get(3)?,
-                    delivered: r.try_get::<Flag, _>(4)?.0,
-                    created_at: r.try_get(5)?,
-                })
-            })
-            .collect()
+        self.store
+            .write(async |c| store::outbox::insert(c, kind, &to, &body, delivered, now).await)
+            .await
+            .map_err(|e: sqlx::Error| DeliveryError::Failed(e.to_string()))
     }
 }
 

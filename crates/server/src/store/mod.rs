@@ -1,5 +1,6 @@
-//! The storage layer: every SQL statement the server runs is in this module or in the
-//! domain modules' typed functions that take a [`Conn`] (never in a route handler).
+//! The storage layer: every SQL statement the server runs is here, behind typed
+//! functions, one module per table (or pair of tables). The domain calls them inside a
+//! transaction from [`Store::write`]; it holds no SQL, nor does the HTTP layer.
 //!
 //! Two backends behind one SQL dialect, through sqlx's `Any` driver:
 //! - SQLite, the embedded default (a file; nothing to install);
@@ -20,8 +21,16 @@
 //!   (the account first, then every other key at once, sorted), so two transactions
 //!   never wait on each other.
 
+pub mod accounts;
+pub mod challenges;
 pub mod columns;
+pub mod methods;
 mod migrate;
+pub mod outbox;
+pub mod passwords;
+pub mod sends;
+pub mod sessions;
+pub mod sign_ups;
 
 pub use columns::{Col, Column, Flag};
 
@@ -171,7 +180,7 @@ impl Store {
         self.pool.execute("SELECT 1").await.map(|_| ())
     }
 
-    /// The pool itself, for tests and tools that read the tables directly.
+    /// The pool itself (the dev outbox writes through it; tests read tables directly).
     pub fn pool(&self) -> &AnyPool {
         &self.pool
     }

@@ -1,14 +1,16 @@
 //! The HTTP surface: the JSON API under `/api` and the built SPA for everything else.
 
 pub mod auth;
-pub mod challenges;
+pub mod codes;
 pub mod dev;
+pub mod extract;
 pub mod methods;
 pub mod mfa;
+pub mod web;
 
 use crate::i18n;
 use crate::state::AppState;
-use crate::web;
+
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::routing::{any, delete, get, post, put};
@@ -54,10 +56,10 @@ pub fn api(state: &AppState) -> Router<AppState> {
         .route(paths::SKIP_MFA, post(auth::skip))
         .route(paths::MFA_OPTIONS, get(mfa::options))
         .route(paths::PHONE_CHECK, post(mfa::check))
-        .route(paths::CHALLENGES, post(challenges::start))
-        .route("/api/challenges/{id}/resend", post(challenges::resend))
-        .route("/api/challenges/{id}/verify", post(challenges::verify))
-        .route(paths::TOTP_VERIFY, post(challenges::totp_verify))
+        .route(paths::CHALLENGES, post(codes::start))
+        .route("/api/challenges/{id}/resend", post(codes::resend))
+        .route("/api/challenges/{id}/verify", post(codes::verify))
+        .route(paths::TOTP_VERIFY, post(codes::totp_verify))
         .route(paths::METHODS, get(methods::list))
         .route(
             "/api/methods/{id}",

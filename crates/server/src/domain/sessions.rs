@@ -3,17 +3,15 @@
 //! methods change elsewhere. All run inside the caller's write transaction.
 
 use crate::error::{AppError, AppResult};
-use crate::extract::Session;
+use crate::http::extract::Session;
 use crate::i18n;
-use crate::passwords;
 use crate::secrets::{new_token, token_hash};
-use crate::store::{Col, Conn, Flag, StoreResult};
+use crate::store::{self, Conn, StoreResult};
 use axum::http::HeaderValue;
 use axum::http::StatusCode;
 use phone_mfa_contract::policy::SESSION_IDLE_SECS;
-use phone_mfa_contract::{ErrorCode, Language};
+use phone_mfa_contract::ErrorCode;
 use phone_mfa_contract::{SessionStage, SESSION_COOKIE};
-use sqlx::Row;
 
 /// The session cookie: `__Host-` prefix, Secure, HttpOnly, SameSite=Strict (ASVS 3.3).
 pub fn cookie(token: &str) -> HeaderValue {
@@ -34,15 +32,7 @@ pub fn clear_cookie() -> HeaderValue {
 /// setup). Which of the two is decided on every request from the account (rule A1).
 pub async fn create(c: &mut Conn, account_id: i64, now: i64) -> StoreResult<String> {
     let token = new_token(32);
-    sqlx::query(
-        "INSERT INTO sessions (token_hash, account_id, stage, last_factor_at, created_at, last_seen_at) VALUES ($1, $2, $3, 0, $4, $4)",
-    )
-    .bind(token_hash(&token))
-    .bind(account_id)
-    .bind(Col(SessionStage::MfaPending))
-    .bind(now)
-    .execute(&mut *c)
-    .await?;
+    store::sessions::insert(c, &token_hash(&token), account_id, SessionStage::MfaPending, now).await?;
     Ok(token)
 }
 
@@ -70,26 +60,12 @@ async fn rotate(
 ) -> AppResult<String> {
     let token = new_token(32);
     let hash = token_hash(&token);
-    let rotated = sqlx::query(
-        "UPDATE sessions SET token_hash = $1, stage = $2, last_factor_at = $3, last_seen_at = $4 WHERE token_hash = $5",
-    )
-    .bind(&hash)
-    .bind(Col(stage))
-    .bind(factor_at)
-    .bind(now)
-    .bind(&session.token_hash)
-    .execute(&mut *c)
-    .await?;
-    if rotated.rows_affected() != 1 {
+    if !store::sessions::rotate(c, &session.token_hash, &hash, stage, factor_at, now).await? {
         // Another request of this session rotated it first (or it ended): this
         // request's token is already void.
         return Err(AppError::unauthenticated());
     }
-    sqlx::query("UPDATE challenges SET session_hash = $1 WHERE session_hash = $2")
-        .bind(&hash)
-        .bind(&session.token_hash)
-        .execute(&mut *c)
-        .await?;
+    store::challenges::move_to_session(c, &session.token_hash, &hash).await?;
     Ok(token)
 }
 
@@ -104,7 +80,7 @@ pub async fn skip_setup(c: &mut Conn, session: &Session, now: i64) -> AppResult<
 /// starts now, it gets a new token, and the place it came from is remembered for the
 /// password limits. Returns the new token.
 pub async fn second_factor_passed(c: &mut Conn, session: &Session, ip: &str, now: i64) -> AppResult<String> {
-    passwords::remember_address(c, session.account_id, ip, now).await?;
+    store::passwords::remember_address(c, session.account_id, ip, now).await?;
     rotate(c, session, SessionStage::SignedIn, now, now).await
 }
 
@@ -112,66 +88,41 @@ pub async fn second_factor_passed(c: &mut Conn, session: &Session, ip: &str, now
 /// changed or removed, a session opened before is worth nothing, including one that
 /// only knew the password.
 pub async fn end_others(c: &mut Conn, account_id: i64, keep: &[u8]) -> StoreResult<u64> {
-    sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2")
-        .bind(account_id)
-        .bind(keep)
-        .execute(&mut *c)
-        .await
-        .map(|r| r.rows_affected())
+    store::sessions::delete_others(c, account_id, keep).await
 }
 
 /// The session behind a token, with its stage re-derived from the account (rule A1)
 /// and its idle clock restarted. An unknown token is 401; one idle too long is ended
 /// and 401 too.
-pub async fn find(c: &mut Conn, token_hash: Vec<u8>, now: i64) -> Result<Session, AppError> {
-    let row = sqlx::query(
-        "SELECT s.account_id, a.email, s.stage, s.last_factor_at, a.mfa_required, a.epcs_prescriber, s.last_seen_at, a.language,
-                CASE WHEN EXISTS (SELECT 1 FROM methods m WHERE m.account_id = s.account_id) THEN 1 ELSE 0 END
-         FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = $1",
-    )
-    .bind(&token_hash)
-    .fetch_optional(&mut *c)
-    .await?;
-    let Some(row) = row else {
+pub async fn find(c: &mut Conn, token_hash: Vec<u8>, now: i64) -> AppResult<Session> {
+    let Some(row) = store::sessions::find(c, &token_hash).await? else {
         return Err(AppError::unauthenticated());
     };
-    let mut session = Session {
-        token_hash,
-        account_id: row.try_get(0)?,
-        email: row.try_get(1)?,
-        // Re-derived below, never taken from what the session was created as.
-        stage: row.try_get::<Col<SessionStage>, _>(2)?.0,
-        last_factor_at: row.try_get(3)?,
-        mfa_required: row.try_get::<Flag, _>(4)?.0,
-        epcs_prescriber: row.try_get::<Flag, _>(5)?.0,
-        language: row.try_get::<Col<Language>, _>(7)?.0,
-    };
-    let last_seen: i64 = row.try_get(6)?;
-    let Flag(has_methods) = row.try_get(8)?;
-    if now - last_seen > SESSION_IDLE_SECS {
-        end(c, &session).await?;
+    if now - row.last_seen_at > SESSION_IDLE_SECS {
+        store::sessions::delete(c, &token_hash).await?;
         return Err(AppError::new(
             StatusCode::UNAUTHORIZED,
             ErrorCode::Unauthenticated,
             i18n::SESSION_TIMED_OUT,
         ));
     }
-    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
-        .bind(now)
-        .bind(&session.token_hash)
-        .execute(&mut *c)
-        .await?;
-    session.stage = effective_stage(session.stage, has_methods, session.last_factor_at);
-    Ok(session)
+    store::sessions::touch(c, &token_hash, now).await?;
+    Ok(Session {
+        token_hash,
+        account_id: row.account_id,
+        email: row.email,
+        // Never what the session was created as: what the account allows now.
+        stage: effective_stage(row.stage, row.has_methods, row.last_factor_at),
+        last_factor_at: row.last_factor_at,
+        mfa_required: row.mfa_required,
+        epcs_prescriber: row.epcs_prescriber,
+        language: row.language,
+    })
 }
 
 /// Ends this session (sign-out).
 pub async fn end(c: &mut Conn, session: &Session) -> StoreResult<()> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(&session.token_hash)
-        .execute(&mut *c)
-        .await
-        .map(|_| ())
+    store::sessions::delete(c, &session.token_hash).await
 }
 
 #[cfg(test)]

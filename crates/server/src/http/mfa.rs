@@ -1,10 +1,10 @@
 //! What the "choose a method" and "enter your phone" screens ask the server.
 
-use crate::accounts;
 use crate::error::{AppError, AppResult};
-use crate::extract::{Body, Session};
+use crate::http::extract::{Body, Session};
 use crate::i18n;
 use crate::state::AppState;
+use crate::store;
 use axum::extract::State;
 use axum::Json;
 use phone_mfa_contract::phone::{check_phone, mask_e164};
@@ -17,7 +17,7 @@ use phone_mfa_contract::{ApiError, MethodKind, MethodOption, MfaOptions, PhoneCh
 pub async fn options(State(state): State<AppState>, session: Session) -> AppResult<Json<MfaOptions>> {
     let phones = state
         .store
-        .write(async |tx| accounts::methods(tx, session.account_id).await)
+        .write(async |tx| store::methods::list(tx, session.account_id).await)
         .await
         .map_err(AppError::from)?
         .iter()

@@ -1,29 +1,34 @@
-//! One-time codes by text or call: start a challenge, resend it, verify it.
-//! Also the authenticator-app check, which shares the wrong-code lockout.
+//! The codes service: send a one-time code by text or call, resend it, verify it; and
+//! the authenticator-app check, which shares the wrong-code lockout. Each runs its
+//! checks and changes in one transaction holding the account (and, for a send, the
+//! number, IP and account send counts), and calls the courier only after it commits.
 
-use crate::accounts::{self, audit, MethodRow};
-use crate::codes;
 use crate::couriers::{CodeDelivery, Notice};
+use crate::domain::accounts::{self, audit, MethodRow};
+use crate::domain::limits::{self, SendKey};
+use crate::domain::sessions;
 use crate::error::{AppError, AppResult};
-use crate::extract::{Body, Path, Session};
+use crate::http::extract::Session;
 use crate::i18n::{self, AccountChange};
-use crate::limits::{self, SendKey};
-use crate::routes::ClientIp;
 use crate::secrets::{code_mac, code_matches, new_code, new_token, phone_fingerprint};
-use crate::sessions;
 use crate::state::AppState;
 use crate::store;
 use crate::store::{Column, Conn};
-use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::Json;
+use axum::http::StatusCode;
 use phone_mfa_contract::code::normalize_code;
 use phone_mfa_contract::phone::{check_phone, mask_e164, Channels};
 use phone_mfa_contract::policy::{CODE_TTL_SECS, MAX_PHONES_PER_ACCOUNT, RESEND_COOLDOWN_SECS};
 use phone_mfa_contract::{
-    ApiError, ChallengeView, Channel, ErrorCode, Language, MethodKind, Purpose, ResendRequest, SessionStage,
-    StartChallengeRequest, TotpVerifyRequest, VerifiedView, VerifyCodeRequest,
+    ChallengeView, Channel, ErrorCode, Language, MethodKind, Purpose, SessionStage, StartChallengeRequest,
+    VerifiedView,
 };
+
+/// A code request of this session, or 404 (another session's looks like none).
+async fn load(c: &mut Conn, session: &Session, id: &str) -> AppResult<store::challenges::ChallengeRow> {
+    store::challenges::find(c, id, session.account_id, &session.token_hash)
+        .await?
+        .ok_or_else(|| AppError::not_found(i18n::CODE_REQUEST_GONE))
+}
 
 /// Is this session at a stage where a code for `purpose` makes sense?
 fn authorize(session: &Session, purpose: Purpose, has_methods: bool, now: i64) -> AppResult<()> {
@@ -69,20 +74,14 @@ struct Sent {
     delivery: CodeDelivery,
 }
 
-/// `POST /api/challenges`: sends a code to a new number (setup, phone change) or to one
+/// Sends a code to a new number (setup, phone change) or to one
 /// of the account's phones (sign-in, re-authentication).
-#[utoipa::path(post, path = "/api/challenges", tag = "codes", request_body = StartChallengeRequest,
-    responses((status = 201, description = "Code sent", body = ChallengeView),
-              (status = 403, description = "Wrong stage, re-authentication required, or method unavailable", body = ApiError),
-              (status = 409, description = "Phone already added or phone limit reached", body = ApiError),
-              (status = 422, description = "Invalid number or channel", body = ApiError),
-              (status = 429, description = "Send limit or lockout; Retry-After set", body = ApiError)))]
-pub async fn start(
-    State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
+pub async fn send(
+    state: &AppState,
     session: Session,
-    Body(req): Body<StartChallengeRequest>,
-) -> AppResult<(StatusCode, HeaderMap, Json<ChallengeView>)> {
+    ip: &str,
+    req: StartChallengeRequest,
+) -> AppResult<ChallengeView> {
     // Check a new number before touching the database: bad input costs nothing.
     let new_phone = match (&req.phone, req.purpose) {
         (Some(input), Purpose::Setup | Purpose::PhoneChange) => Some(
@@ -99,13 +98,13 @@ pub async fn start(
         return Err(epcs_unavailable());
     }
     let now = state.now();
-    let st = state.clone();
+    let st = state;
     let sent = state
         .store
         .write(async |tx| -> AppResult<_> {
             // One request at a time per account, on every server (crate::store).
             store::lock_account(tx, session.account_id).await?;
-            let methods = accounts::methods(tx, session.account_id).await?;
+            let methods = store::methods::list(tx, session.account_id).await?;
             authorize(&session, req.purpose, !methods.is_empty(), now)?;
             let dest = match req.purpose {
                 Purpose::Setup => {
@@ -144,16 +143,16 @@ pub async fn start(
             let id = new_token(18);
             let ticket = SendTicket {
                 account_id: session.account_id,
-                ip: &ip,
+                ip,
                 e164: &dest.e164,
                 sms_ok: dest.sms_ok,
                 channel: req.channel,
                 language: session.language,
             };
-            let (code, sent) = prepare_send(tx, &st, &ticket, &id, req.purpose, now).await?;
-            codes::insert(
+            let (code, sent) = prepare_send(tx, st, &ticket, &id, req.purpose, now).await?;
+            store::challenges::insert(
                 tx,
-                &codes::NewChallenge {
+                &store::challenges::NewChallenge {
                     id: &id,
                     account_id: session.account_id,
                     session_hash: &session.token_hash,
@@ -177,15 +176,15 @@ pub async fn start(
                     req.channel.column(),
                     mask_e164(&dest.e164)
                 ),
-                &ip,
+                ip,
                 now,
             )
             .await?;
             Ok::<_, AppError>(sent)
         })
         .await?;
-    deliver(&state, &sent.delivery).await?;
-    Ok((StatusCode::CREATED, no_store(), Json(sent.view)))
+    deliver(state, &sent.delivery).await?;
+    Ok(sent.view)
 }
 
 /// Where a code is about to go, and who asked.
@@ -250,12 +249,6 @@ async fn prepare_send(
     Ok((code, sent))
 }
 
-fn no_store() -> HeaderMap {
-    let mut h = HeaderMap::new();
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h
-}
-
 async fn deliver(state: &AppState, delivery: &CodeDelivery) -> AppResult<()> {
     state.courier.deliver(delivery).await.map_err(|e| {
         tracing::warn!(error = ?e, phone = %mask_e164(&delivery.to_e164), "code delivery failed");
@@ -295,27 +288,23 @@ fn ensure_can_add_phone(methods: &[MethodRow], e164: &str) -> AppResult<()> {
     Ok(())
 }
 
-/// `POST /api/challenges/{id}/resend`: a new code (the old one is void), optionally by
+/// A new code (the old one is void), optionally by
 /// the other channel. Not before the cooldown; never resets the wrong-code count.
-#[utoipa::path(post, path = "/api/challenges/{id}/resend", tag = "codes", request_body = ResendRequest,
-    params(("id" = String, Path, description = "Challenge id")),
-    responses((status = 200, description = "New code sent; the old one is void", body = ChallengeView),
-              (status = 404, body = ApiError), (status = 429, description = "Cooldown or send limit; Retry-After set", body = ApiError)))]
 pub async fn resend(
-    State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
+    state: &AppState,
     session: Session,
-    Path(id): Path<String>,
-    Body(req): Body<ResendRequest>,
-) -> AppResult<(HeaderMap, Json<ChallengeView>)> {
+    ip: &str,
+    id: &str,
+    other_channel: Option<Channel>,
+) -> AppResult<ChallengeView> {
     let now = state.now();
-    let st = state.clone();
+    let st = state;
     let sent = state
         .store
         .write(async |tx| -> AppResult<_> {
             // One request at a time per account, on every server (crate::store).
             store::lock_account(tx, session.account_id).await?;
-            let ch = codes::load(tx, &session, &id).await?;
+            let ch = load(tx, &session, id).await?;
             if ch.consumed_at.is_some() {
                 return Err(AppError::new(
                     StatusCode::CONFLICT,
@@ -330,17 +319,17 @@ pub async fn resend(
                     Some(limits::account_sends_left(tx, &st.config.limits, session.account_id, now).await?);
                 return Err(e);
             }
-            let channel = req.channel.unwrap_or(ch.channel);
+            let channel = other_channel.unwrap_or(ch.channel);
             let ticket = SendTicket {
                 account_id: session.account_id,
-                ip: &ip,
+                ip,
                 e164: &ch.phone_e164,
                 sms_ok: ch.sms_ok,
                 channel,
                 language: session.language,
             };
-            let (code, sent) = prepare_send(tx, &st, &ticket, &ch.id, ch.purpose, now).await?;
-            codes::renew(
+            let (code, sent) = prepare_send(tx, st, &ticket, &ch.id, ch.purpose, now).await?;
+            store::challenges::renew(
                 tx,
                 &ch.id,
                 &code_mac(&st.config.secret, &ch.id, &code),
@@ -353,15 +342,21 @@ pub async fn resend(
                 Some(session.account_id),
                 "code_resent",
                 &format!("channel={} phone={}", channel.column(), mask_e164(&ch.phone_e164)),
-                &ip,
+                ip,
                 now,
             )
             .await?;
             Ok(sent)
         })
         .await?;
-    deliver(&state, &sent.delivery).await?;
-    Ok((no_store(), Json(sent.view)))
+    deliver(state, &sent.delivery).await?;
+    Ok(sent.view)
+}
+
+/// A second factor passed: what the app shows, and the session's new token (rule A2).
+pub struct Passed {
+    pub view: VerifiedView,
+    pub new_token: Option<String>,
 }
 
 /// What a verify transaction decided. A wrong code must still be committed (the count
@@ -375,35 +370,28 @@ enum Verdict {
     Refused(AppError),
 }
 
-/// `POST /api/challenges/{id}/verify`.
-#[utoipa::path(post, path = "/api/challenges/{id}/verify", tag = "codes", request_body = VerifyCodeRequest,
-    params(("id" = String, Path, description = "Challenge id")),
-    responses((status = 200, body = VerifiedView),
-              (status = 404, body = ApiError), (status = 409, description = "Code already used", body = ApiError),
-              (status = 410, description = "Code expired", body = ApiError),
-              (status = 422, description = "Wrong code (attempts_left) or not 6 digits", body = ApiError),
-              (status = 429, description = "Locked out; Retry-After set", body = ApiError)))]
+/// Checks a typed code and, if right, applies it (by purpose) as a second factor passed.
 pub async fn verify(
-    State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
+    state: &AppState,
     session: Session,
-    Path(id): Path<String>,
-    Body(req): Body<VerifyCodeRequest>,
-) -> AppResult<(HeaderMap, Json<VerifiedView>)> {
+    ip: &str,
+    id: &str,
+    typed: &str,
+) -> AppResult<Passed> {
     let now = state.now();
-    let st = state.clone();
+    let st = state;
     let verdict = state
         .store
         .write(async |tx| -> AppResult<_> {
             // One request at a time per account, on every server (crate::store).
             store::lock_account(tx, session.account_id).await?;
-            let ch = codes::load(tx, &session, &id).await?;
-            let methods = accounts::methods(tx, session.account_id).await?;
+            let ch = load(tx, &session, id).await?;
+            let methods = store::methods::list(tx, session.account_id).await?;
             authorize(&session, ch.purpose, !methods.is_empty(), now)?;
             still_applies(&ch, &methods)?;
             // Locked: the same answer whatever the code, right ones included.
             accounts::check_not_locked(tx, session.account_id, now).await?;
-            let code = normalize_code(&req.code).map_err(|p| {
+            let code = normalize_code(typed).map_err(|p| {
                 AppError::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     ErrorCode::CodeFormat,
@@ -427,36 +415,36 @@ pub async fn verify(
             }
             if !code_matches(&st.config.secret, &ch.id, &code, &ch.code_mac) {
                 return Ok(Verdict::Refused(
-                    accounts::record_wrong_code(tx, session.account_id, now, &ip).await?,
+                    accounts::record_wrong_code(tx, session.account_id, now, ip).await?,
                 ));
             }
             // Single use: claimed in the same transaction that checked it.
-            if !codes::claim(tx, &ch.id, now).await? {
+            if !store::challenges::claim(tx, &ch.id, now).await? {
                 return Err(AppError::new(
                     StatusCode::CONFLICT,
                     ErrorCode::CodeExpired,
                     i18n::CODE_USED,
                 ));
             }
-            accounts::reset_failures(tx, session.account_id).await?;
+            store::accounts::clear_code_failures(tx, session.account_id).await?;
             audit(
                 tx,
                 Some(session.account_id),
                 "code_verified",
                 &format!("purpose={}", ch.purpose.column()),
-                &ip,
+                ip,
                 now,
             )
             .await?;
-            apply_success(tx, &st, &session, &ch, &methods, now, &ip).await
+            apply_success(tx, st, &session, &ch, &methods, now, ip).await
         })
         .await?;
-    finish(&state, verdict).await
+    finish(state, verdict).await
 }
 
 /// Re-checks, inside the transaction that will apply the code, what was checked when
 /// it was sent (rule A4): the account may have changed since in another tab or session.
-fn still_applies(ch: &codes::ChallengeRow, methods: &[MethodRow]) -> AppResult<()> {
+fn still_applies(ch: &store::challenges::ChallengeRow, methods: &[MethodRow]) -> AppResult<()> {
     match ch.purpose {
         Purpose::Setup => ensure_can_add_phone(methods, &ch.phone_e164),
         Purpose::PhoneChange => {
@@ -500,7 +488,7 @@ async fn apply_success(
     tx: &mut Conn,
     st: &AppState,
     session: &Session,
-    ch: &codes::ChallengeRow,
+    ch: &store::challenges::ChallengeRow,
     methods: &[MethodRow],
     now: i64,
     ip: &str,
@@ -516,7 +504,7 @@ async fn apply_success(
     match ch.purpose {
         Purpose::Setup => {
             let first = methods.is_empty();
-            let id = accounts::add_phone(
+            let id = store::methods::add_phone(
                 tx,
                 session.account_id,
                 &ch.phone_e164,
@@ -535,7 +523,7 @@ async fn apply_success(
                 now,
             )
             .await?;
-            out.method = accounts::methods(tx, session.account_id)
+            out.method = store::methods::list(tx, session.account_id)
                 .await?
                 .into_iter()
                 .find(|m| m.id == id);
@@ -573,7 +561,7 @@ async fn apply_success(
             let old = phone_method(methods, ch.method_id)?.clone();
             let method_id = old.id;
             let default_channel = if ch.sms_ok { ch.channel } else { Channel::Voice };
-            accounts::change_phone(
+            store::methods::change_phone(
                 tx,
                 session.account_id,
                 method_id,
@@ -592,7 +580,7 @@ async fn apply_success(
                 now,
             )
             .await?;
-            out.method = accounts::methods(tx, session.account_id)
+            out.method = store::methods::list(tx, session.account_id)
                 .await?
                 .into_iter()
                 .find(|m| m.id == method_id);
@@ -623,7 +611,7 @@ async fn apply_success(
     })
 }
 
-async fn finish(state: &AppState, verdict: Verdict) -> AppResult<(HeaderMap, Json<VerifiedView>)> {
+async fn finish(state: &AppState, verdict: Verdict) -> AppResult<Passed> {
     match verdict {
         Verdict::Refused(err) => Err(err),
         Verdict::Passed {
@@ -636,41 +624,39 @@ async fn finish(state: &AppState, verdict: Verdict) -> AppResult<(HeaderMap, Jso
                     tracing::warn!(error = ?e, "account notice could not be sent");
                 }
             }
-            let mut headers = no_store();
-            if let Some(token) = new_cookie {
-                headers.insert(header::SET_COOKIE, sessions::cookie(&token));
-            }
-            Ok((headers, Json(view)))
+            Ok(Passed {
+                view,
+                new_token: new_cookie,
+            })
         }
     }
 }
 
-/// `POST /api/totp/verify`: the authenticator-app code, for sign-in or re-authentication.
-#[utoipa::path(post, path = "/api/totp/verify", tag = "codes", request_body = TotpVerifyRequest,
-    responses((status = 200, body = VerifiedView), (status = 422, body = ApiError), (status = 429, body = ApiError)))]
-pub async fn totp_verify(
-    State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
+/// The authenticator-app code, for sign-in or re-authentication.
+pub async fn verify_app(
+    state: &AppState,
     session: Session,
-    Body(req): Body<TotpVerifyRequest>,
-) -> AppResult<(HeaderMap, Json<VerifiedView>)> {
+    ip: &str,
+    purpose: Purpose,
+    typed: &str,
+) -> AppResult<Passed> {
     let now = state.now();
     let verdict = state
         .store
         .write(async |tx| -> AppResult<_> {
             // One request at a time per account, on every server (crate::store).
             store::lock_account(tx, session.account_id).await?;
-            match (req.purpose, session.stage) {
+            match (purpose, session.stage) {
                 (Purpose::SignIn, SessionStage::MfaPending) | (Purpose::Reauth, SessionStage::SignedIn) => {}
                 _ => return Err(AppError::wrong_stage(i18n::APP_CODE_NOT_EXPECTED)),
             }
-            let methods = accounts::methods(tx, session.account_id).await?;
+            let methods = store::methods::list(tx, session.account_id).await?;
             let app = methods
                 .iter()
                 .find(|m| m.kind == MethodKind::AuthenticatorApp)
                 .ok_or_else(|| AppError::not_found(i18n::NO_APP))?;
             accounts::check_not_locked(tx, session.account_id, now).await?;
-            let code = normalize_code(&req.code).map_err(|p| {
+            let code = normalize_code(typed).map_err(|p| {
                 AppError::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     ErrorCode::CodeFormat,
@@ -682,16 +668,16 @@ pub async fn totp_verify(
             match step {
                 // A step at or before the last one used is a replay: refused like a wrong code.
                 Some(step) if step > app.totp_last_step => {
-                    accounts::use_totp_step(tx, app.id, step).await?;
+                    store::methods::use_totp_step(tx, app.id, step).await?;
                 }
                 _ => {
                     return Ok(Verdict::Refused(
-                        accounts::record_wrong_code(tx, session.account_id, now, &ip).await?,
+                        accounts::record_wrong_code(tx, session.account_id, now, ip).await?,
                     ))
                 }
             }
-            accounts::reset_failures(tx, session.account_id).await?;
-            let event = if req.purpose == Purpose::SignIn {
+            store::accounts::clear_code_failures(tx, session.account_id).await?;
+            let event = if purpose == Purpose::SignIn {
                 "sign_in_completed"
             } else {
                 "reauthenticated"
@@ -701,11 +687,11 @@ pub async fn totp_verify(
                 Some(session.account_id),
                 event,
                 "factor=authenticator_app",
-                &ip,
+                ip,
                 now,
             )
             .await?;
-            let new_cookie = Some(sessions::second_factor_passed(tx, &session, &ip, now).await?);
+            let new_cookie = Some(sessions::second_factor_passed(tx, &session, ip, now).await?);
             let stage = SessionStage::SignedIn;
             Ok(Verdict::Passed {
                 view: VerifiedView {
@@ -717,5 +703,5 @@ pub async fn totp_verify(
             })
         })
         .await?;
-    finish(&state, verdict).await
+    finish(state, verdict).await
 }

@@ -1,15 +1,15 @@
 //! Accounts and sessions: sign up (by e-mail link), sign in (the password half), sign
 //! out, the current session, and "Skip for now" where MFA is only recommended.
 
-use crate::accounts::{self, audit};
+use crate::domain::accounts::{self, audit};
+use crate::domain::passwords::{self, with_hash_slot};
+use crate::domain::sessions;
+use crate::domain::sign_ups;
 use crate::error::{AppError, AppResult};
-use crate::extract::{Body, Session};
+use crate::http::extract::{Body, Session};
+use crate::http::ClientIp;
 use crate::i18n;
-use crate::passwords::{self, with_hash_slot};
-use crate::routes::ClientIp;
 use crate::secrets::{email_fingerprint, hash_password, token_hash, verify_password};
-use crate::sessions;
-use crate::sign_ups;
 use crate::state::AppState;
 use crate::store;
 use axum::extract::State;
@@ -88,7 +88,7 @@ pub async fn sign_up(
     state
         .store
         .write(async |tx| -> AppResult<_> {
-            Ok(sign_ups::count_email(tx, &address_fp, &sender, per_ip, now).await?)
+            sign_ups::count_email(tx, &address_fp, &sender, per_ip, now).await
         })
         .await?;
     let password = req.password;
@@ -98,7 +98,7 @@ pub async fn sign_up(
     let notice = state
         .store
         .write(async |tx| -> AppResult<_> {
-            Ok(sign_ups::request(tx, &to, &hash, language, &host, &ip, now).await?)
+            sign_ups::request(tx, &to, &hash, language, &host, &ip, now).await
         })
         .await?;
     if let Err(e) = state.mailer.send(&notice).await {
@@ -149,7 +149,7 @@ fn dummy_hash() -> &'static str {
 
 /// `POST /api/auth/sign-in`: the password half. The session it creates reaches nothing
 /// but the second factor (or its setup). Wrong passwords are limited (rule G7, see
-/// `crate::passwords`); a held attempt is refused before any hashing.
+/// `crate::domain::passwords`); a held attempt is refused before any hashing.
 #[utoipa::path(post, path = "/api/auth/sign-in", tag = "accounts", request_body = SignInRequest,
     responses((status = 200, description = "Password accepted; the second factor (or its setup) is owed", body = SessionView),
               (status = 401, description = "Wrong email or password", body = ApiError),
@@ -171,7 +171,7 @@ pub async fn sign_in(
     let (found, attempt) = state
         .store
         .write(async |tx| -> AppResult<_> {
-            let found = accounts::password_hash_for(tx, &lookup).await?;
+            let found = store::accounts::password_hash_for(tx, &lookup).await?;
             let attempt = passwords::begin(
                 tx,
                 &st.config,
@@ -225,8 +225,7 @@ pub async fn sign_in(
             .write(async |tx| -> AppResult<_> {
                 Ok(audit(tx, account, "sign_in_password_failed", "", &ip, now).await?)
             })
-            .await
-            .map_err(AppError::from)?;
+            .await?;
         return Err(invalid_credentials());
     };
     let (token, view) = state
@@ -235,7 +234,7 @@ pub async fn sign_in(
             attempt.succeeded(tx).await?;
             audit(tx, Some(account_id), "sign_in_password_ok", "", &ip, now).await?;
             let token = sessions::create(tx, account_id, now).await?;
-            let has_methods = !accounts::methods(tx, account_id).await?.is_empty();
+            let has_methods = !store::methods::list(tx, account_id).await?.is_empty();
             let stage = sessions::effective_stage(SessionStage::MfaPending, has_methods, 0);
             Ok::<_, AppError>((
                 token,
@@ -261,8 +260,7 @@ pub async fn sign_out(State(state): State<AppState>, session: Session) -> AppRes
     state
         .store
         .write(async |tx| -> AppResult<_> { Ok(sessions::end(tx, &session).await?) })
-        .await
-        .map_err(AppError::from)?;
+        .await?;
     let mut headers = HeaderMap::new();
     headers.insert(header::SET_COOKIE, sessions::clear_cookie());
     Ok((headers, StatusCode::NO_CONTENT))
@@ -295,7 +293,7 @@ pub async fn set_language(
     let view = state
         .store
         .write(async |tx| -> AppResult<_> {
-            accounts::set_language(tx, session.account_id, req.language).await?;
+            store::accounts::set_language(tx, session.account_id, req.language).await?;
             accounts::session_view(tx, session.account_id, session.stage, session.last_factor_at, now).await
         })
         .await?;
@@ -331,7 +329,7 @@ pub async fn skip(
             store::lock_account(tx, session.account_id).await?;
             // Checked again in the transaction: a method added since the request began
             // means there is no setup to skip.
-            if !accounts::methods(tx, session.account_id).await?.is_empty() {
+            if !store::methods::list(tx, session.account_id).await?.is_empty() {
                 return Err(AppError::wrong_stage(i18n::NO_SETUP_TO_SKIP));
             }
             let token = sessions::skip_setup(tx, &session, now).await?;

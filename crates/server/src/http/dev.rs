@@ -1,7 +1,8 @@
 //! Development-only endpoints (mounted only in dev mode).
 
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::state::AppState;
+use crate::store;
 use axum::extract::State;
 use axum::Json;
 use phone_mfa_contract::OutboxMessage;
@@ -12,8 +13,7 @@ use phone_mfa_contract::OutboxMessage;
 pub async fn outbox(State(state): State<AppState>) -> AppResult<Json<Vec<OutboxMessage>>> {
     let messages = state
         .store
-        .write(async |tx| -> AppResult<_> { Ok(crate::couriers::DevOutbox::newest(tx, 200).await?) })
-        .await
-        .map_err(AppError::from)?;
+        .write(async |tx| -> AppResult<_> { Ok(store::outbox::newest(tx, 200).await?) })
+        .await?;
     Ok(Json(messages))
 }

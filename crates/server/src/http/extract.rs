@@ -107,7 +107,7 @@ impl FromRequestParts<AppState> for Session {
         let hash = token_hash(&token);
         let now = state.now();
         let mut tx = state.store.begin().await?;
-        let session = crate::sessions::find(&mut tx, hash, now).await;
+        let session = crate::domain::sessions::find(&mut tx, hash, now).await;
         // An idle session is ended as well as refused: commit either way.
         tx.commit().await?;
         session

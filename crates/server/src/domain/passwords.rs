@@ -17,8 +17,8 @@
 //! password was right. Counting afterwards would let a burst of concurrent guesses all
 //! pass the check before any of them was recorded.
 
-use crate::accounts::count;
 use crate::config::Config;
+use crate::domain::accounts::count;
 use crate::error::{AppError, AppResult};
 use crate::i18n;
 use crate::secrets::email_fingerprint;
@@ -86,15 +86,7 @@ pub async fn begin(
     let names: Vec<String> = keys.iter().map(|(_, k)| format!("password:{k}")).collect();
     store::lock_keys(c, &names.iter().map(String::as_str).collect::<Vec<_>>()).await?;
     let known_here = match account_id {
-        Some(id) => sqlx::query_scalar::<_, i64>(
-            "SELECT 1 FROM known_addresses WHERE account_id = $1 AND ip = $2 AND last_at > $3",
-        )
-        .bind(id)
-        .bind(ip)
-        .bind(now - KNOWN_ADDRESS_SECS)
-        .fetch_optional(&mut *c)
-        .await?
-        .is_some(),
+        Some(id) => store::passwords::is_known_address(c, id, ip, now - KNOWN_ADDRESS_SECS).await?,
         None => false,
     };
     let mut held = 0;
@@ -102,11 +94,7 @@ pub async fn begin(
         if *scope == Scope::Address && known_here {
             continue;
         }
-        let until: Option<i64> =
-            sqlx::query_scalar("SELECT held_until FROM password_failures WHERE key = $1")
-                .bind(key)
-                .fetch_optional(&mut *c)
-                .await?;
+        let until = store::passwords::held_until(c, key).await?;
         held = held.max(until.unwrap_or(0) - now);
     }
     if held > 0 {
@@ -121,24 +109,9 @@ pub async fn begin(
         .map(|(scope, _)| scope.free_failures(config))
         .collect();
     for ((_, key), &free) in keys.iter().zip(&free) {
-        let failures: i64 = sqlx::query_scalar(
-            "INSERT INTO password_failures (key, failures, held_until, last_failure_at) VALUES ($1, 1, 0, $2)
-             ON CONFLICT (key) DO UPDATE SET
-                 failures = CASE WHEN password_failures.last_failure_at <= $2 - $3 THEN 1 ELSE password_failures.failures + 1 END,
-                 last_failure_at = $2
-             RETURNING failures",
-        )
-        .bind(key)
-        .bind(now)
-        .bind(PASSWORD_FAILURE_MEMORY_SECS)
-        .fetch_one(&mut *c)
-        .await?;
+        let failures = store::passwords::count_failure(c, key, now, PASSWORD_FAILURE_MEMORY_SECS).await?;
         if let Some(delay) = delay_after(count(failures), free) {
-            sqlx::query("UPDATE password_failures SET held_until = $1 WHERE key = $2")
-                .bind(now + delay)
-                .bind(key)
-                .execute(&mut *c)
-                .await?;
+            store::passwords::hold_until(c, key, now + delay).await?;
         }
     }
     Ok(Attempt { keys, free })
@@ -152,12 +125,9 @@ impl Attempt {
     pub async fn succeeded(self, c: &mut Conn) -> StoreResult<()> {
         for ((scope, key), &free) in self.keys.iter().zip(&self.free) {
             if *scope == Scope::AddressAndIp {
-                sqlx::query("DELETE FROM password_failures WHERE key = $1")
-                    .bind(key)
-                    .execute(&mut *c)
-                    .await?;
+                store::passwords::forget(c, key).await?;
             } else {
-                give_back(c, key, free).await?;
+                store::passwords::give_back(c, key, free).await?;
             }
         }
         Ok(())
@@ -168,39 +138,10 @@ impl Attempt {
     /// is reset either.
     pub async fn not_checked(self, c: &mut Conn) -> StoreResult<()> {
         for ((_, key), &free) in self.keys.iter().zip(&self.free) {
-            give_back(c, key, free).await?;
+            store::passwords::give_back(c, key, free).await?;
         }
         Ok(())
     }
-}
-
-/// Takes one counted failure back from a key; a key back under its free count is no
-/// longer held.
-async fn give_back(c: &mut Conn, key: &str, free: u32) -> StoreResult<()> {
-    sqlx::query(
-        "UPDATE password_failures SET failures = CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END,
-             held_until = CASE WHEN failures - 1 < $2 THEN 0 ELSE held_until END
-         WHERE key = $1",
-    )
-    .bind(key)
-    .bind(i64::from(free))
-    .execute(&mut *c)
-    .await
-    .map(|_| ())
-}
-
-/// Remembers that the account completed a second factor from `ip` (see [`begin`]).
-pub async fn remember_address(c: &mut Conn, account_id: i64, ip: &str, now: i64) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO known_addresses (account_id, ip, last_at) VALUES ($1, $2, $3)
-         ON CONFLICT (account_id, ip) DO UPDATE SET last_at = $3",
-    )
-    .bind(account_id)
-    .bind(ip)
-    .bind(now)
-    .execute(&mut *c)
-    .await
-    .map(|_| ())
 }
 
 /// The hashing slots: one per core by default. argon2 takes 19 MiB and a core for

@@ -3,50 +3,35 @@
 //! account gets a notice. Sign-up e-mails are limited per address and per IP, the same
 //! for every address, so sign-up cannot flood a mailbox and the limit tells nothing.
 
-use crate::accounts::audit;
-use crate::accounts::count;
 use crate::couriers::Notice;
+use crate::domain::accounts::{audit, count};
 use crate::error::{AppError, AppResult};
 use crate::i18n;
 use crate::secrets::{new_token, token_hash};
-use crate::store::{self, Col, Conn};
+use crate::store::sign_ups::Link;
+use crate::store::{self, Conn};
 use axum::http::StatusCode;
 use phone_mfa_contract::policy::{
     SIGN_UP_EMAILS_PER_ADDRESS, SIGN_UP_EMAIL_WINDOW_SECS, SIGN_UP_LINK_TTL_SECS,
 };
 use phone_mfa_contract::{ErrorCode, Language};
-use sqlx::Row;
 
 /// Refuses a sign-up e-mail over its limits (same answer for every address), else
 /// counts it. Counted before the hash, in one transaction holding both keys, so a
 /// burst cannot overshoot, on one server or many.
 pub async fn count_email(c: &mut Conn, address_fp: &str, ip: &str, per_ip: u32, now: i64) -> AppResult<()> {
     let since = now - SIGN_UP_EMAIL_WINDOW_SECS;
-    store::lock_keys(
-        c,
-        &[
-            &format!("sign-up-address:{address_fp}"),
-            &format!("sign-up-ip:{ip}"),
-        ],
-    )
-    .await?;
+    let keys = [
+        format!("sign-up-address:{address_fp}"),
+        format!("sign-up-ip:{ip}"),
+    ];
+    store::lock_keys(c, &[&keys[0], &keys[1]]).await?;
     for (by_address, value, max) in [
         (true, address_fp, SIGN_UP_EMAILS_PER_ADDRESS),
         (false, ip, per_ip),
     ] {
-        let sql = if by_address {
-            "SELECT COUNT(*), MIN(sent_at) FROM sign_up_emails WHERE address_fp = $1 AND sent_at > $2"
-        } else {
-            "SELECT COUNT(*), MIN(sent_at) FROM sign_up_emails WHERE ip = $1 AND sent_at > $2"
-        };
-        let row = sqlx::query(sql)
-            .bind(value)
-            .bind(since)
-            .fetch_one(&mut *c)
-            .await?;
-        let sent = count(row.try_get(0)?);
-        let oldest: Option<i64> = row.try_get(1)?;
-        if sent >= max {
+        let (sent, oldest) = store::sign_ups::emails_since(c, by_address, value, since).await?;
+        if count(sent) >= max {
             let retry = oldest.map_or(SIGN_UP_EMAIL_WINDOW_SECS, |t| t + SIGN_UP_EMAIL_WINDOW_SECS - now);
             return Err(AppError::too_many(
                 ErrorCode::RateLimited,
@@ -55,12 +40,7 @@ pub async fn count_email(c: &mut Conn, address_fp: &str, ip: &str, per_ip: u32, 
             ));
         }
     }
-    sqlx::query("INSERT INTO sign_up_emails (address_fp, ip, sent_at) VALUES ($1, $2, $3)")
-        .bind(address_fp)
-        .bind(ip)
-        .bind(now)
-        .execute(&mut *c)
-        .await?;
+    store::sign_ups::record_email(c, address_fp, ip, now).await?;
     Ok(())
 }
 
@@ -75,31 +55,20 @@ pub async fn request(
     ip: &str,
     now: i64,
 ) -> AppResult<Notice> {
-    let owner = sqlx::query("SELECT id, language FROM accounts WHERE lower(email) = lower($1)")
-        .bind(email)
-        .fetch_optional(&mut *c)
-        .await?;
-    let (subject, body) = match owner {
-        Some(row) => {
-            let id: i64 = row.try_get(0)?;
-            let Col(account_language) = row.try_get::<Col<Language>, _>(1)?;
+    let (subject, body) = match store::accounts::language_for_email(c, email).await? {
+        Some((id, account_language)) => {
             audit(c, Some(id), "sign_up_for_existing_account", "", ip, now).await?;
             i18n::sign_up_taken_email(account_language, host)
         }
         None => {
             let token = new_token(32);
-            sqlx::query(
-                "INSERT INTO sign_up_links (token_hash, email, password_hash, language, created_at, expires_at)
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(token_hash(&token))
-            .bind(email)
-            .bind(password_hash)
-            .bind(Col(language))
-            .bind(now)
-            .bind(now + SIGN_UP_LINK_TTL_SECS)
-            .execute(&mut *c)
-            .await?;
+            let link = Link {
+                email: email.to_owned(),
+                password_hash: password_hash.to_owned(),
+                language,
+                expires_at: now + SIGN_UP_LINK_TTL_SECS,
+            };
+            store::sign_ups::insert_link(c, &token_hash(&token), &link, now).await?;
             audit(c, None, "sign_up_link_sent", "", ip, now).await?;
             i18n::sign_up_link_email(language, host, &token)
         }
@@ -114,47 +83,29 @@ pub async fn request(
 /// The link was opened: creates the account with the password chosen at sign-up and
 /// returns its id. The link works once; every other link for the address dies with it.
 pub async fn confirm(c: &mut Conn, token_hash: &[u8], ip: &str, now: i64) -> AppResult<i64> {
-    let link = sqlx::query(
-        "SELECT email, password_hash, language, expires_at FROM sign_up_links WHERE token_hash = $1",
-    )
-    .bind(token_hash)
-    .fetch_optional(&mut *c)
-    .await?;
-    let Some(link) = link else {
+    let Some(link) = store::sign_ups::find_link(c, token_hash).await? else {
         return Err(link_expired());
     };
-    let email: String = link.try_get(0)?;
-    // One confirmation per address at a time, on every server: the check below and
+    // One confirmation per address at a time, on every server: the checks below and
     // the insert are then exact.
-    store::lock_keys(c, &[&format!("sign-up-confirm:{}", email.to_lowercase())]).await?;
-    let password_hash: String = link.try_get(1)?;
-    let Col(language) = link.try_get::<Col<Language>, _>(2)?;
-    let expires_at: i64 = link.try_get(3)?;
-    if expires_at <= now {
+    store::lock_keys(c, &[&format!("sign-up-confirm:{}", link.email.to_lowercase())]).await?;
+    if link.expires_at <= now {
         return Err(link_expired());
     }
-    let deleted = sqlx::query("DELETE FROM sign_up_links WHERE lower(email) = lower($1)")
-        .bind(&email)
-        .execute(&mut *c)
-        .await?;
+    let deleted = store::sign_ups::delete_links_for(c, &link.email).await?;
     // Checked again here: another link for this address may have made the account
     // since this e-mail was sent, or this very link may have been used meanwhile.
-    let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM accounts WHERE lower(email) = lower($1)")
-        .bind(&email)
-        .fetch_optional(&mut *c)
-        .await?;
-    if taken.is_some() || deleted.rows_affected() == 0 {
+    if deleted == 0 || store::accounts::id_for_email(c, &link.email).await?.is_some() {
         return Err(link_expired());
     }
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO accounts (email, password_hash, created_at, language) VALUES ($1, $2, $3, $4) RETURNING id",
-    )
-    .bind(&email)
-    .bind(&password_hash)
-    .bind(now)
-    .bind(Col(language))
-    .fetch_one(&mut *c)
-    .await?;
+    let account = store::accounts::NewAccount {
+        email: &link.email,
+        password_hash: &link.password_hash,
+        language: link.language,
+        epcs_prescriber: false,
+        mfa_required: false,
+    };
+    let id = store::accounts::create(c, &account, now).await?;
     audit(c, Some(id), "account_created", "", ip, now).await?;
     Ok(id)
 }

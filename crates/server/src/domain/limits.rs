@@ -3,17 +3,17 @@
 //! restarts and across server processes sharing the file. A tripped limit stops the
 //! send before the courier is called.
 
-use crate::accounts::count;
 use crate::config::SendLimits;
+use crate::domain::accounts::count;
 use crate::error::{AppError, AppResult};
 use crate::i18n;
+use crate::store::sends::By;
 use crate::store::{self, Conn, StoreResult};
 use phone_mfa_contract::policy::{
     ACCOUNT_SEND_WINDOW_SECS, IP_SEND_WINDOW_SECS, PHONE_BURST_SENDS, PHONE_BURST_WINDOW_SECS,
     PHONE_SEND_WINDOW_SECS,
 };
 use phone_mfa_contract::ErrorCode;
-use sqlx::Row;
 
 /// Who a send is counted against.
 pub struct SendKey<'a> {
@@ -30,13 +30,6 @@ pub async fn lock(c: &mut Conn, key: &SendKey<'_>) -> StoreResult<()> {
     let phone = format!("sends-phone:{}", key.phone_fp);
     let ip = format!("sends-ip:{}", key.ip);
     store::lock_keys(c, &[&account, &phone, &ip]).await
-}
-
-/// The column a limit counts by, and the value counted.
-enum By<'a> {
-    Phone(&'a str),
-    Ip(&'a str),
-    Account(i64),
 }
 
 /// Refuses the send if any limit is reached; otherwise returns the account's sends
@@ -66,23 +59,8 @@ pub async fn check(c: &mut Conn, limits: &SendLimits, key: &SendKey<'_>, now: i6
     let left_before = account_sends_left(c, limits, key.account_id, now).await?;
     for (by, window, max, message) in windows {
         let since = now - window;
-        let query = match by {
-            By::Phone(fp) => {
-                sqlx::query("SELECT COUNT(*), MIN(sent_at) FROM sends WHERE phone_fp = $1 AND sent_at > $2")
-                    .bind(fp)
-            }
-            By::Ip(ip) => {
-                sqlx::query("SELECT COUNT(*), MIN(sent_at) FROM sends WHERE ip = $1 AND sent_at > $2")
-                    .bind(ip)
-            }
-            By::Account(id) => {
-                sqlx::query("SELECT COUNT(*), MIN(sent_at) FROM sends WHERE account_id = $1 AND sent_at > $2")
-                    .bind(id)
-            }
-        };
-        let row = query.bind(since).fetch_one(&mut *c).await?;
-        let sent = count(row.try_get(0)?);
-        let oldest: Option<i64> = row.try_get(1)?;
+        let (sent, oldest) = store::sends::since(c, by, since).await?;
+        let sent = count(sent);
         if sent >= max {
             let retry = oldest.map(|t| t + window - now).unwrap_or(window);
             let mut err = AppError::too_many(ErrorCode::RateLimited, message, retry);
@@ -94,14 +72,7 @@ pub async fn check(c: &mut Conn, limits: &SendLimits, key: &SendKey<'_>, now: i6
 }
 
 pub async fn record(c: &mut Conn, key: &SendKey<'_>, now: i64) -> StoreResult<()> {
-    sqlx::query("INSERT INTO sends (phone_fp, ip, account_id, sent_at) VALUES ($1, $2, $3, $4)")
-        .bind(key.phone_fp)
-        .bind(key.ip)
-        .bind(key.account_id)
-        .bind(now)
-        .execute(&mut *c)
-        .await
-        .map(|_| ())
+    store::sends::record(c, key.phone_fp, key.ip, key.account_id, now).await
 }
 
 /// Sends left for an account right now (for answers that do not send).
@@ -111,10 +82,6 @@ pub async fn account_sends_left(
     account_id: i64,
     now: i64,
 ) -> StoreResult<u32> {
-    let sent: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sends WHERE account_id = $1 AND sent_at > $2")
-        .bind(account_id)
-        .bind(now - ACCOUNT_SEND_WINDOW_SECS)
-        .fetch_one(&mut *c)
-        .await?;
+    let (sent, _) = store::sends::since(c, By::Account(account_id), now - ACCOUNT_SEND_WINDOW_SECS).await?;
     Ok(limits.per_account.saturating_sub(count(sent)))
 }

@@ -1,10 +1,7 @@
-//! One-time code requests ("challenges") as stored: one row per request, its code only
+//! `challenges`: one-time code requests as stored: one row per request, its code only
 //! as a keyed MAC, bound to the account and session it was sent for (rule C5).
 
-use crate::error::{AppError, AppResult};
-use crate::extract::Session;
-use crate::i18n;
-use crate::store::{Col, Conn, Flag, StoreResult};
+use super::{Col, Conn, Flag, StoreResult};
 use phone_mfa_contract::policy::CODE_TTL_SECS;
 use phone_mfa_contract::{Channel, Purpose};
 use sqlx::Row;
@@ -60,19 +57,24 @@ pub async fn insert(c: &mut Conn, ch: &NewChallenge<'_>) -> StoreResult<()> {
     .map(|_| ())
 }
 
-/// A request is only reachable from the session (and so the account) it was sent for.
-pub async fn load(c: &mut Conn, session: &Session, id: &str) -> AppResult<ChallengeRow> {
+/// A request, reachable only from the session (and so the account) it was sent for.
+pub async fn find(
+    c: &mut Conn,
+    id: &str,
+    account_id: i64,
+    session_hash: &[u8],
+) -> StoreResult<Option<ChallengeRow>> {
     let row = sqlx::query(
         "SELECT id, purpose, method_id, phone_e164, sms_ok, channel, code_mac, sent_at, expires_at, consumed_at
          FROM challenges WHERE id = $1 AND account_id = $2 AND session_hash = $3",
     )
     .bind(id)
-    .bind(session.account_id)
-    .bind(&session.token_hash)
+    .bind(account_id)
+    .bind(session_hash)
     .fetch_optional(&mut *c)
-    .await?
-    .ok_or_else(|| AppError::not_found(i18n::CODE_REQUEST_GONE))?;
-    Ok(ChallengeRow {
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    Ok(Some(ChallengeRow {
         id: row.try_get(0)?,
         purpose: row.try_get::<Col<Purpose>, _>(1)?.0,
         method_id: row.try_get(2)?,
@@ -83,7 +85,7 @@ pub async fn load(c: &mut Conn, session: &Session, id: &str) -> AppResult<Challe
         sent_at: row.try_get(7)?,
         expires_at: row.try_get(8)?,
         consumed_at: row.try_get(9)?,
-    })
+    }))
 }
 
 /// A new code for the request (a resend): the old one is void, the clock starts again.
@@ -110,4 +112,14 @@ pub async fn claim(c: &mut Conn, id: &str, now: i64) -> StoreResult<bool> {
         .execute(&mut *c)
         .await?;
     Ok(claimed.rows_affected() == 1)
+}
+
+/// A session's requests follow it to its new token (see `sessions::rotate`).
+pub async fn move_to_session(c: &mut Conn, from: &[u8], to: &[u8]) -> StoreResult<()> {
+    sqlx::query("UPDATE challenges SET session_hash = $1 WHERE session_hash = $2")
+        .bind(to)
+        .bind(from)
+        .execute(&mut *c)
+        .await
+        .map(|_| ())
 }

@@ -1,11 +1,11 @@
 //! The "Sign in & Security" dashboard: list, change and remove methods.
 
-use crate::accounts::{self, audit};
 use crate::couriers::Notice;
+use crate::domain::accounts::{self, audit};
 use crate::error::{AppError, AppResult};
-use crate::extract::{Body, Path, Session};
+use crate::http::extract::{Body, Path, Session};
+use crate::http::ClientIp;
 use crate::i18n::{self, AccountChange};
-use crate::routes::ClientIp;
 use crate::state::AppState;
 use crate::store;
 use axum::extract::State;
@@ -21,9 +21,8 @@ pub async fn list(State(state): State<AppState>, session: Session) -> AppResult<
     session.require_signed_in()?;
     let methods = state
         .store
-        .write(async |tx| -> AppResult<_> { Ok(accounts::methods(tx, session.account_id).await?) })
-        .await
-        .map_err(AppError::from)?;
+        .write(async |tx| -> AppResult<_> { Ok(store::methods::list(tx, session.account_id).await?) })
+        .await?;
     Ok(Json(methods.iter().map(accounts::MethodRow::view).collect()))
 }
 
@@ -58,10 +57,10 @@ pub async fn update(
                         i18n::CANNOT_TEXT,
                     ));
                 }
-                accounts::set_default_channel(tx, session.account_id, id, channel).await?;
+                store::methods::set_default_channel(tx, session.account_id, id, channel).await?;
             }
             if req.make_default == Some(true) {
-                accounts::make_default(tx, session.account_id, id).await?;
+                store::methods::make_default(tx, session.account_id, id).await?;
             }
             audit(
                 tx,
@@ -99,7 +98,7 @@ pub async fn remove(
         .write(async |tx| -> AppResult<_> {
             // One request at a time per account, on every server (crate::store).
             store::lock_account(tx, session.account_id).await?;
-            let methods = accounts::methods(tx, session.account_id).await?;
+            let methods = store::methods::list(tx, session.account_id).await?;
             let method = methods
                 .iter()
                 .find(|m| m.id == id)
@@ -112,7 +111,7 @@ pub async fn remove(
                 ));
             }
             accounts::remove_method(tx, session.account_id, method, &methods).await?;
-            crate::sessions::end_others(tx, session.account_id, &session.token_hash).await?;
+            crate::domain::sessions::end_others(tx, session.account_id, &session.token_hash).await?;
             let masked = method.phone_e164.as_deref().map(mask_e164);
             let change = match &masked {
                 Some(m) => AccountChange::PhoneRemoved(m),

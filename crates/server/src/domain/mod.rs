@@ -1,0 +1,10 @@
+//! The rules: what may happen, in what order. Calls `store` for data (inside one
+//! transaction per request) and `couriers` to send; knows nothing of HTTP beyond the
+//! error type it answers with.
+
+pub mod accounts;
+pub mod codes;
+pub mod limits;
+pub mod passwords;
+pub mod sessions;
+pub mod sign_ups;
