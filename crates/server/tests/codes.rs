@@ -70,18 +70,47 @@ async fn code_is_accepted_once() {
     assert!(again.status >= 400 && again.status < 500, "{}", again.status);
 }
 
+/// Rule C4: a text that arrives late still works. After a resend the code before it
+/// stays valid until its own expiry; at most two codes are live (a second resend drops
+/// the first); using either voids both.
 #[tokio::test]
-async fn resend_voids_the_older_code() {
+async fn c4_the_code_before_a_resend_still_works_and_using_one_voids_both() {
     let s = server().await;
     let (c, id) = setup_challenge(&s, "a@example.com").await;
-    let old = s.last_code();
+    let first = s.last_code();
     s.clock.advance(RESEND_COOLDOWN_SECS);
     assert_eq!(c.resend(&id, None).await.status, 200);
-    let new = s.last_code();
-    if old != new {
-        assert_eq!(c.verify(&id, &old).await.error(), "code_wrong");
+    let second = s.last_code();
+    s.clock.advance(RESEND_COOLDOWN_SECS);
+    assert_eq!(c.resend(&id, None).await.status, 200);
+    let third = s.last_code();
+    if first != second && first != third {
+        let r = c.verify(&id, &first).await;
+        assert_eq!(r.error(), "code_wrong", "only two codes are live: {:?}", r.body);
     }
-    assert_eq!(c.verify(&id, &new).await.status, 200);
+    let r = c.verify(&id, &second).await;
+    assert_eq!(r.status, 200, "the late code works: {:?}", r.body);
+    let again = c.copy();
+    let r = again.verify(&id, &third).await;
+    assert_ne!(r.status, 200, "using one code voided the other: {:?}", r.body);
+}
+
+/// Rule C4: the code before a resend keeps its own ten minutes, not the new code's.
+#[tokio::test]
+async fn c4_the_code_before_a_resend_expires_on_its_own_clock() {
+    let s = server().await;
+    let (c, id) = setup_challenge(&s, "a@example.com").await;
+    let first = s.last_code();
+    s.clock.advance(60);
+    assert_eq!(c.resend(&id, None).await.status, 200);
+    let second = s.last_code();
+    s.clock.advance(CODE_TTL_SECS - 60);
+    if first != second {
+        let r = c.verify(&id, &first).await;
+        assert_eq!(r.error(), "code_wrong", "past its own expiry: {:?}", r.body);
+    }
+    let r = c.verify(&id, &second).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
 }
 
 /// Rule C5.
@@ -108,22 +137,41 @@ async fn code_is_bound_to_its_challenge_account_and_session() {
     assert_eq!(a.verify(&id_a, &code_a).await.status, 200);
 }
 
-/// Rule C5.
+/// Rule C5: a code works only for the purpose (and challenge) it was sent for. A
+/// re-authentication code does not confirm a new number, and using it changes nothing.
 #[tokio::test]
-async fn a_sign_in_code_cannot_be_used_for_another_purpose() {
-    // Purpose binding: the code was sent for re-authentication; the challenge records it
-    // and only that effect follows (no phone added, no stage change beyond reauth).
+async fn a_code_cannot_be_used_for_another_purpose() {
     let s = server().await;
     let c = s.with_phone("a@example.com", PHONE).await;
     let phone = c.methods().await[0].id;
-    let id = challenge_id(&c.start(Purpose::Reauth, Channel::Sms, None, Some(phone)).await);
-    let r = c.verify(&id, &s.last_code()).await;
-    assert_eq!(r.status, 200);
+    let reauth = challenge_id(&c.start(Purpose::Reauth, Channel::Sms, None, Some(phone)).await);
+    let reauth_code = s.last_code();
+    let change = c
+        .start(
+            Purpose::PhoneChange,
+            Channel::Sms,
+            Some("2015550145"),
+            Some(phone),
+        )
+        .await;
+    assert_eq!(change.status, 201, "{:?}", change.body);
+    let change = challenge_id(&change);
+    if reauth_code != s.last_code() {
+        let r = c.verify(&change, &reauth_code).await;
+        assert_eq!(r.error(), "code_wrong", "{:?}", r.body);
+    }
+    let r = c.verify(&reauth, &reauth_code).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
     assert!(
         r.body["method"].is_null(),
         "a re-authentication code adds or changes nothing"
     );
-    assert_eq!(c.methods().await.len(), 1);
+    let methods = c.methods().await;
+    assert_eq!(methods.len(), 1);
+    assert!(
+        methods[0].masked_phone.as_deref().unwrap().ends_with("23"),
+        "the number is unchanged"
+    );
 }
 
 /// Rule C6.

@@ -288,7 +288,7 @@ fn ensure_can_add_phone(methods: &[MethodRow], e164: &str) -> AppResult<()> {
     Ok(())
 }
 
-/// A new code (the old one is void), optionally by
+/// A new code (the one before stays valid until its own expiry, rule C4), optionally by
 /// the other channel. Not before the cooldown; never resets the wrong-code count.
 pub async fn resend(
     state: &AppState,
@@ -413,7 +413,7 @@ pub async fn verify(
                     i18n::CODE_EXPIRED,
                 ));
             }
-            if !code_matches(&st.config.secret, &ch.id, &code, &ch.code_mac) {
+            if !matches_live_code(&st.config.secret, &ch, &code, now) {
                 return Ok(Verdict::Refused(
                     accounts::record_wrong_code(tx, session.account_id, now, ip).await?,
                 ));
@@ -440,6 +440,18 @@ pub async fn verify(
         })
         .await?;
     finish(state, verdict).await
+}
+
+/// Rule C4: the request's current code, or the one before a resend while it lasts
+/// (texts arrive late). Both are always compared, so the time taken does not say
+/// which matched.
+fn matches_live_code(secret: &[u8], ch: &store::challenges::ChallengeRow, code: &str, now: i64) -> bool {
+    let current = code_matches(secret, &ch.id, code, &ch.code_mac);
+    let previous = ch
+        .previous
+        .as_ref()
+        .is_some_and(|(mac, expires_at)| code_matches(secret, &ch.id, code, mac) & (now < *expires_at));
+    current | previous
 }
 
 /// Re-checks, inside the transaction that will apply the code, what was checked when

@@ -49,11 +49,11 @@ pub async fn start(
     Ok((StatusCode::CREATED, no_store(), Json(view)))
 }
 
-/// `POST /api/challenges/{id}/resend`: a new code (the old one is void), optionally by
+/// `POST /api/challenges/{id}/resend`: a new code (the one it replaces stays valid until its own expiry, rule C4), optionally by
 /// the other channel. Not before the cooldown; never resets the wrong-code count.
 #[utoipa::path(post, path = "/api/challenges/{id}/resend", tag = "codes", request_body = ResendRequest,
     params(("id" = String, Path, description = "Challenge id")),
-    responses((status = 200, description = "New code sent; the old one is void", body = ChallengeView),
+    responses((status = 200, description = "New code sent; the one before stays valid until its own expiry", body = ChallengeView),
               (status = 404, body = ApiError), (status = 429, description = "Cooldown or send limit; Retry-After set", body = ApiError)))]
 pub async fn resend(
     State(state): State<AppState>,

@@ -33,6 +33,8 @@ pub struct ChallengeRow {
     pub sent_at: i64,
     pub expires_at: i64,
     pub consumed_at: Option<i64>,
+    /// The code before a resend and its own expiry (rule C4): it stays valid until then.
+    pub previous: Option<(Vec<u8>, i64)>,
 }
 
 /// Stores a request whose code is valid [`CODE_TTL_SECS`] from now.
@@ -65,7 +67,8 @@ pub async fn find(
     session_hash: &[u8],
 ) -> StoreResult<Option<ChallengeRow>> {
     let row = sqlx::query(
-        "SELECT id, purpose, method_id, phone_e164, sms_ok, channel, code_mac, sent_at, expires_at, consumed_at
+        "SELECT id, purpose, method_id, phone_e164, sms_ok, channel, code_mac, sent_at, expires_at, consumed_at,
+                prev_code_mac, prev_expires_at
          FROM challenges WHERE id = $1 AND account_id = $2 AND session_hash = $3",
     )
     .bind(id)
@@ -85,13 +88,24 @@ pub async fn find(
         sent_at: row.try_get(7)?,
         expires_at: row.try_get(8)?,
         consumed_at: row.try_get(9)?,
+        previous: match (
+            row.try_get::<Option<Vec<u8>>, _>(10)?,
+            row.try_get::<Option<i64>, _>(11)?,
+        ) {
+            (Some(mac), Some(expires_at)) => Some((mac, expires_at)),
+            _ => None,
+        },
     }))
 }
 
-/// A new code for the request (a resend): the old one is void, the clock starts again.
+/// A new code for the request (a resend). The code it replaces stays valid until its
+/// own expiry (rule C4, texts arrive late); the one before that is dropped, so at most
+/// two are live.
 pub async fn renew(c: &mut Conn, id: &str, code_mac: &[u8], channel: Channel, now: i64) -> StoreResult<()> {
     sqlx::query(
-        "UPDATE challenges SET code_mac = $1, channel = $2, sent_at = $3, expires_at = $4 WHERE id = $5",
+        "UPDATE challenges SET prev_code_mac = code_mac, prev_expires_at = expires_at,
+             code_mac = $1, channel = $2, sent_at = $3, expires_at = $4
+         WHERE id = $5",
     )
     .bind(code_mac)
     .bind(Col(channel))
@@ -104,7 +118,7 @@ pub async fn renew(c: &mut Conn, id: &str, code_mac: &[u8], channel: Channel, no
 }
 
 /// Uses the request up (rule C3): true for the one caller that claims it, in the same
-/// transaction that checked the code.
+/// transaction that checked the code. Both of its live codes die with it (rule C4).
 pub async fn claim(c: &mut Conn, id: &str, now: i64) -> StoreResult<bool> {
     let claimed = sqlx::query("UPDATE challenges SET consumed_at = $1 WHERE id = $2 AND consumed_at IS NULL")
         .bind(now)

@@ -12,9 +12,13 @@ pub(super) const SQLITE: &[&str] = &[
     include_str!("../../migrations/sqlite/0002_account_language.sql"),
     include_str!("../../migrations/sqlite/0003_account_security.sql"),
     include_str!("../../migrations/sqlite/0004_storage_layer.sql"),
+    include_str!("../../migrations/sqlite/0005_late_codes.sql"),
 ];
 
-pub(super) const POSTGRES: &[&str] = &[include_str!("../../migrations/postgres/0001_initial.sql")];
+pub(super) const POSTGRES: &[&str] = &[
+    include_str!("../../migrations/postgres/0001_initial.sql"),
+    include_str!("../../migrations/postgres/0002_late_codes.sql"),
+];
 
 /// Any fixed number: the advisory lock held while one instance migrates.
 const MIGRATION_LOCK: i64 = 0x5048_4f4e_455f_4d46; // "PHONE_MF"
@@ -134,7 +138,7 @@ mod tests {
     }
 
     #[test]
-    fn both_backends_have_every_table() {
+    fn both_backends_have_every_table_and_column() {
         // The PostgreSQL schema is one file that must keep up with SQLite's steps.
         let tables = |files: &[&str]| {
             let mut names: Vec<String> = files
@@ -147,5 +151,22 @@ mod tests {
             names
         };
         assert_eq!(tables(SQLITE), tables(POSTGRES));
+        let added = |files: &[&str]| {
+            let mut names: Vec<String> = files
+                .iter()
+                .flat_map(|f| f.lines())
+                .filter_map(|l| l.split_once(" ADD COLUMN "))
+                .map(|(table, rest)| {
+                    let table = table.trim().trim_start_matches("ALTER TABLE ");
+                    format!("{table}.{}", rest.split_whitespace().next().unwrap())
+                })
+                .collect();
+            names.sort();
+            names
+        };
+        // PostgreSQL's first file has SQLite's early columns built in; later ones match.
+        let mut sqlite_added = added(SQLITE);
+        sqlite_added.retain(|c| c != "accounts.language");
+        assert_eq!(sqlite_added, added(POSTGRES));
     }
 }
