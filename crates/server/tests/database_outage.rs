@@ -81,6 +81,7 @@ fn swap_authority(url: &str, replacement: &str) -> (String, String) {
     (host, format!("{scheme}://{user}{replacement}{tail}"))
 }
 
+/// Rules W7 (the contract's JSON error, never a bare 5xx page) and S7 (no courier call).
 #[tokio::test]
 async fn an_unreachable_database_gets_503_and_nothing_is_sent_then_service_resumes() {
     if postgres_base_url().is_none() {

@@ -152,7 +152,7 @@ async fn setup_challenge(c: &Client, number: &str) -> String {
     challenge_id(&r)
 }
 
-/// Rule C3 across instances: twenty tabs send the right code at once, to three
+/// Rules C3 and G6 across instances: twenty tabs send the right code at once, to three
 /// servers; exactly one is accepted.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn twenty_right_codes_over_three_instances_give_exactly_one_success() {
@@ -178,7 +178,7 @@ async fn twenty_right_codes_over_three_instances_give_exactly_one_success() {
     assert_eq!(inst.number(phones).await, 1);
 }
 
-/// Rule C2 across instances: fifty wrong codes at once, over three servers; exactly
+/// Rules G1 and G6 across instances: fifty wrong codes at once, over three servers; exactly
 /// ten are evaluated, the rest find the account locked.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_wrong_codes_over_three_instances_are_evaluated_exactly_ten_times() {
@@ -211,7 +211,7 @@ async fn fifty_wrong_codes_over_three_instances_are_evaluated_exactly_ten_times(
     );
 }
 
-/// Send limits across instances (SMS pumping): twenty accounts on three servers ask
+/// Rules S3 and S7 across instances (SMS pumping): twenty accounts on three servers ask
 /// for a code to one number at once; exactly the burst limit is sent, and the courier
 /// is called exactly that often.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -255,7 +255,7 @@ async fn twenty_accounts_sending_to_one_number_over_three_instances_send_exactly
     assert_eq!(inst.number("SELECT COUNT(*) FROM sends").await, sent as i64);
 }
 
-/// No security state lives in one process: a setup begun on an instance that is
+/// Rules A2 and C5 hold in the database, not in a process: a setup begun on an instance that is
 /// killed (kill -9) is finished on another, with the same session and code.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_setup_begun_on_an_instance_killed_mid_way_is_finished_on_another() {
