@@ -100,14 +100,48 @@ mod tests {
         );
     }
 
-    #[test]
-    fn code_digits_are_uniform_enough() {
-        // Leading digit of 20,000 codes: each of 0-9 close to 2,000 (bias would skew 0-4).
-        let mut counts = [0u32; 10];
-        for _ in 0..20_000 {
-            counts[(new_code().as_bytes()[0] - b'0') as usize] += 1;
+    /// Pearson's chi-squared statistic of digit counts against a uniform spread.
+    fn chi_squared(counts: &[u64; 10]) -> f64 {
+        let total: u64 = counts.iter().sum();
+        let expected = total as f64 / 10.0;
+        counts
+            .iter()
+            .map(|&c| (c as f64 - expected).powi(2) / expected)
+            .sum()
+    }
+
+    /// Counts of the first and the last digit of `n` codes from `draw`.
+    fn digit_counts(n: usize, mut draw: impl FnMut() -> String) -> ([u64; 10], [u64; 10]) {
+        let (mut first, mut last) = ([0u64; 10], [0u64; 10]);
+        for _ in 0..n {
+            let code = draw();
+            first[(code.as_bytes()[0] - b'0') as usize] += 1;
+            last[(code.as_bytes()[5] - b'0') as usize] += 1;
         }
-        assert!(counts.iter().all(|&c| (1700..2300).contains(&c)), "{counts:?}");
+        (first, last)
+    }
+
+    /// Rule C1 (no modulo bias). With 9 degrees of freedom, chi-squared above 45 has a
+    /// chance under one in a million for a uniform source; a 4% skew on some
+    /// codes (a reduction modulo a million of a range 4% too wide) scores in the
+    /// thousands at this sample size. The check is run on a deliberately biased
+    /// source first, so it is known to be able to fail.
+    #[test]
+    fn code_digits_show_no_bias() {
+        const N: usize = 400_000;
+        const LIMIT: f64 = 45.0;
+        let mut rng = rand::rng();
+        // The classic modulo bias: a range 4% wider than a million, folded back onto
+        // it, makes 000000-039999 twice as likely as any other code.
+        let biased = || format!("{:06}", rng.random_range(0..1_040_000u32) % 1_000_000);
+        let (first, _) = digit_counts(N, biased);
+        assert!(
+            chi_squared(&first) > LIMIT,
+            "the check must catch a 4% bias: {first:?}"
+        );
+        let (first, last) = digit_counts(N, new_code);
+        assert!(chi_squared(&first) < LIMIT, "first digit: {first:?}");
+        assert!(chi_squared(&last) < LIMIT, "last digit: {last:?}");
     }
 
     #[test]

@@ -73,3 +73,33 @@ fn http_handlers_reach_the_data_only_through_the_domain_or_typed_store_calls() {
         assert!(!text.contains("sqlx::"), "{} uses the driver", file.display());
     }
 }
+
+/// Rule C7: a typed code is compared in constant time. `code_matches` compares MACs
+/// with `subtle`'s `ct_eq`, and nothing else compares a stored MAC with `==`/`!=` (a
+/// timing test could not tell a 32-byte memcmp from noise, so the rule is held here).
+#[test]
+fn c7_codes_are_compared_in_constant_time() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let secrets = std::fs::read_to_string(src.join("secrets.rs")).unwrap();
+    let start = secrets.find("pub fn code_matches(").expect("code_matches exists");
+    let body = &secrets[start..start + secrets[start..].find("\n}\n").unwrap()];
+    assert!(body.contains(".ct_eq("), "{body}");
+    assert!(!body.contains("==") && !body.contains("!="), "{body}");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            let mac = line.contains("code_mac") || line.contains("mac ==") || line.contains("mac !=");
+            if mac && (line.contains(" == ") || line.contains(" != ")) && !line.trim_start().starts_with("//")
+            {
+                panic!(
+                    "{}:{}: a MAC compared with ==: {}",
+                    file.display(),
+                    n + 1,
+                    line.trim()
+                );
+            }
+        }
+    }
+}

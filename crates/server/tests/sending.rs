@@ -132,25 +132,41 @@ async fn an_account_gets_at_most_twenty_sends_a_day() {
     assert_eq!(s.sends(), ACCOUNT_SENDS_PER_WINDOW as usize);
 }
 
+/// Rules S2, S3: the counts live in the database, so a restart does not reset them.
 #[tokio::test]
 async fn limits_survive_a_restart_because_they_live_in_the_database() {
     let s = server().await;
     let c = s.signed_up("a@example.com").await;
-    c.start(Purpose::Setup, Channel::Sms, Some("2015550123"), None)
-        .await;
     let b = s.signed_up("b@example.com").await;
-    b.start(Purpose::Setup, Channel::Sms, Some("2015550123"), None)
-        .await;
-    assert_eq!(s.number("SELECT COUNT(*) FROM sends").await, 2);
+    for who in [&c, &b] {
+        let r = who
+            .start(Purpose::Setup, Channel::Sms, Some("2015550123"), None)
+            .await;
+        assert_eq!(r.status, 201, "{:?}", r.body);
+    }
     let phones: Vec<String> = sqlx::query_scalar("SELECT phone_fp FROM sends")
         .fetch_all(&s.db)
         .await
         .unwrap();
-    let phones = phones.concat();
+    assert_eq!(phones.len(), 2);
     assert!(
-        !phones.contains("2015550123"),
+        !phones.concat().contains("2015550123"),
         "sends are counted by keyed fingerprint"
     );
+    // The server goes away and a new one starts on the same database, at the same moment.
+    s.stop().await;
+    let restarted = server_with(|config| config.database = s.database.clone()).await;
+    let d = restarted.signed_up("d@example.com").await;
+    let r = d
+        .start(Purpose::Setup, Channel::Sms, Some("2015550123"), None)
+        .await;
+    assert_eq!(
+        (r.status, r.error()),
+        (429, "rate_limited"),
+        "the burst limit remembers: {:?}",
+        r.body
+    );
+    assert_eq!(restarted.sends(), 0, "no courier call after the restart");
 }
 
 /// Rule S7, W7.

@@ -70,8 +70,10 @@ async fn every_answer_carries_the_security_headers() {
     ] {
         assert!(csp.contains(part), "{csp} lacks {part}");
     }
-    assert!(!csp.contains("unsafe-eval'") || csp.contains("wasm-unsafe-eval"));
-    assert!(!csp.contains("'unsafe-inline'"));
+    // 'wasm-unsafe-eval' (instantiating wasm) is the only eval the policy may allow.
+    let without_wasm = csp.replace("'wasm-unsafe-eval'", "");
+    assert!(!without_wasm.contains("unsafe-eval"), "{csp}");
+    assert!(!csp.contains("'unsafe-inline'"), "{csp}");
     assert!(r.headers["strict-transport-security"]
         .to_str()
         .unwrap()
@@ -84,10 +86,18 @@ async fn every_answer_carries_the_security_headers() {
 #[test]
 fn the_csp_allows_the_inline_bootstrap_by_hash() {
     let html = "<html><script type=\"module\">import init from '/app.js';init();</script><script src=\"/x.js\"></script></html>";
-    let hashes = phone_mfa_server::http::web::inline_script_hashes(html);
-    assert_eq!(hashes.len(), 1);
     let csp = phone_mfa_server::http::web::content_security_policy(Some(html));
-    assert!(csp.contains(&format!("'sha256-{}'", hashes[0])));
+    // Worked out apart from the code under test:
+    // printf %s "import init from '/app.js';init();" | openssl dgst -sha256 -binary | base64
+    let script_src = csp
+        .split(';')
+        .find(|d| d.trim_start().starts_with("script-src"))
+        .unwrap();
+    assert_eq!(
+        script_src.trim(),
+        "script-src 'self' 'wasm-unsafe-eval' 'sha256-T+ylCkYq0767Isr1Nq0O+gUk6Htau7LxkEACEvlTOAE='",
+        "exactly the inline script's hash, and not the external one's"
+    );
 }
 
 #[tokio::test]

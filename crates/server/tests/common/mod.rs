@@ -40,6 +40,7 @@ pub struct TestServer {
     pub database: Location,
     /// The server's own connection pool, for reading and changing rows directly.
     pub db: AnyPool,
+    serving: tokio::task::JoinHandle<std::io::Result<()>>,
     _fresh: FreshDatabase,
 }
 
@@ -146,18 +147,32 @@ async fn start(tweak: impl FnOnce(&mut Config), record_codes: bool) -> TestServe
     let db = state.store.pool().clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(phone_mfa_server::serve(listener, state));
+    let serving = tokio::spawn(phone_mfa_server::serve(listener, state));
     TestServer {
         base,
         clock,
         courier,
         database,
         db,
+        serving,
         _fresh: fresh,
     }
 }
 
 impl TestServer {
+    /// Stops serving, as a process that exits would: its port and its in-memory state
+    /// are gone; its database stays for the next server.
+    pub async fn stop(&self) {
+        self.serving.abort();
+        let base = self.base.clone();
+        for _ in 0..100 {
+            if reqwest::get(format!("{base}/api/health")).await.is_err() {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("{base} still answers");
+    }
     pub fn sends(&self) -> usize {
         self.courier.sent.lock().unwrap().len()
     }
@@ -202,6 +217,14 @@ impl TestServer {
         .fetch_optional(&self.db)
         .await
         .unwrap()
+    }
+    /// Every e-mail the dev outbox holds for `to`, newest first.
+    pub async fn emails_to(&self, to: &str) -> Vec<String> {
+        sqlx::query_scalar("SELECT body FROM outbox WHERE kind = 'email' AND recipient = $1 ORDER BY id DESC")
+            .bind(to)
+            .fetch_all(&self.db)
+            .await
+            .unwrap()
     }
     /// A new account made as a person makes one: sign up, then open the e-mail's link.
     pub async fn signed_up(&self, email: &str) -> Client {
