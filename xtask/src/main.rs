@@ -15,6 +15,8 @@
 mod locales;
 mod phone_metadata;
 mod postgres;
+#[cfg(test)]
+mod rules;
 mod split;
 
 use std::collections::BTreeMap;
