@@ -1,0 +1,196 @@
+//! `cargo xtask test`: every check, with a summary of each step's counts.
+
+use crate::*;
+
+/// Totals read from each runner's closing lines.
+#[derive(Default)]
+pub(crate) struct Tally {
+    passed: u64,
+    failed: u64,
+    /// Each step's verdict and test counts.
+    closing: BTreeMap<usize, (String, String)>,
+}
+
+/// Runs a step, echoing its output, and adds up the test counts its runner prints.
+pub(crate) fn counted(tally: &mut Tally, index: usize, name: &str, mut c: Command) -> Result {
+    step(name);
+    let shown = format!("{c:?}");
+    let mut child = c
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| format!("cannot start {shown}: {e}"))?;
+    let (passed_before, failed_before) = (tally.passed, tally.failed);
+    for line in BufReader::new(child.stdout.take().expect("piped"))
+        .lines()
+        .map_while(|l| l.ok())
+    {
+        println!("{line}");
+        let t = line.trim();
+        // cargo test: "test result: ok. 12 passed; 0 failed; ..."
+        if let Some(rest) = t.strip_prefix("test result: ") {
+            let num = |word: &str| {
+                rest.split(';')
+                    .find_map(|part| {
+                        part.trim()
+                            .trim_start_matches("ok. ")
+                            .trim_start_matches("FAILED. ")
+                            .strip_suffix(word)
+                    })
+                    .and_then(|n| n.trim().parse::<u64>().ok())
+                    .unwrap_or(0)
+            };
+            tally.passed += num(" passed");
+            tally.failed += num(" failed");
+        // Playwright: "  12 passed (40.1s)" / "  1 failed"
+        } else if let Some((n, _)) = t.split_once(" passed (") {
+            tally.passed += n.trim().parse::<u64>().unwrap_or(0);
+        } else if let Some(n) = t
+            .strip_suffix(" failed")
+            .filter(|n| n.trim().parse::<u64>().is_ok())
+        {
+            tally.failed += n.trim().parse::<u64>().unwrap_or(0);
+        }
+    }
+    let st = child.wait().map_err(|e| e.to_string())?;
+    let verdict = if st.success() { "ok" } else { "FAILED" };
+    let (passed, failed) = (tally.passed - passed_before, tally.failed - failed_before);
+    let counts = if passed + failed > 0 {
+        format!("{passed} passed, {failed} failed")
+    } else {
+        String::new()
+    };
+    tally
+        .closing
+        .insert(index, (format!("{name}: {verdict}"), counts));
+    if st.success() {
+        Ok(())
+    } else {
+        Err(format!("{name} failed"))
+    }
+}
+
+pub(crate) fn test() -> Result {
+    let started = Instant::now();
+    ensure_tools()?;
+    for (tool, path) in [("chromium", CHROMIUM), ("chromedriver", CHROMEDRIVER)] {
+        if !Path::new(path).exists() {
+            return Err(format!("{tool} is missing at {path}: `bash .ci/run` installs it (apt-get install chromium chromium-driver)"));
+        }
+    }
+    let postgres = postgres::ensure()?;
+    let mut tally = Tally::default();
+    let mut failures = vec![];
+    let wasm_timeout = std::env::var("WASM_BINDGEN_TEST_TIMEOUT").unwrap_or_else(|_| "120".into());
+    let steps: Vec<(&str, Command)> = vec![
+        (
+            "format (cargo fmt --check)",
+            cmd("cargo", &["fmt", "--all", "--check"]),
+        ),
+        (
+            "lints, native (clippy -D warnings)",
+            cmd(
+                "cargo",
+                &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
+            ),
+        ),
+        (
+            "lints, wasm32 (clippy -D warnings)",
+            cmd(
+                "cargo",
+                &[
+                    "clippy",
+                    "--target",
+                    WASM_TARGET,
+                    "-p",
+                    "phone-mfa",
+                    "-p",
+                    "phone-mfa-contract",
+                    "--all-targets",
+                    "--",
+                    "-D",
+                    "warnings",
+                ],
+            ),
+        ),
+        (
+            "native tests (every crate)",
+            cmd("cargo", &["test", "--workspace"]),
+        ),
+        ("server suite again, on PostgreSQL (a fresh schema per test)", {
+            let mut c = cmd("cargo", &["test", "-p", "phone-mfa-server", "--tests"]);
+            c.env("PHONE_MFA_TEST_DATABASE_URL", &postgres);
+            c
+        }),
+        (
+            // Needs node_modules (ensure_tools), so it is not part of plain `cargo test`.
+            "phone rules vs libphonenumber-js (differential)",
+            cmd(
+                "cargo",
+                &[
+                    "test",
+                    "-p",
+                    "phone-mfa-contract",
+                    "--test",
+                    "differential",
+                    "--",
+                    "--ignored",
+                    "--nocapture",
+                ],
+            ),
+        ),
+        ("browser tests (wasm-bindgen-test in headless Chromium)", {
+            let mut c = cmd("cargo", &["test", "--target", WASM_TARGET, "-p", "phone-mfa"]);
+            c.env("CHROMEDRIVER", CHROMEDRIVER)
+                .env("WASM_BINDGEN_TEST_TIMEOUT", &wasm_timeout);
+            c
+        }),
+    ];
+    for (i, (name, c)) in steps.into_iter().enumerate() {
+        if let Err(e) = counted(&mut tally, i, name, c) {
+            failures.push(e);
+        }
+    }
+    // End to end needs the release app and the server.
+    let e2e = build_app(true).and_then(|_| build_server()).and_then(|_| {
+        let mut c = cmd("node_modules/.bin/playwright", &["test", "-c", "tests/e2e"]);
+        c.env("CHROMIUM", CHROMIUM);
+        counted(
+            &mut tally,
+            10,
+            "end to end (Playwright + axe-core, real server)",
+            c,
+        )
+    });
+    if let Err(e) = e2e {
+        failures.push(e);
+    }
+    // The storyboard must not silently break: the setup flow in English and Spanish, every variant.
+    step("storyboard (setup in English and Spanish, four variants)");
+    match storyboard(Some("setup,setup-es")) {
+        Ok(()) => {
+            tally
+                .closing
+                .insert(11, ("storyboard (setup flow, en + es): ok".into(), String::new()));
+        }
+        Err(e) => {
+            tally
+                .closing
+                .insert(11, ("storyboard (setup flow): FAILED".into(), String::new()));
+            failures.push(e);
+        }
+    }
+    println!("\n==> Summary ({:.0} s)", started.elapsed().as_secs_f64());
+    for (name, last) in tally.closing.values() {
+        println!("{name:<60} {last}");
+    }
+    for f in &failures {
+        println!("FAILED: {f}");
+    }
+    println!("tests: {} passed, {} failed", tally.passed, tally.failed);
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{} step(s) failed", failures.len()))
+    }
+}
