@@ -1,5 +1,5 @@
 // Every flow of the help article, as a person does it, in Chromium against the real server.
-import { createAccount, expectAccessible, fresh, latestCode, outbox, signIn, signUpLink, totp, DEMO_TOTP_SECRET, PASSWORD, test, expect } from './helpers';
+import { advanceClock, createAccount, expectAccessible, fresh, latestCode, outbox, serverNow, signIn, signUpLink, totp, DEMO_TOTP_SECRET, PASSWORD, test, expect } from './helpers';
 
 test('the app reaches the server (thin slice: SPA -> gloo-net -> axum) under a strict CSP', async ({ page }) => {
   const response = await page.goto('/');
@@ -150,8 +150,7 @@ test('sign in with a text, and with a call', async ({ page, request }) => {
     await expect(page.getByRole('heading', { level: 1, name: 'Sign in & Security' })).toBeVisible();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Sign in to Phone MFA' })).toBeVisible();
-    await page.waitForTimeout(100);
-    if (kind === 'sms') await new Promise((r) => setTimeout(r, 10_500)); // the 2-per-10-s burst limit per number
+    await advanceClock(request, 11); // the 2-per-10-s burst limit per number
   }
 });
 
@@ -159,15 +158,16 @@ test('add text/phone as a secondary method after confirming with the authenticat
   const { national, last2 } = fresh();
   await signIn(page, 'app-only@example.com');
   await page.getByRole('button', { name: 'Use my authenticator app' }).click();
-  await page.getByLabel('Enter the 6-digit code').fill(totp(DEMO_TOTP_SECRET));
+  await page.getByLabel('Enter the 6-digit code').fill(totp(DEMO_TOTP_SECRET, await serverNow(request)));
   await expect(page.getByRole('heading', { level: 1, name: 'Sign in & Security' })).toBeVisible();
   await page.getByRole('button', { name: 'Set up' }).click();
   await expect(page.getByRole('heading', { level: 1, name: "Confirm it's you" })).toBeVisible();
   await expectAccessible(page);
   await page.getByRole('button', { name: 'Use my authenticator app' }).click();
-  // A new 30-second step, so the sign-in code is not replayed.
-  await page.waitForTimeout(Math.max(0, 30_000 - (Date.now() % 30_000)) + 500);
-  await page.getByLabel('Enter the 6-digit code').fill(totp(DEMO_TOTP_SECRET));
+  // A new 30-second step, so the sign-in code is not replayed: the server's clock moves
+  // on instead of the test waiting for it.
+  const later = await advanceClock(request, 30);
+  await page.getByLabel('Enter the 6-digit code').fill(totp(DEMO_TOTP_SECRET, later));
   await expect(page.getByRole('heading', { level: 1, name: 'Enter your phone number' })).toBeVisible();
   await page.getByLabel('Phone number').fill(national);
   await page.getByRole('button', { name: 'Continue' }).click();

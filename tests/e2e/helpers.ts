@@ -67,6 +67,21 @@ export async function latestCode(request: APIRequestContext, e164: string, after
   throw new Error(`no code sent to ${e164}`);
 }
 
+/** Moves the dev server's clock `seconds` forward (instead of sleeping past a send
+ * limit or a time step); returns the server's time now, in milliseconds. */
+export async function advanceClock(request: APIRequestContext, seconds: number): Promise<number> {
+  const res = await request.post('/api/dev/clock', { headers: { 'x-phone-mfa': '1' }, data: { advance_s: seconds } });
+  expect(res.status()).toBe(200);
+  return (await res.json()).now * 1000;
+}
+
+/** The dev server's time now, in milliseconds: what an authenticator app must use. */
+export async function serverNow(request: APIRequestContext): Promise<number> {
+  const res = await request.get('/api/dev/clock');
+  expect(res.status()).toBe(200);
+  return (await res.json()).now * 1000;
+}
+
 /** RFC 6238 TOTP (SHA-1, 6 digits, 30 s), as an authenticator app computes it. */
 export function totp(secretBase32: string, at = Date.now()): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';

@@ -29,6 +29,7 @@ pub mod paths {
     pub const TOTP_VERIFY: &str = "/api/totp/verify";
     pub const METHODS: &str = "/api/methods";
     pub const DEV_OUTBOX: &str = "/api/dev/outbox";
+    pub const DEV_CLOCK: &str = "/api/dev/clock";
     pub const OPENAPI: &str = "/api/openapi.json";
 
     pub fn challenge_resend(id: &str) -> String {
@@ -373,6 +374,23 @@ pub struct OutboxMessage {
     /// False for the documented test numbers that simulate a text or call that never arrives.
     pub delivered: bool,
     pub created_at: i64,
+}
+
+/// `POST /api/dev/clock` (dev mode only): moves the server's clock forward, so browser
+/// tests step past a send limit or a code's time step instead of sleeping.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DevClockRequest {
+    /// Seconds to move forward, 1 to 86 400.
+    pub advance_s: i64,
+}
+
+/// The dev clock after a move: how far ahead of real time it runs, and its time now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DevClock {
+    pub offset_s: i64,
+    pub now: i64,
 }
 
 // ---------------------------------------------------------------- errors

@@ -150,6 +150,8 @@ texts! {
         / "Se pidieron demasiados códigos desde tu red. Vuelve a intentarlo en unos minutos";
     RATE_ACCOUNT = "You've requested too many codes today. Try again tomorrow, or use another method"
         / "Pediste demasiados códigos hoy. Vuelve a intentarlo mañana o usa otro método";
+    CLOCK_ADVANCE = "The clock moves forward by 1 to 86,400 seconds at a time"
+        / "El reloj avanza de 1 a 86.400 segundos cada vez";
     NO_SUCH_ENDPOINT = "There is no such API endpoint" / "Ese punto de acceso de la API no existe";
     SEND_JSON = "Send the request as application/json" / "Envía la solicitud como application/json";
     NOT_JSON = "The request body is not valid JSON" / "El cuerpo de la solicitud no es JSON válido";

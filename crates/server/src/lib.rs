@@ -26,16 +26,23 @@ use store::Store;
 /// How to build a server: its configuration plus the pieces tests replace.
 pub struct Builder {
     pub config: Config,
+    /// The server's time: real time (movable in dev mode), or a test's own clock.
     pub clock: Arc<dyn Clock>,
+    dev_clock: Option<Arc<clock::OffsetClock>>,
     pub courier: Option<Arc<dyn CodeCourier>>,
     pub mailer: Option<Arc<dyn Mailer>>,
 }
 
 impl Builder {
     pub fn new(config: Config) -> Self {
+        let dev_clock = config.dev_mode.then(|| Arc::new(clock::OffsetClock::default()));
         Builder {
+            clock: match &dev_clock {
+                Some(dev) => dev.clone(),
+                None => Arc::new(clock::SystemClock),
+            },
+            dev_clock,
             config,
-            clock: Arc::new(clock::SystemClock),
             courier: None,
             mailer: None,
         }
@@ -67,6 +74,10 @@ impl Builder {
             (None, Some(twilio)) => Arc::new(couriers::twilio::Twilio::new(twilio.clone())),
             (None, None) => outbox.clone(),
         };
+        // Only while the dev clock is the server's clock (a test may have replaced it).
+        let dev_clock = self
+            .dev_clock
+            .filter(|dev| Arc::ptr_eq(&(dev.clone() as Arc<dyn Clock>), &self.clock));
         let hash_slots = domain::passwords::HashSlots::new(self.config.password_hashing.permits);
         Ok(AppState(Arc::new(Inner {
             hash_slots,
@@ -75,6 +86,7 @@ impl Builder {
             config: self.config,
             store,
             clock: self.clock,
+            dev_clock,
             csp,
         })))
     }

@@ -29,6 +29,8 @@ use utoipa::OpenApi;
         crate::http::methods::update,
         crate::http::methods::remove,
         crate::http::dev::outbox,
+        crate::http::dev::clock,
+        crate::http::dev::clock_now,
     )
 )]
 pub struct ApiDoc;

@@ -13,6 +13,9 @@ pub struct Inner {
     pub config: Config,
     pub store: Store,
     pub clock: Arc<dyn Clock>,
+    /// The movable clock of a development server (`POST /api/dev/clock`); `None` in
+    /// production mode, and when a test supplies its own clock.
+    pub dev_clock: Option<Arc<crate::clock::OffsetClock>>,
     pub courier: Arc<dyn CodeCourier>,
     pub mailer: Arc<dyn Mailer>,
     /// The Content-Security-Policy, with the hashes of the built index.html's inline scripts.

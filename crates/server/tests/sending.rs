@@ -5,6 +5,7 @@ mod common;
 use common::*;
 use phone_mfa_contract::policy::*;
 use phone_mfa_contract::*;
+use serde_json::json;
 
 /// Rule S1.
 #[tokio::test]
@@ -364,4 +365,62 @@ async fn a_code_goes_only_to_the_number_typed_however_it_was_written() {
     let r = start("tel:+1-201-555-0123", "ES").await;
     assert_eq!(r.status, 201, "{:?}", r.body);
     assert_eq!(s.last_delivery().to_e164, "+12015550123");
+}
+
+/// The dev clock lets browser tests step past a limit instead of sleeping: it moves the
+/// limits' clock, only forward, only in dev mode.
+#[tokio::test]
+async fn the_dev_clock_moves_time_forward_for_the_limits_and_only_in_dev_mode() {
+    let s = server_with_dev_clock().await;
+    let mut clients = Vec::new();
+    for i in 0..3 {
+        clients.push(s.signed_up(&format!("clock{i}@example.com")).await);
+    }
+    for c in &clients[..2] {
+        let r = c
+            .start(Purpose::Setup, Channel::Sms, Some("2015550123"), None)
+            .await;
+        assert_eq!(r.status, 201, "{:?}", r.body);
+    }
+    let third = || clients[2].start(Purpose::Setup, Channel::Sms, Some("2015550123"), None);
+    assert_eq!(third().await.status, 429, "two per number per 10 s");
+    let dev = s.client();
+    for bad in [
+        json!({"advance_s": 0}),
+        json!({"advance_s": -5}),
+        json!({"advance_s": 86_401}),
+    ] {
+        let r = dev.post(paths::DEV_CLOCK, bad.clone()).await;
+        assert_eq!(
+            (r.status, r.error()),
+            (400, "invalid_request"),
+            "{bad}: {:?}",
+            r.body
+        );
+    }
+    let r = dev.post(paths::DEV_CLOCK, json!({"advance_s": 11})).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["offset_s"], 11);
+    let now = dev.get(paths::DEV_CLOCK).await;
+    assert_eq!(now.body["offset_s"], 11);
+    assert!(now.body["now"].as_i64().unwrap() >= r.body["now"].as_i64().unwrap());
+    assert_eq!(
+        third().await.status,
+        201,
+        "the burst window has passed on the server's clock"
+    );
+
+    let production = server_with(|c| c.dev_mode = false).await;
+    let r = production
+        .client()
+        .post(paths::DEV_CLOCK, json!({"advance_s": 11}))
+        .await;
+    assert_eq!(r.status, 404, "{:?}", r.body);
+    // A test's own clock is not the dev clock: nothing to move.
+    let manual = server().await;
+    let r = manual
+        .client()
+        .post(paths::DEV_CLOCK, json!({"advance_s": 11}))
+        .await;
+    assert_eq!(r.status, 404, "{:?}", r.body);
 }

@@ -67,7 +67,9 @@ pub fn api(state: &AppState) -> Router<AppState> {
         )
         .route(paths::OPENAPI, get(crate::openapi::document));
     if state.config.dev_mode {
-        api = api.route(paths::DEV_OUTBOX, get(dev::outbox));
+        api = api
+            .route(paths::DEV_OUTBOX, get(dev::outbox))
+            .route(paths::DEV_CLOCK, get(dev::clock_now).post(dev::clock));
     }
     api.route(
         "/api/{*rest}",

@@ -120,16 +120,22 @@ pub async fn server() -> TestServer {
 }
 
 pub async fn server_with(tweak: impl FnOnce(&mut Config)) -> TestServer {
-    start(tweak, true).await
+    start(tweak, true, true).await
+}
+
+/// A server on its own movable dev clock (`POST /api/dev/clock`), as `cargo xtask run`
+/// serves it, instead of the test's manual clock.
+pub async fn server_with_dev_clock() -> TestServer {
+    start(|_| {}, true, false).await
 }
 
 /// A server whose codes go to the dev outbox (the default courier), as `cargo xtask
 /// run` serves it.
 pub async fn server_with_outbox() -> TestServer {
-    start(|_| {}, false).await
+    start(|_| {}, false, true).await
 }
 
-async fn start(tweak: impl FnOnce(&mut Config), record_codes: bool) -> TestServer {
+async fn start(tweak: impl FnOnce(&mut Config), record_codes: bool, manual_clock: bool) -> TestServer {
     let fresh = FreshDatabase::new().await;
     let mut config = Config::development();
     config.database = fresh.location.clone();
@@ -139,7 +145,9 @@ async fn start(tweak: impl FnOnce(&mut Config), record_codes: bool) -> TestServe
     let clock = ManualClock::new(START);
     let courier = Arc::new(RecordingCourier::default());
     let mut builder = Builder::new(config);
-    builder.clock = Arc::new(clock.clone());
+    if manual_clock {
+        builder.clock = Arc::new(clock.clone());
+    }
     if record_codes {
         builder.courier = Some(courier.clone());
     }
