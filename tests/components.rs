@@ -286,8 +286,11 @@ fn pending_code(resend_in_s: i64) -> phone_mfa::flow::PendingCode {
 #[wasm_bindgen_test]
 async fn the_code_screen_counts_down_to_send_a_new_code() {
     phone_mfa::flow::save_pending(&pending_code(2));
+    // The test's own clock: two seconds pass when the test says so, not by sleeping.
+    let (now, set_now) = signal(phone_mfa::flow::now_ms());
     let root = container();
-    let _mount = leptos::mount::mount_to(root.clone(), || {
+    let _mount = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(phone_mfa::components::ManualNow(now));
         phone_mfa::flow::Auth::provide();
         view! { <I18nContextProvider> <phone_mfa::routes::code::EnterCode /> </I18nContextProvider> }
     });
@@ -302,7 +305,13 @@ async fn the_code_screen_counts_down_to_send_a_new_code() {
         Some("Send a new code (available in 0:02)")
     );
     assert!(resend.disabled());
-    gloo_timers::future::TimeoutFuture::new(2_600).await;
+    set_now.set(now.get_untracked() + 1_000.0);
+    tick().await;
+    assert_eq!(
+        resend.text_content().as_deref(),
+        Some("Send a new code (available in 0:01)")
+    );
+    set_now.set(now.get_untracked() + 1_000.0);
     tick().await;
     assert_eq!(resend.text_content().as_deref(), Some("Send a new code"));
     assert!(!resend.disabled());
@@ -311,8 +320,39 @@ async fn the_code_screen_counts_down_to_send_a_new_code() {
     phone_mfa::flow::clear_pending();
 }
 
+/// Rule G5: the code screen warns once three attempts or fewer are left, not before.
 #[wasm_bindgen_test]
-async fn the_code_screen_warns_at_three_attempts_and_shows_the_lockout_countdown() {
+async fn the_code_screen_warns_at_three_attempts_left_and_not_at_four() {
+    for (left, warned) in [(4, false), (3, true)] {
+        let mut pending = pending_code(0);
+        pending.challenge.attempts_left = left;
+        phone_mfa::flow::save_pending(&pending);
+        let root = container();
+        let mount = leptos::mount::mount_to(root.clone(), || {
+            phone_mfa::flow::Auth::provide();
+            view! { <I18nContextProvider> <phone_mfa::routes::code::EnterCode /> </I18nContextProvider> }
+        });
+        tick().await;
+        let warning = format!("You have {left} attempts left before your account is locked for 10 minutes.");
+        let shown = root
+            .query_selector_all("p.alert.warning[role=status]")
+            .unwrap();
+        let visible: Vec<String> = (0..shown.length())
+            .filter_map(|i| shown.item(i))
+            .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+            .filter(|p| !p.hidden())
+            .filter_map(|p| p.text_content())
+            .collect();
+        assert_eq!(visible.iter().any(|t| t.contains(&warning)), warned, "{left} left: {visible:?}");
+        drop(mount);
+        phone_mfa::flow::clear_pending();
+    }
+}
+
+/// Rules G1, G2: while the account is locked the code screen says for how long and
+/// takes no code.
+#[wasm_bindgen_test]
+async fn the_code_screen_shows_the_lockout_countdown() {
     let mut locked = pending_code(0);
     locked.locked_until_ms = Some(phone_mfa::flow::now_ms() + 90_000.0);
     phone_mfa::flow::save_pending(&locked);

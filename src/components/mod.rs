@@ -12,4 +12,4 @@ pub use error_summary::{ErrorSummary, FieldError};
 pub use page::Page;
 pub use phone_input::PhoneInput;
 pub use text_field::TextField;
-pub use ticker::use_now_ms;
+pub use ticker::{use_now_ms, ManualNow};

@@ -61,7 +61,13 @@ pub fn EnterCode(
     let now = use_now_ms();
     let code = RwSignal::new(String::new());
     let error = RwSignal::new(preview_error);
-    let attempts_left = RwSignal::new(preview_attempts);
+    // Back on this screen (a reload) with few attempts left: the warning shows at once.
+    let attempts_left = RwSignal::new(preview_attempts.or_else(|| {
+        pending
+            .get_untracked()
+            .map(|p| p.challenge.attempts_left)
+            .filter(|n| *n <= ATTEMPTS_LEFT_WARNING_AT)
+    }));
     let status = RwSignal::new(None::<String>);
 
     let verify = Action::new_local(move |code: &String| {

@@ -296,6 +296,12 @@ test('reload and back keep the code screen working', async ({ page, request }) =
   await expect(page.getByRole('heading', { level: 1, name: 'Check your phone' })).toBeVisible();
   await page.reload();
   await expect(page.getByText(`••${last2}`)).toBeVisible();
+  // Back to the number, then forward again: the code on its way is still there.
+  await page.goBack();
+  await expect(page.getByRole('heading', { level: 1, name: 'Enter your phone number' })).toBeVisible();
+  await page.goForward();
+  await expect(page.getByRole('heading', { level: 1, name: 'Check your phone' })).toBeVisible();
+  await expect(page.getByText(`••${last2}`)).toBeVisible();
   const { code } = await latestCode(request, `+1201555${'01' + last2}`);
   await page.getByLabel('Enter the 6-digit code').fill(`#${code}`);
   await expect(page.getByRole('heading', { level: 1, name: 'Your phone number is confirmed' })).toBeVisible();
