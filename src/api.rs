@@ -13,6 +13,9 @@ use std::cell::Cell;
 pub enum Failure {
     /// The server answered with an error the person can act on.
     Api(ApiError),
+    /// An answer came, but not the one the contract describes (a proxy's HTML error page,
+    /// a body cut short, a 2xx that does not parse): `status` is the HTTP status it had.
+    Unreadable { status: u16 },
     /// No answer at all: offline, server down, connection cut.
     Network,
 }
@@ -37,36 +40,36 @@ impl Failure {
     pub fn message(&self) -> String {
         match self {
             Failure::Api(e) => e.message.clone(),
+            Failure::Unreadable { status } => {
+                td_string!(locale(), app.server_error, status = *status).to_string()
+            }
             Failure::Network => td_string!(locale(), app.network_error).to_string(),
         }
     }
     pub fn code(&self) -> Option<ErrorCode> {
-        match self {
-            Failure::Api(e) => Some(e.error),
-            Failure::Network => None,
-        }
+        self.api().map(|e| e.error)
     }
     pub fn api(&self) -> Option<&ApiError> {
         match self {
             Failure::Api(e) => Some(e),
-            Failure::Network => None,
+            Failure::Unreadable { .. } | Failure::Network => None,
         }
     }
 }
 
 pub type ApiResult<T> = Result<T, Failure>;
 
+/// The contract's answer, or why there is none: an error the server explained, or an
+/// answer that is not what the contract describes (whatever its status).
 async fn read<T: DeserializeOwned>(res: Response) -> ApiResult<T> {
+    let unreadable = Failure::Unreadable { status: res.status() };
     if res.ok() {
-        return res.json::<T>().await.map_err(|_| Failure::Network);
+        return res.json::<T>().await.map_err(|_| unreadable);
     }
-    match res.json::<ApiError>().await {
-        Ok(e) => Err(Failure::Api(e)),
-        Err(_) => Err(Failure::Api(ApiError::new(
-            ErrorCode::Internal,
-            td_string!(locale(), app.server_error, status = res.status()).to_string(),
-        ))),
-    }
+    res.json::<ApiError>()
+        .await
+        .map_err(|_| unreadable)
+        .and_then(|e| Err(Failure::Api(e)))
 }
 
 fn locale() -> Locale {
@@ -86,7 +89,8 @@ fn guarded(builder: RequestBuilder) -> RequestBuilder {
     in_language(builder).header(CSRF_HEADER, CSRF_HEADER_VALUE)
 }
 
-async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
+/// A GET of an API path (every read below goes through it).
+pub async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
     let res = in_language(Request::get(path))
         .send()
         .await

@@ -334,16 +334,18 @@ async fn the_code_screen_warns_at_three_attempts_left_and_not_at_four() {
         });
         tick().await;
         let warning = format!("You have {left} attempts left before your account is locked for 10 minutes.");
-        let shown = root
-            .query_selector_all("p.alert.warning[role=status]")
-            .unwrap();
+        let shown = root.query_selector_all("p.alert.warning[role=status]").unwrap();
         let visible: Vec<String> = (0..shown.length())
             .filter_map(|i| shown.item(i))
             .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
             .filter(|p| !p.hidden())
             .filter_map(|p| p.text_content())
             .collect();
-        assert_eq!(visible.iter().any(|t| t.contains(&warning)), warned, "{left} left: {visible:?}");
+        assert_eq!(
+            visible.iter().any(|t| t.contains(&warning)),
+            warned,
+            "{left} left: {visible:?}"
+        );
         drop(mount);
         phone_mfa::flow::clear_pending();
     }
@@ -439,4 +441,27 @@ async fn phone_input_reads_every_way_of_writing_a_number_and_says_the_right_thin
             assert!(error.hidden(), "{typed}: {:?}", error.text_content());
         }
     }
+}
+
+/// A failed call says what happened: no answer at all (network), an answer that is not
+/// the contract's (an HTML page, whatever its status), or the server's own error.
+#[wasm_bindgen_test]
+async fn api_failures_are_told_apart() {
+    use phone_mfa::api::{self, Failure};
+    use phone_mfa_contract::Health;
+    // The test runner's server has no /api: a 404 that is not the contract's JSON.
+    assert_eq!(api::health().await, Err(Failure::Unreadable { status: 404 }));
+    // Its page itself answers 200 with HTML: an unreadable success, not a network error.
+    assert_eq!(
+        api::get::<Health>("/").await,
+        Err(Failure::Unreadable { status: 200 })
+    );
+    // Nothing listens on port 9 (discard): no answer at all.
+    assert_eq!(
+        api::get::<Health>("http://127.0.0.1:9/api/health").await,
+        Err(Failure::Network)
+    );
+    let unreadable = Failure::Unreadable { status: 502 };
+    assert!(unreadable.message().contains("502"), "{}", unreadable.message());
+    assert_eq!(unreadable.code(), None);
 }
