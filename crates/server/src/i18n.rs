@@ -321,65 +321,46 @@ pub fn unreadable(detail: String) -> Msg {
     })
 }
 
-pub fn phone_problem(problem: PhoneProblem) -> Text {
-    match problem {
-        PhoneProblem::Empty => Text {
-            en: "Enter a phone number",
-            es: "Escribe un número de teléfono",
-        },
-        PhoneProblem::Extension => Text {
-            en: "Phone number extensions are not supported. Enter a number without an extension",
-            es: "No se admiten extensiones telefónicas. Escribe el número sin extensión",
-        },
-        PhoneProblem::InvalidCharacters => Text {
-            en: "Enter a phone number using only the numbers 0 to 9 (letters and symbols are not allowed)",
-            es: "Escribe el número de teléfono solo con los números del 0 al 9 (no se permiten letras ni símbolos)",
-        },
-        PhoneProblem::TooShort => Text {
-            en: "The phone number is too short",
-            es: "El número de teléfono es demasiado corto",
-        },
-        PhoneProblem::TooLong => Text {
-            en: "The phone number is too long",
-            es: "El número de teléfono es demasiado largo",
-        },
-        PhoneProblem::NotValidInCountry => Text {
-            en: "This is not a valid phone number for the selected country",
-            es: "Este número de teléfono no es válido para el país seleccionado",
-        },
-        PhoneProblem::CountryNotSupported => Text {
-            en: "We can't send codes to phone numbers in this country",
-            es: "No podemos enviar códigos a números de teléfono de este país",
-        },
-        PhoneProblem::PremiumRate => Text {
-            en: "Premium-rate numbers can't be used. Enter your own phone number",
-            es: "No se pueden usar números de tarificación adicional. Escribe tu propio número de teléfono",
-        },
-        PhoneProblem::SharedCost => Text {
-            en: "Shared-cost and company numbers can't be used. Enter your own phone number",
-            es: "No se pueden usar números de costo compartido ni de empresa. Escribe tu propio número de teléfono",
-        },
-        PhoneProblem::NotAPersonalPhone => Text {
-            en: "This number can't receive texts or calls. Enter your own phone number",
-            es: "Este número no puede recibir mensajes de texto ni llamadas. Escribe tu propio número de teléfono",
-        },
-    }
+/// The app's catalogue (`locales/*.json`), read at build time: words the app and the
+/// server both say (why a number or a code is refused) are written there once.
+static APP_CATALOGUE: std::sync::LazyLock<[serde_json::Value; 2]> = std::sync::LazyLock::new(|| {
+    let parse = |json: &str| serde_json::from_str(json).expect("locales/*.json is valid JSON (the app builds from it)");
+    [
+        parse(include_str!("../../../locales/en.json")),
+        parse(include_str!("../../../locales/es.json")),
+    ]
+});
+
+/// A message of the app's catalogue, in both languages; `None` if either lacks it.
+pub fn from_app_catalogue(section: &str, key: &str) -> Option<Text> {
+    let [en, es] = &*APP_CATALOGUE;
+    Some(Text {
+        en: en.get(section)?.get(key)?.as_str()?,
+        es: es.get(section)?.get(key)?.as_str()?,
+    })
 }
 
+fn shared(section: &str, key: &str) -> Text {
+    from_app_catalogue(section, key)
+        .unwrap_or_else(|| panic!("locales/*.json lacks {section}.{key} (a test checks every one)"))
+}
+
+/// Why a phone number is refused: the app's words (`phone_problem.*`).
+pub fn phone_problem(problem: PhoneProblem) -> Text {
+    let key = serde_json::to_value(problem).expect("a unit variant serialises");
+    shared("phone_problem", key.as_str().expect("named in snake_case"))
+}
+
+/// Why a typed code is refused: the app's words (`code_problem.*`).
 pub fn code_problem(problem: CodeProblem) -> Text {
+    shared("code_problem", code_problem_key(problem))
+}
+
+pub fn code_problem_key(problem: CodeProblem) -> &'static str {
     match problem {
-        CodeProblem::Empty => Text {
-            en: "Enter the 6-digit code",
-            es: "Escribe el código de 6 dígitos",
-        },
-        CodeProblem::NotDigits => Text {
-            en: "The code must be 6 numbers (0 to 9)",
-            es: "El código debe tener 6 números (del 0 al 9)",
-        },
-        CodeProblem::WrongLength => Text {
-            en: "The code must be 6 numbers",
-            es: "El código debe tener 6 números",
-        },
+        CodeProblem::Empty => "empty",
+        CodeProblem::NotDigits => "not_digits",
+        CodeProblem::WrongLength => "wrong_length",
     }
 }
 
@@ -388,12 +369,13 @@ pub fn code_problem(problem: CodeProblem) -> Text {
 /// The text message. Its last line lets browsers with WebOTP fill the code in, and
 /// must stay exactly `@host #code` in every language.
 pub fn sms_body(language: Language, code: &str, host: &str) -> String {
+    let minutes = phone_mfa_contract::policy::CODE_TTL_SECS / 60;
     let words = match language {
         Language::En => {
-            format!("Your Phone MFA code is {code}. It expires in 10 minutes. Don't share it with anyone.")
+            format!("Your Phone MFA code is {code}. It expires in {minutes} minutes. Don't share it with anyone.")
         }
         Language::Es => {
-            format!("Tu código de Phone MFA es {code}. Vence en 10 minutos. No lo compartas con nadie.")
+            format!("Tu código de Phone MFA es {code}. Vence en {minutes} minutos. No lo compartas con nadie.")
         }
     };
     format!("{words}\n\n@{host} #{code}")
@@ -483,6 +465,50 @@ pub fn account_change_footer(language: Language, host: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_phone_and_code_problem_has_the_apps_words_in_both_languages() {
+        use CodeProblem as C;
+        use PhoneProblem as P;
+        let phones = [
+            P::Empty,
+            P::Extension,
+            P::InvalidCharacters,
+            P::TooShort,
+            P::TooLong,
+            P::NotValidInCountry,
+            P::CountryNotSupported,
+            P::PremiumRate,
+            P::SharedCost,
+            P::NotAPersonalPhone,
+        ];
+        for p in phones {
+            // Adding a problem breaks this match, and so this list must grow with it.
+            match p {
+                P::Empty
+                | P::Extension
+                | P::InvalidCharacters
+                | P::TooShort
+                | P::TooLong
+                | P::NotValidInCountry
+                | P::CountryNotSupported
+                | P::PremiumRate
+                | P::SharedCost
+                | P::NotAPersonalPhone => {}
+            }
+            let key = serde_json::to_value(p).unwrap();
+            let text = from_app_catalogue("phone_problem", key.as_str().unwrap());
+            assert!(text.is_some_and(|t| !t.en.is_empty() && !t.es.is_empty() && t.en != t.es), "{p:?}");
+        }
+        for c in [C::Empty, C::NotDigits, C::WrongLength] {
+            match c {
+                C::Empty | C::NotDigits | C::WrongLength => {}
+            }
+            let text = from_app_catalogue("code_problem", code_problem_key(c));
+            assert!(text.is_some_and(|t| !t.en.is_empty() && !t.es.is_empty() && t.en != t.es), "{c:?}");
+        }
+        assert!(from_app_catalogue("phone_problem", "no_such_problem").is_none());
+    }
 
     #[test]
     fn every_message_has_different_non_empty_english_and_spanish() {
