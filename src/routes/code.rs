@@ -7,7 +7,7 @@ use crate::routes::go;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use phone_mfa_contract::code::normalize_code;
-use phone_mfa_contract::policy::ATTEMPTS_LEFT_WARNING_AT;
+use phone_mfa_contract::policy::{ATTEMPTS_LEFT_WARNING_AT, CODE_TTL_SECS, LOCKOUT_SECS};
 use phone_mfa_contract::{Channel, ErrorCode, Purpose, VerifiedView};
 
 /// Words for where the code went.
@@ -26,7 +26,7 @@ fn sent_line(i18n: I18nContext<Locale>, p: &PendingCode) -> impl IntoView {
 pub fn attempts_warning(i18n: I18nContext<Locale>, attempts_left: Option<u32>) -> Option<String> {
     match attempts_left {
         Some(n) if n <= ATTEMPTS_LEFT_WARNING_AT => {
-            Some(t_string!(i18n, code.attempts_left, count = n).to_string())
+            Some(t_string!(i18n, code.attempts_left, count = n, minutes = LOCKOUT_SECS / 60).to_string())
         }
         _ => None,
     }
@@ -236,7 +236,7 @@ pub fn EnterCode(
                     let new_number = matches!(p.challenge.purpose, Purpose::Setup | Purpose::PhoneChange);
                     view! {
                         <ErrorSummary errors=errors />
-                        <p class="sent-to">{sent_line(i18n, &p)} {t!(i18n, code.expires)}</p>
+                        <p class="sent-to">{sent_line(i18n, &p)} {t!(i18n, code.expires, minutes = CODE_TTL_SECS / 60)}</p>
                         <p class="alert warning" role="status" hidden=move || attempts_warning(i18n, attempts_left.get()).is_none()>
                             {move || attempts_warning(i18n, attempts_left.get())}
                         </p>
