@@ -178,7 +178,14 @@ fn render(i18n: leptos_i18n::I18nContext<Locale>, id: &str) -> AnyView {
             let mut p = pending(Channel::Sms, true, 60.0, 30);
             p.locked_until_ms = Some(now_ms() + 600_000.0);
             let p = CodePreview {
-                error: Some(t_string!(i18n, gallery.fixture_locked, minutes = phone_mfa_contract::policy::LOCKOUT_SECS / 60).to_string()),
+                error: Some(
+                    t_string!(
+                        i18n,
+                        gallery.fixture_locked,
+                        minutes = phone_mfa_contract::policy::LOCKOUT_SECS / 60
+                    )
+                    .to_string(),
+                ),
                 ..code_preview(p)
             };
             view! { <EnterCode preview=p /> }.into_any()

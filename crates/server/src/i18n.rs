@@ -324,7 +324,9 @@ pub fn unreadable(detail: String) -> Msg {
 /// The app's catalogue (`locales/*.json`), read at build time: words the app and the
 /// server both say (why a number or a code is refused) are written there once.
 static APP_CATALOGUE: std::sync::LazyLock<[serde_json::Value; 2]> = std::sync::LazyLock::new(|| {
-    let parse = |json: &str| serde_json::from_str(json).expect("locales/*.json is valid JSON (the app builds from it)");
+    let parse = |json: &str| {
+        serde_json::from_str(json).expect("locales/*.json is valid JSON (the app builds from it)")
+    };
     [
         parse(include_str!("../../../locales/en.json")),
         parse(include_str!("../../../locales/es.json")),
@@ -372,10 +374,14 @@ pub fn sms_body(language: Language, code: &str, host: &str) -> String {
     let minutes = phone_mfa_contract::policy::CODE_TTL_SECS / 60;
     let words = match language {
         Language::En => {
-            format!("Your Phone MFA code is {code}. It expires in {minutes} minutes. Don't share it with anyone.")
+            format!(
+                "Your Phone MFA code is {code}. It expires in {minutes} minutes. Don't share it with anyone."
+            )
         }
         Language::Es => {
-            format!("Tu código de Phone MFA es {code}. Vence en {minutes} minutos. No lo compartas con nadie.")
+            format!(
+                "Tu código de Phone MFA es {code}. Vence en {minutes} minutos. No lo compartas con nadie."
+            )
         }
     };
     format!("{words}\n\n@{host} #{code}")
@@ -498,14 +504,20 @@ mod tests {
             }
             let key = serde_json::to_value(p).unwrap();
             let text = from_app_catalogue("phone_problem", key.as_str().unwrap());
-            assert!(text.is_some_and(|t| !t.en.is_empty() && !t.es.is_empty() && t.en != t.es), "{p:?}");
+            assert!(
+                text.is_some_and(|t| !t.en.is_empty() && !t.es.is_empty() && t.en != t.es),
+                "{p:?}"
+            );
         }
         for c in [C::Empty, C::NotDigits, C::WrongLength] {
             match c {
                 C::Empty | C::NotDigits | C::WrongLength => {}
             }
             let text = from_app_catalogue("code_problem", code_problem_key(c));
-            assert!(text.is_some_and(|t| !t.en.is_empty() && !t.es.is_empty() && t.en != t.es), "{c:?}");
+            assert!(
+                text.is_some_and(|t| !t.en.is_empty() && !t.es.is_empty() && t.en != t.es),
+                "{c:?}"
+            );
         }
         assert!(from_app_catalogue("phone_problem", "no_such_problem").is_none());
     }

@@ -60,6 +60,17 @@ async fn instances(n: usize) -> Instances {
             Location::Postgres(url) => cmd.env("PHONE_MFA_DATABASE_URL", url),
             Location::SqliteFile(path) => cmd.env("PHONE_MFA_DB", path),
         };
+        // If this test process dies without unwinding (killed by a timeout), its servers
+        // die with it instead of outliving the run.
+        #[cfg(target_os = "linux")]
+        unsafe {
+            use std::os::unix::process::CommandExt;
+            // SAFETY: prctl is async-signal-safe and touches only the child being started.
+            cmd.pre_exec(|| {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                Ok(())
+            });
+        }
         children.push(cmd.spawn().expect("the server binary starts"));
         bases.push(format!("http://127.0.0.1:{port}"));
     }
