@@ -15,6 +15,7 @@ async fn health_answers_json() {
     assert_eq!(r.body["status"], "ok");
 }
 
+/// Rule W1: the session cookie is `__Host-`, Secure, HttpOnly, SameSite=Strict.
 #[tokio::test]
 async fn w1_the_sign_up_link_sets_a_host_only_secure_http_only_strict_cookie() {
     let s = server().await;
