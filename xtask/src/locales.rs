@@ -108,37 +108,55 @@ fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     }
 }
 
-/// Every problem found, one line each (empty: all good).
-pub fn problems(root: &Path) -> Vec<String> {
-    let mut problems = vec![];
-    let mut locales = BTreeMap::new();
-    for lang in ["en", "es"] {
-        let text = std::fs::read_to_string(root.join(format!("locales/{lang}.json"))).unwrap();
+fn bases(keys: &BTreeMap<String, String>) -> BTreeSet<String> {
+    keys.keys().map(|k| base_key(k).to_owned()).collect()
+}
+
+/// The English and Spanish files of one catalogue (`locales` for the app,
+/// `locales/server` for the server), flattened.
+fn read_pair(root: &Path, dir: &str) -> [BTreeMap<String, String>; 2] {
+    ["en", "es"].map(|lang| {
+        let text = std::fs::read_to_string(root.join(format!("{dir}/{lang}.json"))).unwrap();
         let json: serde_json::Value = serde_json::from_str(&text).unwrap();
         let mut keys = BTreeMap::new();
         flatten(&json, "", &mut keys);
-        locales.insert(lang, keys);
-    }
-    let (en, es) = (&locales["en"], &locales["es"]);
-    let bases = |keys: &BTreeMap<String, String>| -> BTreeSet<String> {
-        keys.keys().map(|k| base_key(k).to_owned()).collect()
-    };
+        keys
+    })
+}
+
+/// The same keys in both languages, none empty, each with the same placeholders.
+fn pair_problems(dir: &str, en: &BTreeMap<String, String>, es: &BTreeMap<String, String>) -> Vec<String> {
+    let mut problems = vec![];
     for key in bases(en).symmetric_difference(&bases(es)) {
         let has = if bases(en).contains(key) { "en" } else { "es" };
-        problems.push(format!("key `{key}` is only in {has}.json"));
+        problems.push(format!("key `{key}` is only in {dir}/{has}.json"));
     }
     for (key, text) in en.iter().chain(es.iter()) {
         if text.trim().is_empty() {
-            problems.push(format!("key `{key}` has no text"));
+            problems.push(format!("{dir}: key `{key}` has no text"));
         }
     }
     for (key, en_text) in en {
         if let Some(es_text) = es.get(key) {
             if placeholders(en_text) != placeholders(es_text) {
-                problems.push(format!("key `{key}`: the placeholders differ between en and es"));
+                problems.push(format!(
+                    "{dir}: key `{key}`: the placeholders differ between en and es"
+                ));
             }
         }
     }
+    problems
+}
+
+/// Every problem found, one line each (empty: all good). The server's catalogue is
+/// checked for pairs here; which of its keys the server says is its own unit test's
+/// job (crates/server/src/i18n.rs), as the server names keys by string.
+pub fn problems(root: &Path) -> Vec<String> {
+    let [server_en, server_es] = read_pair(root, "locales/server");
+    let mut problems = pair_problems("locales/server", &server_en, &server_es);
+    let [en, es] = read_pair(root, "locales");
+    let (en, es) = (&en, &es);
+    problems.extend(pair_problems("locales", en, es));
     let mut files = vec![];
     rust_files(&root.join("src"), &mut files);
     let mut used = BTreeSet::new();

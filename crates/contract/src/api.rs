@@ -395,10 +395,14 @@ pub struct DevClock {
 
 // ---------------------------------------------------------------- errors
 
-/// Stable error codes: the app matches on these, the message is for people.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Stable error codes: the app matches on these, the message is for people. `EnumIter`
+/// and `IntoStaticStr` (the name as sent) let the server's catalogue test walk them all.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::EnumIter, strum::IntoStaticStr,
+)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ErrorCode {
     InvalidRequest,
     PayloadTooLarge,

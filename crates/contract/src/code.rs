@@ -8,7 +8,8 @@
 use crate::policy::CODE_LENGTH;
 
 /// Why a typed code cannot be a code at all (before any server check).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumIter, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum CodeProblem {
     /// Nothing was typed.
     Empty,

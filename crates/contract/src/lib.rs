@@ -6,6 +6,7 @@
 //! because the browser is never trusted.
 
 pub mod api;
+pub mod catalogue;
 pub mod code;
 mod countries;
 pub mod phone;

@@ -75,9 +75,12 @@ pub struct CheckedPhone {
 
 /// Why a typed number cannot be used. Each has its own words so the person knows
 /// what to change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::EnumIter, strum::IntoStaticStr,
+)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum PhoneProblem {
     Empty,
     /// "ext. 2", "x2", "#2", ";ext=2": extensions cannot receive codes.

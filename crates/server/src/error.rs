@@ -52,7 +52,7 @@ impl AppError {
         Self::new(
             StatusCode::UNAUTHORIZED,
             ErrorCode::Unauthenticated,
-            i18n::SIGN_IN_TO_CONTINUE,
+            i18n::error(ErrorCode::Unauthenticated),
         )
     }
     pub fn wrong_stage(message: impl Into<Msg>) -> Self {
@@ -62,7 +62,7 @@ impl AppError {
         Self::new(
             StatusCode::FORBIDDEN,
             ErrorCode::ReauthRequired,
-            i18n::REAUTH_REQUIRED,
+            i18n::error(ErrorCode::ReauthRequired),
         )
     }
     pub fn not_found(message: impl Into<Msg>) -> Self {
@@ -92,7 +92,7 @@ impl AppError {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             ErrorCode::Internal,
-            i18n::INTERNAL,
+            i18n::error(ErrorCode::Internal),
         )
     }
 }
@@ -103,7 +103,11 @@ impl From<sqlx::Error> for AppError {
         // (every rule is re-checked in the transaction first): a clear 409, not a 500.
         if crate::store::is_conflict(&err) {
             tracing::warn!(error = %err, "constraint refused a change");
-            return AppError::new(StatusCode::CONFLICT, ErrorCode::Conflict, i18n::CHANGED_MEANWHILE);
+            return AppError::new(
+                StatusCode::CONFLICT,
+                ErrorCode::Conflict,
+                i18n::error(ErrorCode::Conflict),
+            );
         }
         // The database is out of reach: the transaction did nothing, so neither does
         // the request (no code is sent before its transaction commits).
@@ -112,7 +116,7 @@ impl From<sqlx::Error> for AppError {
             let mut e = AppError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 ErrorCode::Unavailable,
-                i18n::UNAVAILABLE,
+                i18n::error(ErrorCode::Unavailable),
             );
             e.body.retry_after_s = Some(5);
             return e;

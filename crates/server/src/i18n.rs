@@ -2,21 +2,24 @@
 //! language the request asks for), and the texts, calls and emails (in the account's
 //! language).
 //!
-//! Every message is a `Text` with both languages as fields, so a message without its
-//! Spanish does not compile. Messages with figures in them are functions that return
-//! a `Msg` built from both wordings.
+//! The words are not here: they are in the catalogues, `locales/server/*.json` (the
+//! server's own) and `locales/*.json` (the app's, for words both say), read at build
+//! time in the app's format (`phone_mfa_contract::catalogue`). This module names each
+//! message (a `Msg`: a key and its values) and renders it; policy numbers are passed in
+//! from `policy.rs`. The tests below fail on a key without words in either language, an
+//! error code or problem without a message, and words left in a catalogue unused.
 
 use axum::extract::Request;
 use axum::http::header::ACCEPT_LANGUAGE;
 use axum::middleware::Next;
 use axum::response::Response;
+use phone_mfa_contract::catalogue;
 use phone_mfa_contract::code::CodeProblem;
 use phone_mfa_contract::phone::PhoneProblem;
-use phone_mfa_contract::policy::{
-    MAX_PASSWORD_CHARS, MAX_PHONES_PER_ACCOUNT, MIN_PASSWORD_CHARS, SIGN_UP_LINK_TTL_SECS,
-};
-use phone_mfa_contract::Language;
+use phone_mfa_contract::{ErrorCode, Language};
+use std::borrow::Cow;
 use std::fmt;
+use std::sync::LazyLock;
 
 tokio::task_local! {
     /// The language the current request asked to be answered in.
@@ -40,43 +43,130 @@ pub fn request_language() -> Language {
     REQUEST_LANGUAGE.try_with(|l| *l).unwrap_or_default()
 }
 
-/// One message in every language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Text {
-    pub en: &'static str,
-    pub es: &'static str,
+/// The server's catalogue (`locales/server/*.json`) and the app's (`locales/*.json`),
+/// read at build time. Words both say (why a number or a code is refused, why a method
+/// is not offered) are written once, in the app's; the server looks a key up in its
+/// own catalogue, then in the app's, and a test keeps any key out of both.
+struct Catalogues {
+    server: [serde_json::Value; 2],
+    app: [serde_json::Value; 2],
 }
 
-impl Text {
-    pub fn get(self, language: Language) -> &'static str {
-        match language {
-            Language::En => self.en,
-            Language::Es => self.es,
-        }
+static CATALOGUES: LazyLock<Catalogues> = LazyLock::new(|| {
+    let parse = |json: &str| serde_json::from_str(json).expect("locales are valid JSON (a test reads them)");
+    Catalogues {
+        server: [
+            parse(include_str!("../../../locales/server/en.json")),
+            parse(include_str!("../../../locales/server/es.json")),
+        ],
+        app: [
+            parse(include_str!("../../../locales/en.json")),
+            parse(include_str!("../../../locales/es.json")),
+        ],
+    }
+});
+
+fn index(language: Language) -> usize {
+    match language {
+        Language::En => 0,
+        Language::Es => 1,
     }
 }
 
-/// A message to render once the language is known.
-pub enum Msg {
-    Text(Text),
-    Formatted(Box<dyn Fn(Language) -> String + Send + Sync>),
+fn find<'a>(tree: &'a serde_json::Value, key: &str) -> Option<&'a str> {
+    key.split('.')
+        .try_fold(tree, |node, part| node.get(part))?
+        .as_str()
+}
+
+/// The text of a dotted key in a language, from the server's catalogue or the app's.
+pub fn lookup(key: &str, language: Language) -> Option<&'static str> {
+    let c = &*CATALOGUES;
+    let i = index(language);
+    find(&c.server[i], key).or_else(|| find(&c.app[i], key))
+}
+
+/// Policy numbers any message may name: the catalogue says `{{ max_phones }}`, and the
+/// number comes from `policy.rs`, so a policy change cannot leave a sentence behind.
+fn policy_value(name: &str) -> Option<i64> {
+    use phone_mfa_contract::policy::*;
+    Some(match name {
+        "min_password_chars" => MIN_PASSWORD_CHARS as i64,
+        "max_password_chars" => MAX_PASSWORD_CHARS as i64,
+        "max_phones" => MAX_PHONES_PER_ACCOUNT as i64,
+        "code_length" => CODE_LENGTH as i64,
+        "code_minutes" => CODE_TTL_SECS / 60,
+        _ => return None,
+    })
+}
+
+/// A message of the catalogues, with the values its placeholders need, rendered once
+/// the language is known (an error may be made on a database thread that does not
+/// know the request's language).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Msg {
+    key: Cow<'static, str>,
+    /// Picks the plural form (`key_one` / `key_other`) and fills `{{ count }}`.
+    count: Option<i64>,
+    values: Vec<(&'static str, String)>,
 }
 
 impl Msg {
-    pub fn formatted(f: impl Fn(Language) -> String + Send + Sync + 'static) -> Msg {
-        Msg::Formatted(Box::new(f))
-    }
-    pub fn render(&self, language: Language) -> String {
-        match self {
-            Msg::Text(t) => t.get(language).to_owned(),
-            Msg::Formatted(f) => f(language),
+    pub const fn new(key: &'static str) -> Msg {
+        Msg {
+            key: Cow::Borrowed(key),
+            count: None,
+            values: Vec::new(),
         }
     }
-}
-
-impl From<Text> for Msg {
-    fn from(t: Text) -> Msg {
-        Msg::Text(t)
+    /// A message whose key is made from a name (`errors.<code>`, `phone_problem.<problem>`).
+    fn keyed(key: String) -> Msg {
+        Msg {
+            key: Cow::Owned(key),
+            count: None,
+            values: Vec::new(),
+        }
+    }
+    pub fn count(mut self, count: i64) -> Msg {
+        self.count = Some(count);
+        self
+    }
+    pub fn with(mut self, name: &'static str, value: impl ToString) -> Msg {
+        self.values.push((name, value.to_string()));
+        self
+    }
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+    /// The message in `language`. A key or value missing is a bug a test catches
+    /// (every key and every message maker is rendered in both languages there); were one
+    /// to slip through, the person gets the general "something went wrong" rather than
+    /// a placeholder.
+    pub fn render(&self, language: Language) -> String {
+        self.try_render(language).unwrap_or_else(|problem| {
+            tracing::error!(key = %self.key, %problem, "message cannot be rendered");
+            debug_assert!(false, "message {} cannot be rendered: {problem}", self.key);
+            lookup("errors.internal", language).unwrap_or_default().to_owned()
+        })
+    }
+    pub fn try_render(&self, language: Language) -> Result<String, String> {
+        // A counted message has plural forms, or one text for every count.
+        let plural = self.count.map(|n| catalogue::plural_key(&self.key, n));
+        let text = plural
+            .and_then(|key| lookup(&key, language))
+            .or_else(|| lookup(&self.key, language))
+            .ok_or_else(|| format!("no text for {}", self.key))?;
+        catalogue::fill(text, |name| {
+            if name == "count" {
+                return self.count.map(|n| n.to_string());
+            }
+            self.values
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.clone())
+                .or_else(|| policy_value(name).map(|n| n.to_string()))
+        })
+        .map_err(|missing| format!("no value for {{{{ {missing} }}}}"))
     }
 }
 
@@ -86,318 +176,128 @@ impl fmt::Debug for Msg {
     }
 }
 
-macro_rules! texts {
-    ($($(#[$doc:meta])* $name:ident = $en:literal / $es:literal;)*) => {
-        $($(#[$doc])* pub const $name: Text = Text { en: $en, es: $es };)*
+/// The general message of an error code (`errors.<code>`): what a person is told when
+/// nothing more specific applies. Every code has one (a test walks them all).
+pub fn error(code: ErrorCode) -> Msg {
+    let name: &'static str = code.into();
+    Msg::keyed(format!("errors.{name}"))
+}
+
+macro_rules! messages {
+    ($($(#[$doc:meta])* $name:ident = $key:literal;)*) => {
+        $($(#[$doc])* pub const $name: Msg = Msg::new($key);)*
         /// Every fixed message, for the completeness test.
         #[cfg(test)]
-        pub const ALL_TEXTS: &[(&str, Text)] = &[$((stringify!($name), $name)),*];
+        pub const ALL_FIXED: &[Msg] = &[$($name),*];
     };
 }
 
-texts! {
-    SIGN_IN_TO_CONTINUE = "Sign in to continue" / "Inicia sesión para continuar";
-    SESSION_TIMED_OUT = "Your session timed out. Sign in again" / "Tu sesión venció. Vuelve a iniciar sesión";
-    FINISH_SIGNING_IN = "Finish signing in first" / "Primero termina de iniciar sesión";
-    NOT_SIGNING_IN = "You are not signing in right now" / "Ahora mismo no estás iniciando sesión";
-    REAUTH_REQUIRED = "For your security, confirm it's you with your current method first"
-        / "Por tu seguridad, primero confirma que eres tú con tu método actual";
-    INTERNAL = "Something went wrong on our side. Try again in a moment"
-        / "Algo salió mal de nuestro lado. Vuelve a intentarlo en un momento";
-    WRONG_PASSWORD = "The email or password is not right. Check them and try again"
-        / "El correo electrónico o la contraseña no son correctos. Revísalos y vuelve a intentarlo";
-    EMAIL_FORMAT = "Enter an email address in the right format, like name@example.com"
-        / "Escribe un correo electrónico con el formato correcto, como nombre@ejemplo.com";
-    NO_SETUP_TO_SKIP = "There is no setup to skip" / "No hay ninguna configuración que omitir";
-    MFA_REQUIRED = "A partner you use requires multi-factor authentication, so it can't be skipped"
-        / "Una entidad asociada que usas exige la autenticación de múltiples factores, así que no se puede omitir";
-    EPCS = "Text message and phone call codes are not available to medical providers who prescribe controlled substances. Use an authenticator app or a security key"
-        / "Los códigos por mensaje de texto y llamada telefónica no están disponibles para profesionales médicos que recetan sustancias controladas. Usa una aplicación de autenticación o una llave de seguridad";
-    /// The reason shown beside the method on the choose-method screen.
-    EPCS_REASON = "Text message and phone call codes are not available to medical providers who prescribe controlled substances."
-        / "Los códigos por mensaje de texto y llamada telefónica no están disponibles para profesionales médicos que recetan sustancias controladas.";
-    APP_SETUP_SOON = "Setting up an authenticator app here is coming soon."
-        / "Pronto podrás configurar aquí una aplicación de autenticación.";
-    CANNOT_TEXT_CALL_INSTEAD = "This number can't receive text messages. Choose \"Call me\" instead"
-        / "Este número no puede recibir mensajes de texto. Elige \"Llámame\"";
-    CANNOT_TEXT = "This number can't receive text messages" / "Este número no puede recibir mensajes de texto";
-    METHOD_ID_REQUIRED = "method_id is required" / "Falta method_id";
-    PHONE_NOT_ON_ACCOUNT = "That phone is not on your account" / "Ese teléfono no está en tu cuenta";
-    METHOD_NOT_ON_ACCOUNT = "That method is not on your account" / "Ese método no está en tu cuenta";
-    PHONE_ONLY_FOR_SETUP = "A phone number is only sent to set one up or change it"
-        / "Solo se envía un número de teléfono para configurarlo o cambiarlo";
-    PHONE_ALREADY_ADDED = "This phone number is already on your account" / "Este número de teléfono ya está en tu cuenta";
-    CODE_REQUEST_GONE = "This code request is no longer valid. Request a new code"
-        / "Esta solicitud de código ya no es válida. Pide un código nuevo";
-    CODE_USED = "This code was already used" / "Este código ya se usó";
-    CODE_USED_REQUEST_NEW = "This code was already used. Request a new code" / "Este código ya se usó. Pide un código nuevo";
-    CODE_EXPIRED = "This code has expired. Request a new code" / "Este código venció. Pide un código nuevo";
-    CODE_WRONG = "That code is not right. Check the code and try again" / "Ese código no es correcto. Revísalo y vuelve a intentarlo";
-    SEND_FAILED = "We couldn't send the code just now. Try again in a moment"
-        / "No pudimos enviar el código en este momento. Vuelve a intentarlo en un momento";
-    NO_APP = "There is no authenticator app on your account" / "No hay ninguna aplicación de autenticación en tu cuenta";
-    APP_CODE_NOT_EXPECTED = "An authenticator code is not expected right now"
-        / "Ahora mismo no se espera un código de aplicación de autenticación";
-    ONLY_PHONES_HAVE_CHANNELS = "Only a phone has a text or call choice"
-        / "Solo un teléfono permite elegir entre mensaje de texto y llamada";
-    LAST_METHOD = "You can't remove your only sign-in method. Add another method first"
-        / "No puedes quitar tu único método de inicio de sesión. Primero agrega otro método";
-    RATE_PHONE_BURST = "We just sent codes to this number. Wait a few seconds, then try again"
-        / "Acabamos de enviar códigos a este número. Espera unos segundos y vuelve a intentarlo";
-    RATE_PHONE = "Too many codes were sent to this number. Try again in a few minutes"
-        / "Se enviaron demasiados códigos a este número. Vuelve a intentarlo en unos minutos";
-    RATE_IP = "Too many codes were requested from your network. Try again in a few minutes"
-        / "Se pidieron demasiados códigos desde tu red. Vuelve a intentarlo en unos minutos";
-    RATE_ACCOUNT = "You've requested too many codes today. Try again tomorrow, or use another method"
-        / "Pediste demasiados códigos hoy. Vuelve a intentarlo mañana o usa otro método";
-    CLOCK_ADVANCE = "The clock moves forward by 1 to 86,400 seconds at a time"
-        / "El reloj avanza de 1 a 86.400 segundos cada vez";
-    NO_SUCH_ENDPOINT = "There is no such API endpoint" / "Ese punto de acceso de la API no existe";
-    SEND_JSON = "Send the request as application/json" / "Envía la solicitud como application/json";
-    NOT_JSON = "The request body is not valid JSON" / "El cuerpo de la solicitud no es JSON válido";
-    TOO_LARGE = "The request body is too large" / "El cuerpo de la solicitud es demasiado grande";
-    CROSS_SITE = "Cross-site requests are not allowed" / "No se permiten solicitudes entre sitios";
-    MISSING_CSRF_HEADER = "This request is missing its security header" / "A esta solicitud le falta su encabezado de seguridad";
-    BAD_PATH = "The address has a part that is not right, such as an id that is not a number"
-        / "La dirección tiene una parte incorrecta, como un identificador que no es un número";
-    METHOD_NOT_ALLOWED = "This API endpoint does not take that HTTP method"
-        / "Este punto de acceso de la API no acepta ese método HTTP";
-    TIMED_OUT = "The request took too long. Try again in a moment"
-        / "La solicitud tardó demasiado. Vuelve a intentarlo en un momento";
-    BUSY = "We're busy right now. Try again in a moment"
-        / "Estamos ocupados en este momento. Vuelve a intentarlo en un momento";
-    UNAVAILABLE = "We can't reach our records right now, so nothing was done or sent. Try again in a moment"
-        / "No podemos acceder a nuestros registros en este momento, así que no se hizo ni se envió nada. Vuelve a intentarlo en un momento";
-    CHANGED_MEANWHILE = "Your account changed while you were doing this. Reload and try again"
-        / "Tu cuenta cambió mientras hacías esto. Vuelve a cargar la página e inténtalo de nuevo";
-    PHONE_REMOVED_MEANWHILE = "That phone was removed from your account. Choose another method"
-        / "Ese teléfono se quitó de tu cuenta. Elige otro método";
-    LINK_EXPIRED = "This link has expired or was already used. Create your account again to get a new one"
-        / "Este enlace venció o ya se usó. Vuelve a crear tu cuenta para recibir uno nuevo";
+messages! {
+    SESSION_TIMED_OUT = "sessions.session_timed_out";
+    NOT_SIGNING_IN = "sessions.not_signing_in";
+    NO_SETUP_TO_SKIP = "sessions.no_setup_to_skip";
+    MFA_REQUIRED = "sessions.mfa_required";
+    /// The reason shown beside the method on the choose-method screen (the app's words).
+    EPCS_REASON = "choose_method.not_for_prescribers";
+    APP_SETUP_SOON = "methods.app_setup_soon";
+    CANNOT_TEXT_CALL_INSTEAD = "methods.cannot_text_call_instead";
+    PHONE_NOT_ON_ACCOUNT = "methods.phone_not_on_account";
+    METHOD_NOT_ON_ACCOUNT = "methods.method_not_on_account";
+    NO_APP = "methods.no_app";
+    APP_CODE_NOT_EXPECTED = "methods.app_code_not_expected";
+    PHONE_REMOVED_MEANWHILE = "methods.phone_removed_meanwhile";
+    METHOD_ID_REQUIRED = "requests.method_id_required";
+    PHONE_ONLY_FOR_SETUP = "requests.phone_only_for_setup";
+    ONLY_PHONES_HAVE_CHANNELS = "requests.only_phones_have_channels";
+    NO_SUCH_ENDPOINT = "requests.no_such_endpoint";
+    SEND_JSON = "requests.send_json";
+    NOT_JSON = "requests.not_json";
+    MISSING_CSRF_HEADER = "requests.missing_csrf_header";
+    BAD_PATH = "requests.bad_path";
+    METHOD_NOT_ALLOWED = "requests.method_not_allowed";
+    TIMED_OUT = "requests.timed_out";
+    CODE_REQUEST_GONE = "codes.request_gone";
+    CODE_USED = "codes.used";
+    CODE_USED_REQUEST_NEW = "codes.used_request_new";
+    RATE_PHONE_BURST = "rate_limits.phone_burst";
+    RATE_PHONE = "rate_limits.phone";
+    RATE_IP = "rate_limits.ip";
+    RATE_ACCOUNT = "rate_limits.account";
+    PASSWORD_TOO_SHORT = "passwords.too_short";
+    PASSWORD_TOO_LONG = "passwords.too_long";
+}
+
+/// Whole minutes, rounded up, for a wait in seconds.
+fn minutes(seconds: i64) -> i64 {
+    (seconds + 59) / 60
 }
 
 /// Wrong passwords held this key (rule G7): when to try again, in whole minutes.
 pub fn password_held(retry_after_s: i64) -> Msg {
-    let minutes = (retry_after_s + 59) / 60;
-    Msg::formatted(move |l| match (l, minutes) {
-        (Language::En, 1) => "Too many sign-in attempts. For your security, try again in 1 minute".to_owned(),
-        (Language::En, m) => {
-            format!("Too many sign-in attempts. For your security, try again in {m} minutes")
-        }
-        (Language::Es, 1) => {
-            "Demasiados intentos de inicio de sesión. Por tu seguridad, vuelve a intentarlo en 1 minuto"
-                .to_owned()
-        }
-        (Language::Es, m) => format!(
-            "Demasiados intentos de inicio de sesión. Por tu seguridad, vuelve a intentarlo en {m} minutos"
-        ),
-    })
+    Msg::new("passwords.held").count(minutes(retry_after_s))
 }
 
 /// Too many sign-up e-mails to this address or from this network (in whole minutes).
 pub fn sign_up_emails_held(retry_after_s: i64) -> Msg {
-    let minutes = (retry_after_s + 59) / 60;
-    Msg::formatted(move |l| {
-        match (l, minutes) {
-        (Language::En, 1) => "We've sent several e-mails for this already. Check your inbox, or try again in 1 minute".to_owned(),
-        (Language::En, m) => format!("We've sent several e-mails for this already. Check your inbox, or try again in {m} minutes"),
-        (Language::Es, 1) => "Ya enviamos varios correos para esto. Revisa tu bandeja de entrada o vuelve a intentarlo en 1 minuto".to_owned(),
-        (Language::Es, m) => format!("Ya enviamos varios correos para esto. Revisa tu bandeja de entrada o vuelve a intentarlo en {m} minutos"),
-    }
-    })
-}
-
-/// The sign-up e-mail to an address without an account: the link to continue.
-pub fn sign_up_link_email(language: Language, host: &str, token: &str) -> (&'static str, String) {
-    let link = format!("http://{host}/create-account/continue#token={token}");
-    let hours = SIGN_UP_LINK_TTL_SECS / 3600;
-    match language {
-        Language::En => (
-            "Finish creating your Phone MFA account",
-            format!(
-                "To finish creating your Phone MFA account, open this link:\n{link}\n\nThe link works once, for {hours} hour.\nIf you did not ask to create an account, ignore this e-mail: nothing happens without the link.\n\nPhone MFA"
-            ),
-        ),
-        Language::Es => (
-            "Termina de crear tu cuenta de Phone MFA",
-            format!(
-                "Para terminar de crear tu cuenta de Phone MFA, abre este enlace:\n{link}\n\nEl enlace funciona una sola vez, durante {hours} hora.\nSi no pediste crear una cuenta, ignora este correo: no pasa nada sin el enlace.\n\nPhone MFA"
-            ),
-        ),
-    }
-}
-
-/// The sign-up e-mail to an address that already has an account: a notice, no link.
-pub fn sign_up_taken_email(language: Language, host: &str) -> (&'static str, String) {
-    match language {
-        Language::En => (
-            "Someone tried to create an account with your e-mail",
-            format!(
-                "Someone tried to create a Phone MFA account with this e-mail address, which already has an account.\nIf it was you, sign in instead: http://{host}/sign-in\nIf it wasn't you, there is nothing to do: your account has not changed.\n\nPhone MFA"
-            ),
-        ),
-        Language::Es => (
-            "Alguien intentó crear una cuenta con tu correo",
-            format!(
-                "Alguien intentó crear una cuenta de Phone MFA con este correo electrónico, que ya tiene una cuenta.\nSi fuiste tú, inicia sesión: http://{host}/sign-in\nSi no fuiste tú, no tienes que hacer nada: tu cuenta no cambió.\n\nPhone MFA"
-            ),
-        ),
-    }
-}
-
-pub fn password_too_short() -> Msg {
-    Msg::formatted(|l| match l {
-        Language::En => format!("Your password must be at least {MIN_PASSWORD_CHARS} characters"),
-        Language::Es => format!("Tu contraseña debe tener al menos {MIN_PASSWORD_CHARS} caracteres"),
-    })
-}
-
-pub fn password_too_long() -> Msg {
-    Msg::formatted(|l| match l {
-        Language::En => format!("Your password must be {MAX_PASSWORD_CHARS} characters or fewer"),
-        Language::Es => format!("Tu contraseña debe tener {MAX_PASSWORD_CHARS} caracteres o menos"),
-    })
-}
-
-pub fn phones_limit() -> Msg {
-    Msg::formatted(|l| match l {
-        Language::En => {
-            format!("You can add up to {MAX_PHONES_PER_ACCOUNT} phone numbers. Remove one to add another")
-        }
-        Language::Es => {
-            format!("Puedes agregar hasta {MAX_PHONES_PER_ACCOUNT} números de teléfono. Quita uno para agregar otro")
-        }
-    })
-}
-
-/// Why no more phones can be set up (the choose-method screen).
-pub fn phones_full(language: Language) -> String {
-    match language {
-        Language::En => {
-            format!("You already have {MAX_PHONES_PER_ACCOUNT} phone numbers, the most an account can have.")
-        }
-        Language::Es => format!(
-            "Ya tienes {MAX_PHONES_PER_ACCOUNT} números de teléfono, el máximo que puede tener una cuenta."
-        ),
-    }
+    Msg::new("passwords.sign_up_emails_held").count(minutes(retry_after_s))
 }
 
 pub fn resend_in(seconds: i64) -> Msg {
-    Msg::formatted(move |l| match (l, seconds) {
-        (Language::En, 1) => "You can request a new code in 1 second".to_owned(),
-        (Language::En, s) => format!("You can request a new code in {s} seconds"),
-        (Language::Es, 1) => "Podrás pedir un código nuevo en 1 segundo".to_owned(),
-        (Language::Es, s) => format!("Podrás pedir un código nuevo en {s} segundos"),
-    })
+    Msg::new("codes.resend_in").count(seconds)
 }
 
 pub fn locked_out(minutes: i64) -> Msg {
-    Msg::formatted(move |l| match (l, minutes) {
-        (Language::En, 1) => "Too many wrong codes. For your security, try again in 1 minute".to_owned(),
-        (Language::En, m) => format!("Too many wrong codes. For your security, try again in {m} minutes"),
-        (Language::Es, 1) => {
-            "Demasiados códigos incorrectos. Por tu seguridad, vuelve a intentarlo en 1 minuto".to_owned()
-        }
-        (Language::Es, m) => {
-            format!("Demasiados códigos incorrectos. Por tu seguridad, vuelve a intentarlo en {m} minutos")
-        }
-    })
+    Msg::new("codes.locked_out").count(minutes)
 }
 
 /// A field the request got wrong (API clients only: the app never sends these).
 pub fn bad_field(detail: String) -> Msg {
-    Msg::formatted(move |l| match l {
-        Language::En => format!("The request has a missing, unknown or wrongly typed field: {detail}"),
-        Language::Es => {
-            format!("A la solicitud le falta un campo, tiene uno desconocido o de tipo incorrecto: {detail}")
-        }
-    })
+    Msg::new("requests.bad_field").with("detail", detail)
 }
 
 pub fn unreadable(detail: String) -> Msg {
-    Msg::formatted(move |l| match l {
-        Language::En => format!("The request could not be read: {detail}"),
-        Language::Es => format!("No se pudo leer la solicitud: {detail}"),
-    })
+    Msg::new("requests.unreadable").with("detail", detail)
 }
 
-/// The app's catalogue (`locales/*.json`), read at build time: words the app and the
-/// server both say (why a number or a code is refused) are written there once.
-static APP_CATALOGUE: std::sync::LazyLock<[serde_json::Value; 2]> = std::sync::LazyLock::new(|| {
-    let parse = |json: &str| {
-        serde_json::from_str(json).expect("locales/*.json is valid JSON (the app builds from it)")
-    };
-    [
-        parse(include_str!("../../../locales/en.json")),
-        parse(include_str!("../../../locales/es.json")),
-    ]
-});
-
-/// A message of the app's catalogue, in both languages; `None` if either lacks it.
-pub fn from_app_catalogue(section: &str, key: &str) -> Option<Text> {
-    let [en, es] = &*APP_CATALOGUE;
-    Some(Text {
-        en: en.get(section)?.get(key)?.as_str()?,
-        es: es.get(section)?.get(key)?.as_str()?,
-    })
+/// The dev clock's refusal, naming the most it moves at once.
+pub fn clock_advance(max_s: i64) -> Msg {
+    Msg::new("requests.clock_advance").with("max", max_s)
 }
 
-fn shared(section: &str, key: &str) -> Text {
-    from_app_catalogue(section, key)
-        .unwrap_or_else(|| panic!("locales/*.json lacks {section}.{key} (a test checks every one)"))
+/// Why no more phones can be set up (the choose-method screen; the app's words).
+pub fn phones_full() -> Msg {
+    Msg::new("dashboard.phones_full").count(phone_mfa_contract::policy::MAX_PHONES_PER_ACCOUNT as i64)
 }
 
 /// Why a phone number is refused: the app's words (`phone_problem.*`).
-pub fn phone_problem(problem: PhoneProblem) -> Text {
-    let key = serde_json::to_value(problem).expect("a unit variant serialises");
-    shared("phone_problem", key.as_str().expect("named in snake_case"))
+pub fn phone_problem(problem: PhoneProblem) -> Msg {
+    let name: &'static str = problem.into();
+    Msg::keyed(format!("phone_problem.{name}"))
 }
 
 /// Why a typed code is refused: the app's words (`code_problem.*`).
-pub fn code_problem(problem: CodeProblem) -> Text {
-    shared("code_problem", code_problem_key(problem))
-}
-
-pub fn code_problem_key(problem: CodeProblem) -> &'static str {
-    match problem {
-        CodeProblem::Empty => "empty",
-        CodeProblem::NotDigits => "not_digits",
-        CodeProblem::WrongLength => "wrong_length",
-    }
+pub fn code_problem(problem: CodeProblem) -> Msg {
+    let name: &'static str = problem.into();
+    Msg::keyed(format!("code_problem.{name}"))
 }
 
 // ------------------------------------------------------------ texts, calls, emails
 
+fn say(msg: Msg, language: Language) -> String {
+    msg.render(language)
+}
+
 /// The text message. Its last line lets browsers with WebOTP fill the code in, and
-/// must stay exactly `@host #code` in every language.
+/// must stay exactly `@host #code` in every language (it is machine format, not words).
 pub fn sms_body(language: Language, code: &str, host: &str) -> String {
-    let minutes = phone_mfa_contract::policy::CODE_TTL_SECS / 60;
-    let words = match language {
-        Language::En => {
-            format!(
-                "Your Phone MFA code is {code}. It expires in {minutes} minutes. Don't share it with anyone."
-            )
-        }
-        Language::Es => {
-            format!(
-                "Tu código de Phone MFA es {code}. Vence en {minutes} minutos. No lo compartas con nadie."
-            )
-        }
-    };
+    let words = say(Msg::new("sms.body").with("code", code), language);
     format!("{words}\n\n@{host} #{code}")
 }
 
 /// What the phone call says: the code digit by digit, three times.
 pub fn voice_script(language: Language, code: &str) -> String {
     let spoken = code.chars().map(|c| c.to_string()).collect::<Vec<_>>().join(", ");
-    match language {
-        Language::En => format!(
-            "Hello. This is Phone MFA with your security code. Your code is: {spoken}. Again, your code is: {spoken}. One last time, your code is: {spoken}. Goodbye."
-        ),
-        Language::Es => format!(
-            "Hola. Te llamamos de Phone MFA con tu código de seguridad. Tu código es: {spoken}. Otra vez, tu código es: {spoken}. Por última vez, tu código es: {spoken}. Adiós."
-        ),
-    }
+    say(Msg::new("call.script").with("spoken", spoken), language)
 }
 
 /// The BCP 47 tag a voice provider reads the script in (TwiML `<Say language>`).
@@ -406,6 +306,43 @@ pub fn voice_language(language: Language) -> &'static str {
         Language::En => "en-US",
         Language::Es => "es-MX",
     }
+}
+
+/// An e-mail's body: its paragraphs, then the product's name as signature.
+fn email_body(language: Language, paragraphs: &[Msg]) -> String {
+    let mut body: Vec<String> = paragraphs.iter().map(|p| p.render(language)).collect();
+    body.push(say(Msg::new("app.name"), language));
+    body.join("\n\n")
+}
+
+fn subject(key: &'static str, language: Language) -> String {
+    say(Msg::new(key), language)
+}
+
+/// The sign-up e-mail to an address without an account: the link to continue.
+pub fn sign_up_link_email(language: Language, host: &str, token: &str) -> (String, String) {
+    let link = format!("http://{host}/create-account/continue#token={token}");
+    let hours = phone_mfa_contract::policy::SIGN_UP_LINK_TTL_SECS / 3600;
+    (
+        subject("emails.sign_up_link.subject", language),
+        email_body(
+            language,
+            &[Msg::new("emails.sign_up_link.body")
+                .count(hours)
+                .with("link", link)],
+        ),
+    )
+}
+
+/// The sign-up e-mail to an address that already has an account: a notice, no link.
+pub fn sign_up_taken_email(language: Language, host: &str) -> (String, String) {
+    (
+        subject("emails.sign_up_taken.subject", language),
+        email_body(
+            language,
+            &[Msg::new("emails.sign_up_taken.body").with("link", format!("http://{host}/sign-in"))],
+        ),
+    )
 }
 
 /// What changed on the account, for the notice email.
@@ -417,142 +354,180 @@ pub enum AccountChange<'a> {
     AppRemoved,
 }
 
-/// Subject and first paragraph of the account-change email.
-pub fn account_change(language: Language, change: AccountChange) -> (&'static str, String) {
+/// The account-change email: subject and body, ending with what to do if it wasn't them.
+pub fn account_change_email(language: Language, change: AccountChange, host: &str) -> (String, String) {
     use AccountChange::*;
-    match (language, change) {
-        (Language::En, PhoneAdded(m)) => (
-            "A phone number was added to your account",
-            format!("The phone number {m} was added to your Phone MFA account for sign-in codes."),
+    let (subject_key, what) = match change {
+        PhoneAdded(m) => (
+            "emails.phone_added.subject",
+            Msg::new("emails.phone_added.body").with("phone", m),
         ),
-        (Language::Es, PhoneAdded(m)) => (
-            "Se agregó un número de teléfono a tu cuenta",
-            format!("Se agregó el número de teléfono {m} a tu cuenta de Phone MFA para los códigos de inicio de sesión."),
+        PhoneChanged { from, to } => (
+            "emails.phone_changed.subject",
+            Msg::new("emails.phone_changed.body")
+                .with("from", from)
+                .with("to", to),
         ),
-        (Language::En, PhoneChanged { from, to }) => (
-            "Your phone number was changed",
-            format!("The phone number for sign-in codes on your Phone MFA account was changed from {from} to {to}."),
+        PhoneRemoved(m) => (
+            "emails.method_removed.subject",
+            Msg::new("emails.method_removed.phone").with("phone", m),
         ),
-        (Language::Es, PhoneChanged { from, to }) => (
-            "Se cambió tu número de teléfono",
-            format!("El número de teléfono para los códigos de inicio de sesión de tu cuenta de Phone MFA se cambió de {from} a {to}."),
+        AppRemoved => (
+            "emails.method_removed.subject",
+            Msg::new("emails.method_removed.app"),
         ),
-        (Language::En, PhoneRemoved(m)) => (
-            "A sign-in method was removed from your account",
-            format!("The phone number {m} was removed from your Phone MFA account."),
-        ),
-        (Language::Es, PhoneRemoved(m)) => (
-            "Se quitó un método de inicio de sesión de tu cuenta",
-            format!("Se quitó el número de teléfono {m} de tu cuenta de Phone MFA."),
-        ),
-        (Language::En, AppRemoved) => (
-            "A sign-in method was removed from your account",
-            "An authenticator app was removed from your Phone MFA account.".to_owned(),
-        ),
-        (Language::Es, AppRemoved) => (
-            "Se quitó un método de inicio de sesión de tu cuenta",
-            "Se quitó una aplicación de autenticación de tu cuenta de Phone MFA.".to_owned(),
-        ),
-    }
-}
-
-/// The rest of the account-change email: what to do if it wasn't them.
-pub fn account_change_footer(language: Language, host: &str) -> String {
-    match language {
-        Language::En => format!(
-            "If this was you, there is nothing else to do.\nIf this wasn't you, secure your account now: http://{host}/this-wasnt-me\n\nPhone MFA"
-        ),
-        Language::Es => format!(
-            "Si fuiste tú, no tienes que hacer nada más.\nSi no fuiste tú, protege tu cuenta ahora: http://{host}/this-wasnt-me\n\nPhone MFA"
-        ),
-    }
+    };
+    let footer =
+        Msg::new("emails.account_change_footer").with("link", format!("http://{host}/this-wasnt-me"));
+    (
+        subject(subject_key, language),
+        email_body(language, &[what, footer]),
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::{BTreeMap, BTreeSet};
+    use strum::IntoEnumIterator;
 
-    #[test]
-    fn every_phone_and_code_problem_has_the_apps_words_in_both_languages() {
-        use CodeProblem as C;
-        use PhoneProblem as P;
-        let phones = [
-            P::Empty,
-            P::Extension,
-            P::InvalidCharacters,
-            P::TooShort,
-            P::TooLong,
-            P::NotValidInCountry,
-            P::CountryNotSupported,
-            P::PremiumRate,
-            P::SharedCost,
-            P::NotAPersonalPhone,
-        ];
-        for p in phones {
-            // Adding a problem breaks this match, and so this list must grow with it.
-            match p {
-                P::Empty
-                | P::Extension
-                | P::InvalidCharacters
-                | P::TooShort
-                | P::TooLong
-                | P::NotValidInCountry
-                | P::CountryNotSupported
-                | P::PremiumRate
-                | P::SharedCost
-                | P::NotAPersonalPhone => {}
+    /// Every key of a catalogue as a dotted path, with its text.
+    fn flatten(value: &serde_json::Value, prefix: &str, out: &mut BTreeMap<String, String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    let path = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
+                    flatten(v, &path, out);
+                }
             }
-            let key = serde_json::to_value(p).unwrap();
-            let text = from_app_catalogue("phone_problem", key.as_str().unwrap());
-            assert!(
-                text.is_some_and(|t| !t.en.is_empty() && !t.es.is_empty() && t.en != t.es),
-                "{p:?}"
-            );
-        }
-        for c in [C::Empty, C::NotDigits, C::WrongLength] {
-            match c {
-                C::Empty | C::NotDigits | C::WrongLength => {}
+            other => {
+                out.insert(prefix.to_owned(), other.as_str().unwrap_or_default().to_owned());
             }
-            let text = from_app_catalogue("code_problem", code_problem_key(c));
-            assert!(
-                text.is_some_and(|t| !t.en.is_empty() && !t.es.is_empty() && t.en != t.es),
-                "{c:?}"
-            );
-        }
-        assert!(from_app_catalogue("phone_problem", "no_such_problem").is_none());
-    }
-
-    #[test]
-    fn every_message_has_different_non_empty_english_and_spanish() {
-        for (name, text) in ALL_TEXTS {
-            assert!(
-                !text.en.trim().is_empty() && !text.es.trim().is_empty(),
-                "{name} is empty"
-            );
-            // Only machine words (field names) may read the same in both languages.
-            if *name != "SEND_JSON" {
-                assert_ne!(text.en, text.es, "{name} is not translated");
-            }
-        }
-        for p in [
-            PhoneProblem::Empty,
-            PhoneProblem::Extension,
-            PhoneProblem::InvalidCharacters,
-            PhoneProblem::TooShort,
-            PhoneProblem::TooLong,
-            PhoneProblem::NotValidInCountry,
-            PhoneProblem::CountryNotSupported,
-            PhoneProblem::PremiumRate,
-            PhoneProblem::SharedCost,
-            PhoneProblem::NotAPersonalPhone,
-        ] {
-            let t = phone_problem(p);
-            assert_ne!(t.en, t.es, "{p:?}");
         }
     }
 
+    fn catalogue(tree: &serde_json::Value) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        flatten(tree, "", &mut out);
+        out
+    }
+
+    fn assert_translated(msg: &Msg) {
+        let en = msg.try_render(Language::En);
+        let es = msg.try_render(Language::Es);
+        let (Ok(en), Ok(es)) = (&en, &es) else {
+            panic!("{} does not render: en {en:?}, es {es:?}", msg.key())
+        };
+        assert!(
+            !en.trim().is_empty() && !es.trim().is_empty(),
+            "{} is empty",
+            msg.key()
+        );
+        // Only machine words (a media type) may read the same in both languages.
+        if msg.key() != "requests.send_json" {
+            assert_ne!(en, es, "{} is not translated", msg.key());
+        }
+    }
+
+    /// Every message the server can make: the fixed ones, and each maker with values.
+    fn every_message() -> Vec<Msg> {
+        let mut all: Vec<Msg> = ALL_FIXED.to_vec();
+        all.extend(ErrorCode::iter().filter(|c| *c != ErrorCode::Unknown).map(error));
+        all.extend(PhoneProblem::iter().map(phone_problem));
+        all.extend(CodeProblem::iter().map(code_problem));
+        for n in [1, 2, 61, 3600] {
+            all.extend([
+                password_held(n),
+                sign_up_emails_held(n),
+                resend_in(n),
+                locked_out(n),
+            ]);
+        }
+        all.extend([
+            bad_field("phone: expected a string".into()),
+            unreadable("bad header".into()),
+            clock_advance(86_400),
+            phones_full(),
+        ]);
+        all
+    }
+
     #[test]
-    fn counts_agree_in_both_languages() {
+    fn every_error_code_and_problem_has_a_message_in_both_languages() {
+        // `Unknown` is the app's name for a code it does not know yet; the server never
+        // sends it. Every other code has its general message.
+        for code in ErrorCode::iter().filter(|c| *c != ErrorCode::Unknown) {
+            let name: &str = code.into();
+            assert_eq!(serde_json::to_value(code).unwrap(), name, "strum and serde agree");
+            assert_translated(&error(code));
+        }
+        for problem in PhoneProblem::iter() {
+            let name: &str = problem.into();
+            assert_eq!(serde_json::to_value(problem).unwrap(), name);
+            assert_translated(&phone_problem(problem));
+        }
+        for problem in CodeProblem::iter() {
+            assert_translated(&code_problem(problem));
+        }
+    }
+
+    #[test]
+    fn every_message_renders_in_both_languages_with_every_placeholder_filled() {
+        for msg in every_message() {
+            assert_translated(&msg);
+        }
+        // And the check itself: a key without words, or a placeholder without a value, fails.
+        assert!(Msg::new("errors.no_such_code").try_render(Language::En).is_err());
+        assert!(Msg::new("requests.bad_field").try_render(Language::Es).is_err());
+    }
+
+    #[test]
+    fn every_word_in_the_servers_catalogue_is_said_somewhere_and_only_once() {
+        let c = &*CATALOGUES;
+        let [en, es] = [catalogue(&c.server[0]), catalogue(&c.server[1])];
+        let app = [catalogue(&c.app[0]), catalogue(&c.app[1])];
+        let base = |k: &str| {
+            k.strip_suffix("_one")
+                .or_else(|| k.strip_suffix("_other"))
+                .unwrap_or(k)
+                .to_owned()
+        };
+        let keys = |m: &BTreeMap<String, String>| m.keys().map(|k| base(k)).collect::<BTreeSet<_>>();
+        assert_eq!(keys(&en), keys(&es), "English and Spanish have the same keys");
+        // Said: a message maker or constant names the key in this file, or it is an
+        // error code's general message.
+        let source = include_str!("i18n.rs");
+        let codes: BTreeSet<String> = ErrorCode::iter()
+            .map(|c| format!("errors.{}", <&str>::from(c)))
+            .collect();
+        for key in keys(&en) {
+            let said = source.contains(&format!("\"{key}\"")) || codes.contains(&key);
+            assert!(
+                said,
+                "locales/server: `{key}` is never said (remove it, or say it)"
+            );
+        }
+        // Once: no key in both catalogues, and no sentence twice.
+        for (language, server) in [(0, &en), (1, &es)] {
+            let mut seen = BTreeMap::new();
+            for (key, text) in server {
+                assert!(!app[language].contains_key(key), "`{key}` is in both catalogues");
+                if let Some((other, _)) = app[language].iter().find(|(_, t)| *t == text) {
+                    panic!("`{key}` repeats the app's `{other}`: say the app's key instead");
+                }
+                if let Some(other) = seen.insert(text.clone(), key.clone()) {
+                    panic!("`{key}` repeats `{other}`");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn plural_forms_follow_the_count() {
         assert_eq!(
             resend_in(1).render(Language::En),
             "You can request a new code in 1 second"
@@ -563,6 +538,54 @@ mod tests {
         );
         assert!(locked_out(1).render(Language::Es).ends_with("en 1 minuto"));
         assert!(locked_out(10).render(Language::En).ends_with("in 10 minutes"));
+        assert!(password_held(61).render(Language::En).ends_with("in 2 minutes"));
+        assert!(phones_full().render(Language::En).contains(&format!(
+            "{} phone numbers",
+            phone_mfa_contract::policy::MAX_PHONES_PER_ACCOUNT
+        )));
+    }
+
+    #[test]
+    fn policy_numbers_come_from_policy() {
+        use phone_mfa_contract::policy::*;
+        let short = PASSWORD_TOO_SHORT.render(Language::En);
+        assert!(
+            short.contains(&format!("at least {MIN_PASSWORD_CHARS} characters")),
+            "{short}"
+        );
+        let sms = sms_body(Language::Es, "123456", "example.com");
+        assert!(
+            sms.contains(&format!("Vence en {} minutos", CODE_TTL_SECS / 60)),
+            "{sms}"
+        );
+        let (_, body) = sign_up_link_email(Language::En, "example.com", "tok");
+        let hours = SIGN_UP_LINK_TTL_SECS / 3600;
+        let unit = if hours == 1 { "hour" } else { "hours" };
+        assert!(body.contains(&format!("for {hours} {unit}.")), "{body}");
+        assert!(body.contains("/create-account/continue#token=tok"), "{body}");
+        assert!(body.ends_with("\n\nPhone MFA"), "{body}");
+    }
+
+    #[test]
+    fn account_change_emails_say_what_changed_and_where_to_go_if_it_was_not_them() {
+        for language in Language::ALL {
+            for change in [
+                AccountChange::PhoneAdded("•••-•••-••23"),
+                AccountChange::PhoneChanged {
+                    from: "•••-•••-••23",
+                    to: "•••-•••-••45",
+                },
+                AccountChange::PhoneRemoved("•••-•••-••23"),
+                AccountChange::AppRemoved,
+            ] {
+                let (subject, body) = account_change_email(language, change, "example.com");
+                assert!(!subject.is_empty());
+                assert!(body.contains("http://example.com/this-wasnt-me"), "{body}");
+                if change != AccountChange::AppRemoved {
+                    assert!(body.contains("•••-•••-••23"), "{body}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -60,11 +60,11 @@ impl Notice {
     /// changed, with the number masked, and what to do if it wasn't them, in the
     /// account's language.
     pub fn account_change(to_email: String, language: Language, change: AccountChange, host: &str) -> Notice {
-        let (subject, what) = i18n::account_change(language, change);
+        let (subject, body) = i18n::account_change_email(language, change, host);
         Notice {
             to_email,
-            subject: subject.to_owned(),
-            body: format!("{what}\n\n{}", i18n::account_change_footer(language, host)),
+            subject,
+            body,
         }
     }
 }

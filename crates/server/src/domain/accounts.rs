@@ -123,7 +123,7 @@ pub async fn record_wrong_code(c: &mut Conn, account_id: i64, now: i64, ip: &str
     let mut err = AppError::new(
         StatusCode::UNPROCESSABLE_ENTITY,
         ErrorCode::CodeWrong,
-        i18n::CODE_WRONG,
+        i18n::error(ErrorCode::CodeWrong),
     )
     .field("code");
     err.body.attempts_left = Some(MAX_WRONG_CODES - failed);

@@ -42,7 +42,7 @@ fn authorize(session: &Session, purpose: Purpose, has_methods: bool, now: i64) -
         (Purpose::SignIn, SessionStage::MfaPending) => Ok(()),
         (Purpose::Reauth, SessionStage::SignedIn) => Ok(()),
         (Purpose::SignIn, _) => Err(AppError::wrong_stage(i18n::NOT_SIGNING_IN)),
-        _ => Err(AppError::wrong_stage(i18n::FINISH_SIGNING_IN)),
+        _ => Err(AppError::wrong_stage(i18n::error(ErrorCode::WrongStage))),
     }
 }
 
@@ -255,20 +255,24 @@ async fn deliver(state: &AppState, delivery: &CodeDelivery) -> AppResult<()> {
         AppError::new(
             StatusCode::BAD_GATEWAY,
             ErrorCode::DeliveryFailed,
-            i18n::SEND_FAILED,
+            i18n::error(ErrorCode::DeliveryFailed),
         )
     })
 }
 
 pub fn epcs_unavailable() -> AppError {
-    AppError::new(StatusCode::FORBIDDEN, ErrorCode::MethodUnavailable, i18n::EPCS)
+    AppError::new(
+        StatusCode::FORBIDDEN,
+        ErrorCode::MethodUnavailable,
+        i18n::error(ErrorCode::MethodUnavailable),
+    )
 }
 
 fn already_added() -> AppError {
     AppError::new(
         StatusCode::CONFLICT,
         ErrorCode::PhoneAlreadyAdded,
-        i18n::PHONE_ALREADY_ADDED,
+        i18n::error(ErrorCode::PhoneAlreadyAdded),
     )
     .field("phone")
 }
@@ -282,7 +286,7 @@ fn ensure_can_add_phone(methods: &[MethodRow], e164: &str) -> AppResult<()> {
         return Err(AppError::new(
             StatusCode::CONFLICT,
             ErrorCode::PhoneLimitReached,
-            i18n::phones_limit(),
+            i18n::error(ErrorCode::PhoneLimitReached),
         ));
     }
     Ok(())
@@ -410,7 +414,7 @@ pub async fn verify(
                 return Err(AppError::new(
                     StatusCode::GONE,
                     ErrorCode::CodeExpired,
-                    i18n::CODE_EXPIRED,
+                    i18n::error(ErrorCode::CodeExpired),
                 ));
             }
             if !matches_live_code(&st.config.secret, &ch, &code, now) {

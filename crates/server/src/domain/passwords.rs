@@ -194,7 +194,7 @@ fn busy() -> AppError {
     let mut e = AppError::new(
         axum::http::StatusCode::SERVICE_UNAVAILABLE,
         ErrorCode::Busy,
-        i18n::BUSY,
+        i18n::error(ErrorCode::Busy),
     );
     e.body.retry_after_s = Some(1);
     e

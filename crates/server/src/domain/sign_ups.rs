@@ -111,5 +111,9 @@ pub async fn confirm(c: &mut Conn, token_hash: &[u8], ip: &str, now: i64) -> App
 }
 
 fn link_expired() -> AppError {
-    AppError::new(StatusCode::GONE, ErrorCode::LinkExpired, i18n::LINK_EXPIRED)
+    AppError::new(
+        StatusCode::GONE,
+        ErrorCode::LinkExpired,
+        i18n::error(ErrorCode::LinkExpired),
+    )
 }

@@ -60,7 +60,7 @@ pub async fn sign_up(
         return Err(AppError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             ErrorCode::InvalidEmail,
-            i18n::EMAIL_FORMAT,
+            i18n::error(ErrorCode::InvalidEmail),
         )
         .field("email"));
     }
@@ -69,7 +69,7 @@ pub async fn sign_up(
         return Err(AppError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             ErrorCode::WeakPassword,
-            i18n::password_too_short(),
+            i18n::PASSWORD_TOO_SHORT,
         )
         .field("password"));
     }
@@ -77,7 +77,7 @@ pub async fn sign_up(
         return Err(AppError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             ErrorCode::WeakPassword,
-            i18n::password_too_long(),
+            i18n::PASSWORD_TOO_LONG,
         )
         .field("password"));
     }
@@ -249,7 +249,7 @@ fn invalid_credentials() -> AppError {
     AppError::new(
         StatusCode::UNAUTHORIZED,
         ErrorCode::InvalidCredentials,
-        i18n::WRONG_PASSWORD,
+        i18n::error(ErrorCode::InvalidCredentials),
     )
 }
 

@@ -22,6 +22,9 @@ pub async fn outbox(State(state): State<AppState>) -> AppResult<Json<Vec<OutboxM
 
 /// `POST /api/dev/clock`: moves the development server's clock forward (never back), so
 /// browser tests step past a send limit or an authenticator time step without sleeping.
+/// The most the dev clock moves at once: a day, enough to pass any window of policy.
+const MAX_ADVANCE_S: i64 = 86_400;
+
 /// Mounted only in dev mode; 404 where a test runs its own clock.
 #[utoipa::path(post, path = "/api/dev/clock", tag = "development", request_body = DevClockRequest,
     responses((status = 200, description = "The clock moved (dev mode only)", body = DevClock),
@@ -34,8 +37,8 @@ pub async fn clock(
         .dev_clock
         .as_ref()
         .ok_or_else(|| AppError::not_found(i18n::NO_SUCH_ENDPOINT))?;
-    if !(1..=86_400).contains(&req.advance_s) {
-        return Err(AppError::bad_request(i18n::CLOCK_ADVANCE).field("advance_s"));
+    if !(1..=MAX_ADVANCE_S).contains(&req.advance_s) {
+        return Err(AppError::bad_request(i18n::clock_advance(MAX_ADVANCE_S)).field("advance_s"));
     }
     let offset_s = dev.advance(req.advance_s);
     Ok(Json(DevClock {

@@ -42,7 +42,7 @@ fn json_rejection(rejection: JsonRejection) -> AppError {
         JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => AppError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::PayloadTooLarge,
-            i18n::TOO_LARGE,
+            i18n::error(ErrorCode::PayloadTooLarge),
         ),
         other => AppError::bad_request(i18n::unreadable(other.body_text())),
     }
@@ -82,7 +82,7 @@ impl Session {
         if self.stage == SessionStage::SignedIn {
             Ok(())
         } else {
-            Err(AppError::wrong_stage(i18n::FINISH_SIGNING_IN))
+            Err(AppError::wrong_stage(i18n::error(ErrorCode::WrongStage)))
         }
     }
 }

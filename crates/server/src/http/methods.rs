@@ -54,7 +54,7 @@ pub async fn update(
                     return Err(AppError::new(
                         StatusCode::UNPROCESSABLE_ENTITY,
                         ErrorCode::ChannelNotSupported,
-                        i18n::CANNOT_TEXT,
+                        i18n::error(ErrorCode::ChannelNotSupported),
                     ));
                 }
                 store::methods::set_default_channel(tx, session.account_id, id, channel).await?;
@@ -107,7 +107,7 @@ pub async fn remove(
                 return Err(AppError::new(
                     StatusCode::CONFLICT,
                     ErrorCode::LastMethod,
-                    i18n::LAST_METHOD,
+                    i18n::error(ErrorCode::LastMethod),
                 ));
             }
             accounts::remove_method(tx, session.account_id, method, &methods).await?;

@@ -25,9 +25,9 @@ pub async fn options(State(state): State<AppState>, session: Session) -> AppResu
         .count();
     let language = i18n::request_language();
     let phone_reason = if session.epcs_prescriber {
-        Some(i18n::EPCS_REASON.get(language).to_owned())
+        Some(i18n::EPCS_REASON.render(language))
     } else if phones >= MAX_PHONES_PER_ACCOUNT {
-        Some(i18n::phones_full(language))
+        Some(i18n::phones_full().render(language))
     } else {
         None
     };
@@ -36,7 +36,7 @@ pub async fn options(State(state): State<AppState>, session: Session) -> AppResu
             MethodOption {
                 kind: MethodKind::AuthenticatorApp,
                 available: false,
-                unavailable_reason: Some(i18n::APP_SETUP_SOON.get(language).into()),
+                unavailable_reason: Some(i18n::APP_SETUP_SOON.render(language)),
                 restricted: false,
             },
             MethodOption {

@@ -17,7 +17,7 @@ use tower_http::services::{ServeDir, ServeFile};
 /// API bodies are small JSON objects; anything bigger is refused unread.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
 
-fn csrf_rejected(message: i18n::Text) -> Response {
+fn csrf_rejected(message: i18n::Msg) -> Response {
     axum::response::IntoResponse::into_response(AppError::new(
         StatusCode::FORBIDDEN,
         ErrorCode::CsrfRejected,
@@ -36,7 +36,7 @@ pub async fn csrf_guard(req: Request, next: Next) -> Response {
         .get("sec-fetch-site")
         .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"cross-site"))
     {
-        return csrf_rejected(i18n::CROSS_SITE);
+        return csrf_rejected(i18n::error(ErrorCode::CsrfRejected));
     }
     if headers.get(CSRF_HEADER).map(|v| v.as_bytes()) != Some(CSRF_HEADER_VALUE.as_bytes()) {
         return csrf_rejected(i18n::MISSING_CSRF_HEADER);
@@ -80,10 +80,13 @@ pub async fn json_errors(req: Request, next: Next) -> Response {
     let (code, message) = match status {
         StatusCode::METHOD_NOT_ALLOWED => (ErrorCode::InvalidRequest, i18n::METHOD_NOT_ALLOWED),
         StatusCode::REQUEST_TIMEOUT => (ErrorCode::Busy, i18n::TIMED_OUT),
-        StatusCode::PAYLOAD_TOO_LARGE => (ErrorCode::PayloadTooLarge, i18n::TOO_LARGE),
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            ErrorCode::PayloadTooLarge,
+            i18n::error(ErrorCode::PayloadTooLarge),
+        ),
         StatusCode::NOT_FOUND => (ErrorCode::NotFound, i18n::NO_SUCH_ENDPOINT),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => (ErrorCode::InvalidRequest, i18n::SEND_JSON),
-        s if s.is_server_error() => (ErrorCode::Internal, i18n::INTERNAL),
+        s if s.is_server_error() => (ErrorCode::Internal, i18n::error(ErrorCode::Internal)),
         _ => (ErrorCode::InvalidRequest, i18n::BAD_PATH),
     };
     let mut answer = axum::response::IntoResponse::into_response(AppError::new(status, code, message));
