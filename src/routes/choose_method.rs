@@ -10,11 +10,9 @@ use phone_mfa_contract::{MethodKind, MfaOptions};
 /// offered beside the authenticator app, marked as the less secure ("restricted") one,
 /// and shown as unavailable, with the reason, where the account may not use it.
 #[component]
-pub fn ChooseMethod(
-    /// Render these options instead of asking the server (the design gallery).
-    #[prop(optional)]
-    preview: Option<MfaOptions>,
-) -> impl IntoView {
+pub fn ChooseMethod() -> impl IntoView {
+    // The gallery's options instead of the server's (never in production builds).
+    let preview = crate::preview::preview::<MfaOptions>();
     let known = if preview.is_some() {
         Signal::stored(true)
     } else {

@@ -32,7 +32,8 @@ pub fn attempts_warning(i18n: I18nContext<Locale>, attempts_left: Option<u32>) -
     }
 }
 
-/// A state of the code screen to start in, for the design gallery.
+/// A state of the code screen to start in, for the design gallery
+/// (`crate::preview`; never set in production builds).
 #[derive(Debug, Clone)]
 pub struct CodePreview {
     pub pending: PendingCode,
@@ -45,12 +46,10 @@ pub struct CodePreview {
 /// new one may be sent, the other channel, a different number, and what to do when
 /// nothing arrives.
 #[component]
-pub fn EnterCode(
-    /// Start in this state instead of the code in sessionStorage (the design gallery).
-    #[prop(optional)]
-    preview: Option<CodePreview>,
-) -> impl IntoView {
+pub fn EnterCode() -> impl IntoView {
     let i18n = use_i18n();
+    // The gallery's state, or (always, in production) the code in sessionStorage.
+    let preview = crate::preview::preview::<CodePreview>();
     let auth = Auth::get();
     let preview_attempts = preview.as_ref().and_then(|p| p.attempts_left);
     let preview_error = preview.as_ref().and_then(|p| p.error.clone());

@@ -1,4 +1,4 @@
-//! One screen a file, one route each (see `crate::App` for the paths).
+//! One screen a file (see `crate::screens` for the paths, chunks and gallery states).
 
 pub mod choose_method;
 pub mod code;

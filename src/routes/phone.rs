@@ -9,11 +9,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use phone_mfa_contract::{Channel, ErrorCode, PhoneInput as PhoneBody, Purpose, StartChallengeRequest};
 
-/// A state of the phone screen to start in, for the design gallery.
+/// A state of the phone screen to start in, for the design gallery
+/// (`crate::preview`; never set in production builds).
 #[derive(Debug, Clone, Default)]
 pub struct PhonePreview {
-    /// Set: render from these values and ask the server nothing on the way in.
-    pub active: bool,
     pub number: String,
     pub region: Option<String>,
     pub touched: bool,
@@ -27,18 +26,16 @@ pub struct PhonePreview {
 /// Setup step 2 (and "change number"): enter the phone number, choose "Text me" or
 /// "Call me", Continue sends the code.
 #[component]
-pub fn EnterPhone(
-    /// Start in this state instead of empty (the design gallery).
-    #[prop(optional)]
-    preview: Option<PhonePreview>,
-) -> impl IntoView {
+pub fn EnterPhone() -> impl IntoView {
     let i18n = use_i18n();
-    let preview = preview.unwrap_or_default();
-    if !preview.active {
+    let previewed = crate::preview::preview::<PhonePreview>();
+    let in_preview = previewed.is_some();
+    let preview = previewed.unwrap_or_default();
+    if !in_preview {
         use_session_guard();
     }
     // `?change=<method id>`: replacing the number of an existing phone method.
-    let change: Option<i64> = if preview.active {
+    let change: Option<i64> = if in_preview {
         preview.change
     } else {
         use_query_map()

@@ -1,5 +1,5 @@
 //! When a screen's code cannot be fetched (release builds load later screens as wasm
-//! chunks, see `lazy_screen!` in lib.rs): say so, and offer to try again. A failed
+//! chunks, see src/screens.rs): say so, and offer to try again. A failed
 //! fetch is not remembered, so trying again fetches it afresh.
 
 use crate::components::Page;

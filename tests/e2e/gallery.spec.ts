@@ -14,6 +14,10 @@ for (const [colorScheme, language] of [['light', 'en'], ['dark', 'en'], ['light'
     const links = page.locator('nav.gallery-nav').getByRole('link');
     const hrefs = await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')!));
     expect(hrefs.length).toBeGreaterThanOrEqual(25);
+    // What an address that is no state shows: every real state must show something else.
+    await page.goto('/gallery/no-such-state');
+    const notFound = (await page.locator('.gallery-stage h1').textContent())!;
+    expect(notFound).toBe(language === 'es' ? 'No se encontró la página' : 'Page not found');
     const apiCalls: string[] = [];
     page.on('request', (r) => {
       if (new URL(r.url()).pathname.startsWith('/api/')) apiCalls.push(r.url());
@@ -21,6 +25,7 @@ for (const [colorScheme, language] of [['light', 'en'], ['dark', 'en'], ['light'
     for (const href of hrefs) {
       await page.goto(href);
       await expect(page.locator('.gallery-stage h1')).toHaveCount(1);
+      await expect(page.locator('.gallery-stage h1')).not.toHaveText(notFound);
       await expect(page.locator('html')).toHaveAttribute('lang', language);
       await expect(page.locator('.gallery-nav a[aria-current="page"]')).toHaveAttribute('href', href);
       await expectAccessible(page);

@@ -1,0 +1,267 @@
+//! Every state of the gallery, one function each, listed (with its address and label)
+//! in `crate::screens`. Each puts the made-up data its screen needs in place, then
+//! renders the screen's own component; words the server would send come from the
+//! server's catalogue, in the gallery's current language.
+
+use super::fixtures::*;
+use super::server_says;
+use crate::flow::{now_ms, Auth};
+use crate::i18n::*;
+use crate::preview::Preview;
+use crate::routes::choose_method::ChooseMethod;
+use crate::routes::code::{CodePreview, EnterCode};
+use crate::routes::confirmed::PhoneConfirmed;
+use crate::routes::continue_sign_up::LinkExpired;
+use crate::routes::create_account::{CheckYourEmail, CreateAccount};
+use crate::routes::current_method::{Reauthenticate, SignInMethod};
+use crate::routes::dashboard::Dashboard;
+use crate::routes::phone::{EnterPhone, PhonePreview};
+use crate::routes::sign_in::SignIn;
+use crate::routes::success::AccountSecure;
+use crate::routes::troubleshooting::NoCode;
+use crate::routes::unavailable::ScreenUnavailable;
+use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+use phone_mfa_contract::{Channel, MethodView, SessionStage};
+
+type Ctx = I18nContext<Locale>;
+
+/// Makes this account the one signed in (untracked: the screen reads the session as it
+/// is created, and nothing should re-run).
+fn signed_in(stage: SessionStage, methods: Vec<MethodView>) {
+    Auth::get()
+        .session
+        .update_untracked(|s| *s = Some(session(stage, methods)));
+}
+
+fn show<T: Clone + Send + Sync + 'static>(state: T) {
+    provide_context(Preview(state));
+}
+
+fn phone_screen(number: &str, region: &str, touched: bool) -> PhonePreview {
+    PhonePreview {
+        number: number.into(),
+        region: Some(region.into()),
+        touched,
+        ..Default::default()
+    }
+}
+
+fn code_screen(pending: crate::flow::PendingCode) -> CodePreview {
+    CodePreview {
+        pending,
+        attempts_left: None,
+        error: None,
+    }
+}
+
+fn method_options(i18n: Ctx, phone_unavailable: Option<String>, required: bool) {
+    show(options(
+        phone_unavailable,
+        required,
+        server_says(i18n, "methods.app_setup_soon", None),
+    ));
+}
+
+pub fn sign_in_empty(_: Ctx) -> AnyView {
+    view! { <SignIn /> }.into_any()
+}
+
+pub fn create_account_empty(_: Ctx) -> AnyView {
+    view! { <CreateAccount /> }.into_any()
+}
+
+pub fn create_account_check_email(_: Ctx) -> AnyView {
+    view! { <CheckYourEmail email="new.person@example.com".to_owned() on_again=|| {} /> }.into_any()
+}
+
+pub fn create_account_link_expired(i18n: Ctx) -> AnyView {
+    let message = server_says(i18n, "errors.link_expired", None);
+    view! { <LinkExpired message=message /> }.into_any()
+}
+
+pub fn choose_method_recommended(i18n: Ctx) -> AnyView {
+    method_options(i18n, None, false);
+    view! { <ChooseMethod /> }.into_any()
+}
+
+pub fn choose_method_required(i18n: Ctx) -> AnyView {
+    method_options(i18n, None, true);
+    view! { <ChooseMethod /> }.into_any()
+}
+
+pub fn choose_method_prescriber(i18n: Ctx) -> AnyView {
+    let reason = t_string!(i18n, choose_method.not_for_prescribers).to_string();
+    method_options(i18n, Some(reason), true);
+    view! { <ChooseMethod /> }.into_any()
+}
+
+pub fn phone_empty(_: Ctx) -> AnyView {
+    show(phone_screen("", "US", false));
+    view! { <EnterPhone /> }.into_any()
+}
+
+pub fn phone_invalid(_: Ctx) -> AnyView {
+    show(phone_screen("201 555", "US", true));
+    view! { <EnterPhone /> }.into_any()
+}
+
+pub fn phone_extension(_: Ctx) -> AnyView {
+    show(phone_screen("201-555-0123 ext. 2", "US", false));
+    view! { <EnterPhone /> }.into_any()
+}
+
+pub fn phone_landline(_: Ctx) -> AnyView {
+    show(phone_screen("020 7946 0018", "GB", false));
+    view! { <EnterPhone /> }.into_any()
+}
+
+pub fn phone_valid(_: Ctx) -> AnyView {
+    show(phone_screen("(201) 555-0123", "US", false));
+    view! { <EnterPhone /> }.into_any()
+}
+
+pub fn phone_sending(_: Ctx) -> AnyView {
+    show(PhonePreview {
+        sending: true,
+        ..phone_screen("(201) 555-0123", "US", false)
+    });
+    view! { <EnterPhone /> }.into_any()
+}
+
+pub fn phone_server_error(i18n: Ctx) -> AnyView {
+    show(PhonePreview {
+        server_error: Some(server_says(i18n, "rate_limits.phone", None)),
+        ..phone_screen("(201) 555-0123", "US", true)
+    });
+    view! { <EnterPhone /> }.into_any()
+}
+
+pub fn phone_change(_: Ctx) -> AnyView {
+    show(PhonePreview {
+        change: Some(1),
+        ..phone_screen("", "US", false)
+    });
+    view! { <EnterPhone /> }.into_any()
+}
+
+pub fn code_fresh(_: Ctx) -> AnyView {
+    show(code_screen(pending(Channel::Sms, true, 0.0, 30)));
+    view! { <EnterCode /> }.into_any()
+}
+
+pub fn code_voice(_: Ctx) -> AnyView {
+    show(code_screen(pending(Channel::Voice, true, 0.0, 30)));
+    view! { <EnterCode /> }.into_any()
+}
+
+pub fn code_resend_ready(_: Ctx) -> AnyView {
+    show(code_screen(pending(Channel::Sms, true, 45.0, 30)));
+    view! { <EnterCode /> }.into_any()
+}
+
+pub fn code_wrong_3_left(i18n: Ctx) -> AnyView {
+    show(CodePreview {
+        attempts_left: Some(3),
+        error: Some(server_says(i18n, "errors.code_wrong", None)),
+        ..code_screen(pending(Channel::Sms, true, 40.0, 30))
+    });
+    view! { <EnterCode /> }.into_any()
+}
+
+pub fn code_locked(i18n: Ctx) -> AnyView {
+    let minutes = phone_mfa_contract::policy::LOCKOUT_SECS / 60;
+    let mut locked = pending(Channel::Sms, true, 60.0, 30);
+    locked.locked_until_ms = Some(now_ms() + (minutes * 60_000) as f64);
+    show(CodePreview {
+        error: Some(server_says(i18n, "codes.locked_out", Some(minutes))),
+        ..code_screen(locked)
+    });
+    view! { <EnterCode /> }.into_any()
+}
+
+pub fn code_expired(_: Ctx) -> AnyView {
+    show(code_screen(pending(Channel::Sms, true, 601.0, 30)));
+    view! { <EnterCode /> }.into_any()
+}
+
+pub fn code_landline(_: Ctx) -> AnyView {
+    show(code_screen(pending(Channel::Voice, false, 0.0, 30)));
+    view! { <EnterCode /> }.into_any()
+}
+
+pub fn confirmed_setup(_: Ctx) -> AnyView {
+    signed_in(
+        SessionStage::SignedIn,
+        vec![phone(1, "23", true, true, Channel::Sms)],
+    );
+    view! { <PhoneConfirmed /> }.into_any()
+}
+
+pub fn secure_done(_: Ctx) -> AnyView {
+    view! { <AccountSecure /> }.into_any()
+}
+
+pub fn sign_in_method_both(_: Ctx) -> AnyView {
+    signed_in(
+        SessionStage::MfaPending,
+        vec![
+            phone(1, "23", true, true, Channel::Sms),
+            authenticator_app(2, false),
+        ],
+    );
+    view! { <SignInMethod /> }.into_any()
+}
+
+pub fn confirm_before_adding(_: Ctx) -> AnyView {
+    signed_in(
+        SessionStage::SignedIn,
+        vec![
+            authenticator_app(1, true),
+            phone(2, "23", false, true, Channel::Sms),
+        ],
+    );
+    view! { <Reauthenticate /> }.into_any()
+}
+
+pub fn dashboard_no_mfa(_: Ctx) -> AnyView {
+    signed_in(SessionStage::SignedIn, vec![]);
+    view! { <Dashboard /> }.into_any()
+}
+
+pub fn dashboard_one(_: Ctx) -> AnyView {
+    signed_in(
+        SessionStage::SignedIn,
+        vec![phone(1, "23", true, true, Channel::Sms)],
+    );
+    view! { <Dashboard /> }.into_any()
+}
+
+pub fn dashboard_two(_: Ctx) -> AnyView {
+    signed_in(
+        SessionStage::SignedIn,
+        vec![
+            authenticator_app(1, true),
+            phone(2, "23", false, false, Channel::Voice),
+        ],
+    );
+    view! { <Dashboard /> }.into_any()
+}
+
+pub fn dashboard_five(_: Ctx) -> AnyView {
+    let mut methods = vec![authenticator_app(1, true)];
+    for (i, last2) in ["23", "45", "67", "89", "01"].iter().enumerate() {
+        let channel = if i % 2 == 0 { Channel::Sms } else { Channel::Voice };
+        methods.push(phone(i as i64 + 2, last2, false, true, channel));
+    }
+    signed_in(SessionStage::SignedIn, methods);
+    view! { <Dashboard /> }.into_any()
+}
+
+pub fn no_code_nothing(_: Ctx) -> AnyView {
+    view! { <NoCode /> }.into_any()
+}
+
+pub fn unavailable_offline(_: Ctx) -> AnyView {
+    view! { <ScreenUnavailable /> }.into_any()
+}

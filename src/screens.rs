@@ -1,0 +1,223 @@
+//! The one list of screens. Each entry gives a screen's component, its paths, how its
+//! code loads, and its states in the design gallery; the routes, the wasm chunks, the
+//! preloads after sign-in and the gallery's navigation are all generated from it, so a
+//! screen is added, moved or split in one place.
+//!
+//! Loading:
+//! - `(eager)`: in the app's first download (the sign-in screen, and what must show
+//!   when a download fails);
+//! - `(lazy <chunk>)`: its own chunk, fetched when first opened;
+//! - `(preloaded <chunk>)`: its own chunk, also fetched in the background once there is
+//!   a session (`preload_later_screens`), so a step never waits for the next screen.
+//!
+//! Release builds made by xtask set `--cfg phone_mfa_split`: each chunk is then a
+//! wasm-split point, which `cargo xtask build` cuts out of the app's wasm into a file
+//! fetched on demand (xtask/src/split.rs), so the sign-in screen downloads only what it
+//! needs (issue 8). Other builds (`trunk serve`, the browser tests) keep one wasm; a
+//! lazy route is then an ordinary async view.
+//!
+//! Written with `wasm_split`'s `fallible` option rather than Leptos' `#[lazy_route]`:
+//! there a chunk that fails to download (a flaky connection) panics, which ends the
+//! whole app; here the person sees [`ScreenUnavailable`] and can try again.
+//!
+//! Gallery states: `group: ["id" => state, …]`. `group` names the screen in the
+//! gallery's list (`gallery.screens.<group>`), `id` is the state's address
+//! (`/gallery/<id>`), and `state` both its label (`gallery.states.<state>`) and the
+//! function in `crate::gallery::states` that renders it with the screen's own component.
+
+#[cfg(feature = "gallery")]
+use crate::i18n::*;
+use crate::routes::{
+    choose_method::ChooseMethod,
+    code::EnterCode,
+    confirmed::PhoneConfirmed,
+    continue_sign_up::ContinueSignUp,
+    create_account::CreateAccount,
+    current_method::{Reauthenticate, SignInMethod},
+    dashboard::Dashboard,
+    not_found::NotFound,
+    phone::EnterPhone,
+    sign_in::SignIn,
+    success::AccountSecure,
+    troubleshooting::NoCode,
+    unavailable::ScreenUnavailable,
+};
+use leptos::prelude::*;
+use leptos_router::components::{Route, Routes};
+use leptos_router::{path, Lazy, LazyRoute};
+
+/// Generates, from the table below: a `LazyRoute` per chunk (in a module named after
+/// it), the `AppRoutes` component, `preload_later_screens`, and (with the gallery)
+/// `GALLERY_STATES`.
+macro_rules! screens {
+    ($(
+        $screen:ident at [$($path:tt),*], $load:tt,
+            gallery $group:ident: [$($id:literal => $state:ident),* $(,)?];
+    )*) => {
+        $(screens!(@chunk $screen $load);)*
+
+        /// Every route of the app ("page not found" for any other address).
+        #[component]
+        pub fn AppRoutes() -> impl IntoView {
+            view! {
+                <Routes fallback=NotFound>
+                    $($(
+                        <Route path=path!($path) view={screens!(@view $screen $load)} />
+                    )*)*
+                </Routes>
+            }
+        }
+
+        /// Fetches the code of every `preloaded` screen in the background, once (a no-op
+        /// in unsplit builds). Called when a password is sent and whenever there is a
+        /// session: from then on any of them is a click away, and a screen must not wait
+        /// for its code, or stay clickable while it loads, when a step completes.
+        pub(crate) fn preload_later_screens() {
+            use std::sync::atomic::{AtomicBool, Ordering};
+            static STARTED: AtomicBool = AtomicBool::new(false);
+            if STARTED.swap(true, Ordering::Relaxed) {
+                return;
+            }
+            $(screens!(@preload $load);)*
+        }
+
+        /// Every state of the design gallery, in the order of its list.
+        #[cfg(feature = "gallery")]
+        pub const GALLERY_STATES: &[crate::gallery::GalleryState] = &[$($(
+            crate::gallery::GalleryState {
+                id: $id,
+                group: stringify!($group),
+                screen: |i18n| t_string!(i18n, gallery.screens.$group).to_string(),
+                label: |i18n| t_string!(i18n, gallery.states.$state).to_string(),
+                render: crate::gallery::states::$state,
+            },
+        )*)*];
+    };
+
+    (@view $screen:ident (eager)) => { $screen };
+    (@view $screen:ident ($load:ident $chunk:ident)) => { Lazy::<$chunk::Screen>::new() };
+
+    (@preload (preloaded $chunk:ident)) => {
+        leptos::task::spawn_local(<$chunk::Screen as LazyRoute>::preload());
+    };
+    (@preload ($($other:tt)*)) => {};
+
+    // An eager screen is named so the compiler checks it exists, though it has no chunk.
+    (@chunk $screen:ident (eager)) => {
+        const _: fn() -> AnyView = || view! { <$screen /> }.into_any();
+    };
+    (@chunk $screen:ident ($load:ident $chunk:ident)) => {
+        mod $chunk {
+            use super::*;
+
+            #[derive(Clone)]
+            pub struct Screen;
+
+            #[cfg(phone_mfa_split)]
+            mod split {
+                use super::*;
+                use leptos::wasm_split::{wasm_split, SplitLoaderError};
+
+                #[wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, preload(preload), fallible)]
+                pub fn view() -> Result<AnyView, SplitLoaderError> {
+                    Ok(view! { <$screen /> }.into_any())
+                }
+            }
+
+            impl LazyRoute for Screen {
+                fn data() -> Self {
+                    Screen
+                }
+
+                #[cfg(phone_mfa_split)]
+                async fn view(_this: Self) -> AnyView {
+                    split::view()
+                        .await
+                        .unwrap_or_else(|_| view! { <ScreenUnavailable /> }.into_any())
+                }
+
+                #[cfg(not(phone_mfa_split))]
+                async fn view(_this: Self) -> AnyView {
+                    view! { <$screen /> }.into_any()
+                }
+
+                #[cfg(phone_mfa_split)]
+                async fn preload() {
+                    // A failed download is not remembered: opening the screen tries again.
+                    let _ = split::preload().await;
+                }
+            }
+        }
+    };
+}
+
+screens! {
+    SignIn at ["/", "/sign-in"], (eager),
+        gallery sign_in: ["sign-in" => sign_in_empty];
+    CreateAccount at ["/create-account"], (lazy create_account_chunk),
+        gallery create_account: [
+            "create-account" => create_account_empty,
+            "create-account-check-email" => create_account_check_email,
+        ];
+    ContinueSignUp at ["/create-account/continue"], (lazy continue_sign_up_chunk),
+        gallery create_account: ["create-account-link-expired" => create_account_link_expired];
+    ChooseMethod at ["/setup"], (preloaded choose_method_chunk),
+        gallery choose_method: [
+            "choose-method" => choose_method_recommended,
+            "choose-method-required" => choose_method_required,
+            "choose-method-medical-provider" => choose_method_prescriber,
+        ];
+    EnterPhone at ["/setup/phone"], (preloaded enter_phone_chunk),
+        gallery phone: [
+            "phone-empty" => phone_empty,
+            "phone-invalid" => phone_invalid,
+            "phone-extension" => phone_extension,
+            "phone-landline" => phone_landline,
+            "phone-valid" => phone_valid,
+            "phone-sending" => phone_sending,
+            "phone-server-error" => phone_server_error,
+            "phone-change" => phone_change,
+        ];
+    EnterCode at ["/verify"], (preloaded enter_code_chunk),
+        gallery code: [
+            "code-fresh" => code_fresh,
+            "code-voice" => code_voice,
+            "code-resend-ready" => code_resend_ready,
+            "code-wrong-3-left" => code_wrong_3_left,
+            "code-locked" => code_locked,
+            "code-expired" => code_expired,
+            "code-landline" => code_landline,
+        ];
+    PhoneConfirmed at ["/setup/confirmed"], (preloaded phone_confirmed_chunk),
+        gallery confirmed: ["confirmed" => confirmed_setup];
+    AccountSecure at ["/setup/secure"], (preloaded account_secure_chunk),
+        gallery secure: ["secure" => secure_done];
+    SignInMethod at ["/sign-in/verify"], (preloaded sign_in_method_chunk),
+        gallery sign_in_method: ["sign-in-method" => sign_in_method_both];
+    Reauthenticate at ["/account/confirm"], (preloaded reauthenticate_chunk),
+        gallery confirm: ["confirm-its-you" => confirm_before_adding];
+    Dashboard at ["/account"], (preloaded dashboard_chunk),
+        gallery dashboard: [
+            "dashboard-no-mfa" => dashboard_no_mfa,
+            "dashboard-one" => dashboard_one,
+            "dashboard-two" => dashboard_two,
+            "dashboard-five" => dashboard_five,
+        ];
+    NoCode at ["/help/no-code"], (preloaded no_code_chunk),
+        gallery no_code: ["no-code" => no_code_nothing];
+    // Shown in place of a screen whose chunk failed to download: no path of its own.
+    ScreenUnavailable at [], (eager),
+        gallery unavailable: ["unavailable" => unavailable_offline];
+    GalleryRoute at ["/gallery", "/gallery/:state"], (lazy gallery_chunk),
+        gallery gallery: [];
+}
+
+/// The design gallery where it is built in, "page not found" where it is not.
+#[component]
+fn GalleryRoute() -> impl IntoView {
+    #[cfg(feature = "gallery")]
+    let screen = view! { <crate::gallery::Gallery /> }.into_any();
+    #[cfg(not(feature = "gallery"))]
+    let screen = view! { <NotFound /> }.into_any();
+    screen
+}
