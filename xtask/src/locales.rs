@@ -21,25 +21,6 @@ const MACROS: &[&str] = &[
 /// Suffixes leptos_i18n gives plural forms ("attempts_left_one", "attempts_left_other").
 const PLURAL_SUFFIXES: &[&str] = &["_zero", "_one", "_two", "_few", "_many", "_other"];
 
-/// Every key of a locale file as a dotted path, with the text it maps to.
-pub fn flatten(value: &serde_json::Value, prefix: &str, out: &mut BTreeMap<String, String>) {
-    match value {
-        serde_json::Value::Object(map) => {
-            for (k, v) in map {
-                let path = if prefix.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{prefix}.{k}")
-                };
-                flatten(v, &path, out);
-            }
-        }
-        other => {
-            out.insert(prefix.to_owned(), other.as_str().unwrap_or_default().to_owned());
-        }
-    }
-}
-
 /// The key the code names for a (possibly plural) key.
 fn base_key(key: &str) -> &str {
     PLURAL_SUFFIXES
@@ -118,9 +99,7 @@ fn read_pair(root: &Path, dir: &str) -> [BTreeMap<String, String>; 2] {
     ["en", "es"].map(|lang| {
         let text = std::fs::read_to_string(root.join(format!("{dir}/{lang}.json"))).unwrap();
         let json: serde_json::Value = serde_json::from_str(&text).unwrap();
-        let mut keys = BTreeMap::new();
-        flatten(&json, "", &mut keys);
-        keys
+        phone_mfa_contract::catalogue::flat_keys(&json)
     })
 }
 

@@ -73,6 +73,7 @@ pub(crate) fn counted(tally: &mut Tally, index: usize, name: &str, mut c: Comman
 pub(crate) fn test() -> Result {
     let started = Instant::now();
     ensure_tools()?;
+    ensure_test_tools()?;
     for (tool, path) in [("chromium", CHROMIUM), ("chromedriver", CHROMEDRIVER)] {
         if !Path::new(path).exists() {
             return Err(format!("{tool} is missing at {path}: `bash .ci/run` installs it (apt-get install chromium chromium-driver)"));

@@ -23,6 +23,17 @@ pub(crate) fn locked_wasm_bindgen() -> Result<String> {
         .ok_or_else(|| "wasm-bindgen is not in Cargo.lock".into())
 }
 
+/// The SMTP server the mail tests start.
+const AIOSMTPD_VERSION: &str = "1.4.6";
+
+/// Whether a command runs and succeeds, its output hidden.
+fn status_quiet(mut c: Command) -> bool {
+    c.stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
 pub(crate) fn ensure_tools() -> Result {
     step("Checking tools");
     let targets = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
@@ -60,6 +71,25 @@ pub(crate) fn ensure_tools() -> Result {
             .unwrap_or_default()
             .trim()
     );
+    Ok(())
+}
+
+/// What only the tests need: aiosmtpd, the SMTP server the mail tests start
+/// (crates/server/tests/smtp_sink.py).
+pub(crate) fn ensure_test_tools() -> Result {
+    if !status_quiet(cmd("python3", &["-c", "import aiosmtpd"])) {
+        println!("installing aiosmtpd {AIOSMTPD_VERSION} from PyPI (the mail tests' SMTP server)");
+        status(cmd(
+            "python3",
+            &[
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                &format!("aiosmtpd=={AIOSMTPD_VERSION}"),
+            ],
+        ))?;
+    }
     Ok(())
 }
 

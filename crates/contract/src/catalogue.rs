@@ -42,6 +42,31 @@ pub fn placeholders(text: &str) -> Vec<&str> {
         .collect()
 }
 
+/// A catalogue file's texts by dotted key (`errors.busy`, `sms.body`), in key order.
+#[cfg(feature = "catalogue-keys")]
+pub fn flat_keys(catalogue: &serde_json::Value) -> std::collections::BTreeMap<String, String> {
+    fn walk(value: &serde_json::Value, prefix: &str, out: &mut std::collections::BTreeMap<String, String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    let path = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
+                    walk(v, &path, out);
+                }
+            }
+            other => {
+                out.insert(prefix.to_owned(), other.as_str().unwrap_or_default().to_owned());
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(catalogue, "", &mut out);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -28,7 +28,8 @@ pub struct Config {
     pub secret: Vec<u8>,
     /// `PHONE_MFA_ALLOWED_COUNTRIES`: comma-separated ISO regions codes may be sent to.
     pub allowed_countries: Vec<String>,
-    /// `PHONE_MFA_PUBLIC_HOST`: the host named in the WebOTP line of a text (`@host #123456`).
+    /// `PHONE_MFA_PUBLIC_HOST`: where people open the app: the host named in the WebOTP
+    /// line of a text (`@host #123456`) and in the links of e-mails (see `public_origin`).
     pub public_host: String,
     pub limits: SendLimits,
     pub password_hashing: PasswordHashing,
@@ -41,6 +42,10 @@ pub struct Config {
     /// `PHONE_MFA_TWILIO_*`: send real texts and calls through Twilio. Without it codes
     /// go to the dev outbox (dev mode) and production refuses to start.
     pub twilio: Option<crate::couriers::twilio::TwilioConfig>,
+    /// `PHONE_MFA_SMTP_*`: send e-mail (sign-up links, account-change notices) through an
+    /// SMTP server. Without it e-mail goes to the dev outbox (dev mode) and production
+    /// refuses to start.
+    pub smtp: Option<crate::couriers::smtp::SmtpConfig>,
 }
 
 /// Send limits (security rules, "Send limits"). Defaults are the policy constants; the
@@ -111,6 +116,7 @@ impl Config {
             password_failures_per_ip: policy::PASSWORD_FREE_FAILURES_PER_IP,
             sign_up_emails_per_ip: policy::SIGN_UP_EMAILS_PER_IP,
             twilio: None,
+            smtp: None,
         }
     }
 
@@ -201,6 +207,12 @@ impl Config {
                 "production needs a courier: set PHONE_MFA_TWILIO_ACCOUNT_SID, _AUTH_TOKEN and _FROM".into(),
             ));
         }
+        config.smtp = crate::couriers::smtp::SmtpConfig::from_vars(&var).map_err(ConfigError)?;
+        if config.smtp.is_none() && !config.dev_mode {
+            return Err(ConfigError(
+                "production needs a mailer: set PHONE_MFA_SMTP_URL and PHONE_MFA_SMTP_FROM".into(),
+            ));
+        }
         if let Some(n) = var("PHONE_MFA_IP_SENDS_PER_5_MIN") {
             config.limits.per_ip = n
                 .parse()
@@ -224,6 +236,14 @@ impl Config {
             })?;
         }
         Ok(config)
+    }
+
+    /// The start of every link the server sends (`https://host`): people open e-mailed
+    /// links from anywhere, so in production they are HTTPS; the development server
+    /// itself speaks plain HTTP.
+    pub fn public_origin(&self) -> String {
+        let scheme = if self.dev_mode { "http" } else { "https" };
+        format!("{scheme}://{}", self.public_host)
     }
 
     pub fn country_allowed(&self, region: &str) -> bool {

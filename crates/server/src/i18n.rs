@@ -320,8 +320,9 @@ fn subject(key: &'static str, language: Language) -> String {
 }
 
 /// The sign-up e-mail to an address without an account: the link to continue.
-pub fn sign_up_link_email(language: Language, host: &str, token: &str) -> (String, String) {
-    let link = format!("http://{host}/create-account/continue#token={token}");
+/// `origin` is where people open the app (`Config::public_origin`).
+pub fn sign_up_link_email(language: Language, origin: &str, token: &str) -> (String, String) {
+    let link = format!("{origin}/create-account/continue#token={token}");
     let hours = phone_mfa_contract::policy::SIGN_UP_LINK_TTL_SECS / 3600;
     (
         subject("emails.sign_up_link.subject", language),
@@ -335,12 +336,12 @@ pub fn sign_up_link_email(language: Language, host: &str, token: &str) -> (Strin
 }
 
 /// The sign-up e-mail to an address that already has an account: a notice, no link.
-pub fn sign_up_taken_email(language: Language, host: &str) -> (String, String) {
+pub fn sign_up_taken_email(language: Language, origin: &str) -> (String, String) {
     (
         subject("emails.sign_up_taken.subject", language),
         email_body(
             language,
-            &[Msg::new("emails.sign_up_taken.body").with("link", format!("http://{host}/sign-in"))],
+            &[Msg::new("emails.sign_up_taken.body").with("link", format!("{origin}/sign-in"))],
         ),
     )
 }
@@ -355,7 +356,7 @@ pub enum AccountChange<'a> {
 }
 
 /// The account-change email: subject and body, ending with what to do if it wasn't them.
-pub fn account_change_email(language: Language, change: AccountChange, host: &str) -> (String, String) {
+pub fn account_change_email(language: Language, change: AccountChange, origin: &str) -> (String, String) {
     use AccountChange::*;
     let (subject_key, what) = match change {
         PhoneAdded(m) => (
@@ -377,8 +378,7 @@ pub fn account_change_email(language: Language, change: AccountChange, host: &st
             Msg::new("emails.method_removed.app"),
         ),
     };
-    let footer =
-        Msg::new("emails.account_change_footer").with("link", format!("http://{host}/this-wasnt-me"));
+    let footer = Msg::new("emails.account_change_footer").with("link", format!("{origin}/this-wasnt-me"));
     (
         subject(subject_key, language),
         email_body(language, &[what, footer]),
@@ -391,30 +391,7 @@ mod tests {
     use std::collections::{BTreeMap, BTreeSet};
     use strum::IntoEnumIterator;
 
-    /// Every key of a catalogue as a dotted path, with its text.
-    fn flatten(value: &serde_json::Value, prefix: &str, out: &mut BTreeMap<String, String>) {
-        match value {
-            serde_json::Value::Object(map) => {
-                for (k, v) in map {
-                    let path = if prefix.is_empty() {
-                        k.clone()
-                    } else {
-                        format!("{prefix}.{k}")
-                    };
-                    flatten(v, &path, out);
-                }
-            }
-            other => {
-                out.insert(prefix.to_owned(), other.as_str().unwrap_or_default().to_owned());
-            }
-        }
-    }
-
-    fn catalogue(tree: &serde_json::Value) -> BTreeMap<String, String> {
-        let mut out = BTreeMap::new();
-        flatten(tree, "", &mut out);
-        out
-    }
+    use phone_mfa_contract::catalogue::flat_keys as catalogue;
 
     fn assert_translated(msg: &Msg) {
         let en = msg.try_render(Language::En);
@@ -558,11 +535,14 @@ mod tests {
             sms.contains(&format!("Vence en {} minutos", CODE_TTL_SECS / 60)),
             "{sms}"
         );
-        let (_, body) = sign_up_link_email(Language::En, "example.com", "tok");
+        let (_, body) = sign_up_link_email(Language::En, "https://example.com", "tok");
         let hours = SIGN_UP_LINK_TTL_SECS / 3600;
         let unit = if hours == 1 { "hour" } else { "hours" };
         assert!(body.contains(&format!("for {hours} {unit}.")), "{body}");
-        assert!(body.contains("/create-account/continue#token=tok"), "{body}");
+        assert!(
+            body.contains("https://example.com/create-account/continue#token=tok"),
+            "{body}"
+        );
         assert!(body.ends_with("\n\nPhone MFA"), "{body}");
     }
 
@@ -578,9 +558,9 @@ mod tests {
                 AccountChange::PhoneRemoved("•••-•••-••23"),
                 AccountChange::AppRemoved,
             ] {
-                let (subject, body) = account_change_email(language, change, "example.com");
+                let (subject, body) = account_change_email(language, change, "https://example.com");
                 assert!(!subject.is_empty());
-                assert!(body.contains("http://example.com/this-wasnt-me"), "{body}");
+                assert!(body.contains("https://example.com/this-wasnt-me"), "{body}");
                 if change != AccountChange::AppRemoved {
                     assert!(body.contains("•••-•••-••23"), "{body}");
                 }

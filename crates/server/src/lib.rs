@@ -74,6 +74,11 @@ impl Builder {
             (None, Some(twilio)) => Arc::new(couriers::twilio::Twilio::new(twilio.clone())),
             (None, None) => outbox.clone(),
         };
+        let mailer: Arc<dyn Mailer> = match (self.mailer, &self.config.smtp) {
+            (Some(m), _) => m,
+            (None, Some(smtp)) => Arc::new(couriers::smtp::Smtp::new(smtp)?),
+            (None, None) => outbox,
+        };
         // Only while the dev clock is the server's clock (a test may have replaced it).
         let dev_clock = self
             .dev_clock
@@ -82,7 +87,7 @@ impl Builder {
         Ok(AppState(Arc::new(Inner {
             hash_slots,
             courier,
-            mailer: self.mailer.unwrap_or(outbox),
+            mailer,
             config: self.config,
             store,
             clock: self.clock,

@@ -484,7 +484,7 @@ async fn the_openapi_document_describes_every_endpoint() {
 }
 
 #[tokio::test]
-async fn production_refuses_to_start_without_a_secret_or_a_courier() {
+async fn production_refuses_to_start_without_a_secret_a_courier_or_a_mailer() {
     use phone_mfa_server::config::Config;
     let vars = |pairs: &'static [(&'static str, &'static str)]| {
         move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
@@ -495,12 +495,22 @@ async fn production_refuses_to_start_without_a_secret_or_a_courier() {
         ("PHONE_MFA_SECRET", "0123456789abcdef0123456789abcdef")
     ]))
     .is_err());
+    Config::from_vars(vars(&[
+        ("PHONE_MFA_PRODUCTION", "1"),
+        ("PHONE_MFA_SECRET", "0123456789abcdef0123456789abcdef"),
+        ("PHONE_MFA_TWILIO_ACCOUNT_SID", "AC1"),
+        ("PHONE_MFA_TWILIO_AUTH_TOKEN", "t"),
+        ("PHONE_MFA_TWILIO_FROM", "+12025550100"),
+    ]))
+    .expect_err("a mailer is required too (tests/mail.rs)");
     let ok = Config::from_vars(vars(&[
         ("PHONE_MFA_PRODUCTION", "1"),
         ("PHONE_MFA_SECRET", "0123456789abcdef0123456789abcdef"),
         ("PHONE_MFA_TWILIO_ACCOUNT_SID", "AC1"),
         ("PHONE_MFA_TWILIO_AUTH_TOKEN", "t"),
         ("PHONE_MFA_TWILIO_FROM", "+12025550100"),
+        ("PHONE_MFA_SMTP_URL", "smtps://smtp.example.com"),
+        ("PHONE_MFA_SMTP_FROM", "no-reply@example.com"),
     ]))
     .unwrap();
     assert!(!ok.dev_mode);

@@ -1,7 +1,8 @@
 //! Couriers deliver codes (text, call) and notices (e-mail). Each kind is a trait so
-//! the development outbox, a provider such as Twilio, or a counting test double can be
-//! plugged in without the flows knowing.
+//! the development outbox, a provider (Twilio for codes, an SMTP server for e-mail), or
+//! a counting test double can be plugged in without the flows knowing.
 
+pub mod smtp;
 pub mod twilio;
 
 use crate::i18n::{self, AccountChange};
@@ -59,8 +60,13 @@ impl Notice {
     /// The e-mail every add, change and remove sends (NIST 800-63B rev 4 §4.6): what
     /// changed, with the number masked, and what to do if it wasn't them, in the
     /// account's language.
-    pub fn account_change(to_email: String, language: Language, change: AccountChange, host: &str) -> Notice {
-        let (subject, body) = i18n::account_change_email(language, change, host);
+    pub fn account_change(
+        to_email: String,
+        language: Language,
+        change: AccountChange,
+        origin: &str,
+    ) -> Notice {
+        let (subject, body) = i18n::account_change_email(language, change, origin);
         Notice {
             to_email,
             subject,

@@ -516,7 +516,7 @@ async fn apply_success(
     };
     let email = session.email.clone();
     let language = session.language;
-    let host = &st.config.public_host;
+    let origin = &st.config.public_origin();
     match ch.purpose {
         Purpose::Setup => {
             let first = methods.is_empty();
@@ -547,7 +547,7 @@ async fn apply_success(
                 email,
                 language,
                 AccountChange::PhoneAdded(&mask_e164(&ch.phone_e164)),
-                host,
+                origin,
             ));
             out.methods_changed = true;
         }
@@ -607,7 +607,7 @@ async fn apply_success(
                     from: &old_masked,
                     to: &mask_e164(&ch.phone_e164),
                 },
-                host,
+                origin,
             ));
             out.methods_changed = true;
         }

@@ -51,14 +51,14 @@ pub async fn request(
     email: &str,
     password_hash: &str,
     language: Language,
-    host: &str,
+    origin: &str,
     ip: &str,
     now: i64,
 ) -> AppResult<Notice> {
     let (subject, body) = match store::accounts::language_for_email(c, email).await? {
         Some((id, account_language)) => {
             audit(c, Some(id), "sign_up_for_existing_account", "", ip, now).await?;
-            i18n::sign_up_taken_email(account_language, host)
+            i18n::sign_up_taken_email(account_language, origin)
         }
         None => {
             let token = new_token(32);
@@ -70,12 +70,12 @@ pub async fn request(
             };
             store::sign_ups::insert_link(c, &token_hash(&token), &link, now).await?;
             audit(c, None, "sign_up_link_sent", "", ip, now).await?;
-            i18n::sign_up_link_email(language, host, &token)
+            i18n::sign_up_link_email(language, origin, &token)
         }
     };
     Ok(Notice {
         to_email: email.to_owned(),
-        subject: subject.to_owned(),
+        subject,
         body,
     })
 }

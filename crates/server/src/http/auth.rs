@@ -93,12 +93,12 @@ pub async fn sign_up(
         .await?;
     let password = req.password;
     let hash = with_hash_slot(&state, move || hash_password(&password)).await?;
-    let host = state.config.public_host.clone();
+    let origin = state.config.public_origin();
     let to = email.clone();
     let notice = state
         .store
         .write(async |tx| -> AppResult<_> {
-            sign_ups::request(tx, &to, &hash, language, &host, &ip, now).await
+            sign_ups::request(tx, &to, &hash, language, &origin, &ip, now).await
         })
         .await?;
     if let Err(e) = state.mailer.send(&notice).await {

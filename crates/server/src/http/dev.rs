@@ -20,11 +20,12 @@ pub async fn outbox(State(state): State<AppState>) -> AppResult<Json<Vec<OutboxM
     Ok(Json(messages))
 }
 
-/// `POST /api/dev/clock`: moves the development server's clock forward (never back), so
-/// browser tests step past a send limit or an authenticator time step without sleeping.
 /// The most the dev clock moves at once: a day, enough to pass any window of policy.
 const MAX_ADVANCE_S: i64 = 86_400;
 
+/// `POST /api/dev/clock`: moves the development server's clock forward (never back), so
+/// browser tests step past a send limit or an authenticator time step without sleeping.
+///
 /// Mounted only in dev mode; 404 where a test runs its own clock.
 #[utoipa::path(post, path = "/api/dev/clock", tag = "development", request_body = DevClockRequest,
     responses((status = 200, description = "The clock moved (dev mode only)", body = DevClock),

@@ -92,7 +92,7 @@ pub async fn remove(
 ) -> AppResult<StatusCode> {
     let now = state.now();
     accounts::require_recent_factor(&session, now)?;
-    let host = state.config.public_host.clone();
+    let origin = state.config.public_origin();
     let notice = state
         .store
         .write(async |tx| -> AppResult<_> {
@@ -134,7 +134,7 @@ pub async fn remove(
                 session.email.clone(),
                 session.language,
                 change,
-                &host,
+                &origin,
             ))
         })
         .await?;
