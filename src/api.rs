@@ -2,11 +2,14 @@
 //! talks HTTP.
 
 use crate::i18n::*;
-use gloo_net::http::{Request, RequestBuilder, Response};
+use gloo_net::http::{Request, RequestBuilder};
+use leptos::prelude::Owner;
 use phone_mfa_contract::*;
+use send_wrapper::SendWrapper;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::cell::Cell;
+use web_sys::{AbortController, AbortSignal};
 
 /// Why a call did not give the answer hoped for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +21,9 @@ pub enum Failure {
     Unreadable { status: u16 },
     /// No answer at all: offline, server down, connection cut.
     Network,
+    /// The screen that asked has gone, so the request was cancelled: nobody is waiting
+    /// for its answer (see `ends_with_its_screen`).
+    Abandoned,
 }
 
 thread_local! {
@@ -43,7 +49,9 @@ impl Failure {
             Failure::Unreadable { status } => {
                 td_string!(locale(), app.server_error, status = *status).to_string()
             }
-            Failure::Network => td_string!(locale(), app.network_error).to_string(),
+            // Nobody reads the message of an abandoned request; should a caller show it,
+            // "try again" is true of it.
+            Failure::Network | Failure::Abandoned => td_string!(locale(), app.network_error).to_string(),
         }
     }
     pub fn code(&self) -> Option<ErrorCode> {
@@ -52,25 +60,12 @@ impl Failure {
     pub fn api(&self) -> Option<&ApiError> {
         match self {
             Failure::Api(e) => Some(e),
-            Failure::Unreadable { .. } | Failure::Network => None,
+            Failure::Unreadable { .. } | Failure::Network | Failure::Abandoned => None,
         }
     }
 }
 
 pub type ApiResult<T> = Result<T, Failure>;
-
-/// The contract's answer, or why there is none: an error the server explained, or an
-/// answer that is not what the contract describes (whatever its status).
-async fn read<T: DeserializeOwned>(res: Response) -> ApiResult<T> {
-    let unreadable = Failure::Unreadable { status: res.status() };
-    if res.ok() {
-        return res.json::<T>().await.map_err(|_| unreadable);
-    }
-    res.json::<ApiError>()
-        .await
-        .map_err(|_| unreadable)
-        .and_then(|e| Err(Failure::Api(e)))
-}
 
 fn locale() -> Locale {
     match language() {
@@ -89,30 +84,86 @@ fn guarded(builder: RequestBuilder) -> RequestBuilder {
     in_language(builder).header(CSRF_HEADER, CSRF_HEADER_VALUE)
 }
 
+/// An abort signal that fires when the reactive owner running this request is cleaned
+/// up: the screen (or the part of it) that asked has gone, or a resource is fetching
+/// afresh. Its answer would go nowhere, so the browser stops waiting for it and the
+/// connection is free for the next screen's requests.
+///
+/// Screens make requests from actions and resources, which run with the owner of the
+/// component that made them. A request made outside any owner (the app's own calls,
+/// such as saving the language or refreshing the session everyone shares) is not tied
+/// to a screen and runs to the end.
+fn ends_with_its_screen() -> Option<AbortSignal> {
+    let owner = Owner::current()?;
+    let controller = AbortController::new().ok()?;
+    let signal = controller.signal();
+    let controller = SendWrapper::new(controller);
+    owner.with(|| Owner::on_cleanup(move || controller.abort()));
+    Some(signal)
+}
+
+/// What to expect of a successful answer.
+enum Answer {
+    /// The contract's JSON for the call.
+    Json,
+    /// Nothing to read (204 No Content): the call's answer is `()`.
+    Empty,
+}
+
+/// Sends a request, tied to its screen, and reads the contract's answer: `T`, or why
+/// there is none.
+async fn call<B: Serialize, T: DeserializeOwned>(
+    builder: RequestBuilder,
+    body: Option<&B>,
+    answer: Answer,
+) -> ApiResult<T> {
+    let signal = ends_with_its_screen();
+    let ended = || signal.as_ref().is_some_and(AbortSignal::aborted);
+    let builder = builder.abort_signal(signal.as_ref());
+    let request = match body {
+        Some(body) => builder.json(body),
+        None => builder.build(),
+    }
+    // Only a body that does not serialize fails here; the contract's types always do.
+    .map_err(|_| Failure::Network)?;
+    let res = request.send().await.map_err(|_| {
+        if ended() {
+            Failure::Abandoned
+        } else {
+            Failure::Network
+        }
+    })?;
+    // An answer came but cannot be read: cut short by the screen ending, or not the
+    // contract's (a proxy's HTML error page, a body cut off, a 2xx that does not parse).
+    let unreadable = || {
+        if ended() {
+            Failure::Abandoned
+        } else {
+            Failure::Unreadable { status: res.status() }
+        }
+    };
+    match (res.ok(), answer) {
+        (true, Answer::Json) => res.json::<T>().await.map_err(|_| unreadable()),
+        (true, Answer::Empty) => serde_json::from_value(serde_json::Value::Null).map_err(|_| unreadable()),
+        (false, _) => match res.json::<ApiError>().await {
+            Ok(e) => Err(Failure::Api(e)),
+            Err(_) => Err(unreadable()),
+        },
+    }
+}
+
 /// A GET of an API path (every read below goes through it).
 pub async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
-    let res = in_language(Request::get(path))
-        .send()
-        .await
-        .map_err(|_| Failure::Network)?;
-    read(res).await
+    call(in_language(Request::get(path)), None::<&()>, Answer::Json).await
 }
 
 async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> ApiResult<T> {
-    let req = guarded(Request::post(path))
-        .json(body)
-        .map_err(|_| Failure::Network)?;
-    let res = req.send().await.map_err(|_| Failure::Network)?;
-    read(res).await
+    call(guarded(Request::post(path)), Some(body), Answer::Json).await
 }
 
+/// A state-changing request whose success has no body.
 async fn send_empty(builder: RequestBuilder) -> ApiResult<()> {
-    let res = guarded(builder).send().await.map_err(|_| Failure::Network)?;
-    if res.ok() {
-        Ok(())
-    } else {
-        read::<()>(res).await
-    }
+    call(guarded(builder), None::<&()>, Answer::Empty).await
 }
 
 pub async fn health() -> ApiResult<Health> {
@@ -124,11 +175,13 @@ pub async fn session() -> ApiResult<SessionView> {
 }
 
 pub async fn set_account_language(language: Language) -> ApiResult<SessionView> {
-    let req = guarded(Request::put(paths::SESSION_LANGUAGE))
-        .json(&LanguageRequest { language })
-        .map_err(|_| Failure::Network)?;
-    let res = req.send().await.map_err(|_| Failure::Network)?;
-    read(res).await
+    let req = LanguageRequest { language };
+    call(
+        guarded(Request::put(paths::SESSION_LANGUAGE)),
+        Some(&req),
+        Answer::Json,
+    )
+    .await
 }
 
 /// Answers the same whether or not the address has an account: an e-mail is on its way.
@@ -187,14 +240,12 @@ pub async fn verify_totp(purpose: Purpose, code: &str) -> ApiResult<VerifiedView
 }
 
 pub async fn update_method(id: i64, req: &UpdateMethodRequest) -> ApiResult<MethodView> {
-    let builder = guarded(Request::patch(&paths::method(id)));
-    let res = builder
-        .json(req)
-        .map_err(|_| Failure::Network)?
-        .send()
-        .await
-        .map_err(|_| Failure::Network)?;
-    read(res).await
+    call(
+        guarded(Request::patch(&paths::method(id))),
+        Some(req),
+        Answer::Json,
+    )
+    .await
 }
 
 pub async fn remove_method(id: i64) -> ApiResult<()> {

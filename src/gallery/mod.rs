@@ -38,7 +38,8 @@ static SERVER_WORDS: std::sync::LazyLock<[serde_json::Value; 2]> = std::sync::La
 /// The server's words for `key` (its `_one`/`_other` form for `count`, filled in).
 pub fn server_says(i18n: I18nContext<Locale>, key: &str, count: Option<i64>) -> String {
     use phone_mfa_contract::catalogue::{fill, plural_key};
-    let words = &SERVER_WORDS[match i18n.get_locale_untracked() {
+    // Tracked: the stage renders the state again when the language changes.
+    let words = &SERVER_WORDS[match i18n.get_locale() {
         Locale::en => 0,
         Locale::es => 1,
     }];

@@ -130,7 +130,7 @@ pub(crate) fn bench() -> Result {
         .iter()
         .find(|(screen, _)| screen.contains("enter_phone"))
         .map(|(_, files)| brotli_of(files))
-        .ok_or("the split has no chunk for the phone screen (EnterPhoneScreen)")?;
+        .ok_or("the split has no chunk for the phone screen (enter_phone_chunk in src/screens.rs)")?;
     let phone_screen = critical + phone_chunks + validator;
     println!("critical path (sign-in screen), brotli: {critical} bytes");
     println!("phone screen (app + its chunks + validator), brotli: {phone_screen} bytes");

@@ -1,4 +1,5 @@
-//! Project automation (std, plus brotli and flate2 for precompressing assets):
+//! Project automation, one module per subcommand (see xtask/Cargo.toml for what each
+//! crate is for):
 //!
 //! - `cargo xtask run [--port N]`: install what is missing, build the app, serve it.
 //! - `cargo xtask test`: every check (format, lints, native tests, the server suite on
@@ -6,6 +7,8 @@
 //! - `cargo xtask build`: the release app (precompressed) and the server.
 //! - `cargo xtask storyboard`: screenshots of every step of the real flows.
 //! - `cargo xtask bench`: sizes, browser timings and budgets.
+//! - `cargo xtask phone-metadata <xml>`: moves to another libphonenumber metadata
+//!   version, printing every example number whose verdict changes.
 //!
 //! Tools are installed only when missing or at the wrong version, so a second run
 //! with nothing changed starts quickly.

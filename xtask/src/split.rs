@@ -1,6 +1,6 @@
 //! Code splitting for release builds (issue 8): the app's wasm is cut so that the
-//! sign-in screen downloads only what it needs, and every later screen (`lazy_screen!`
-//! in src/lib.rs) loads its code when it is first opened.
+//! sign-in screen downloads only what it needs, and every later screen (a `lazy` or
+//! `preloaded` entry in src/screens.rs) loads its code when it is first opened.
 //!
 //! trunk cannot split wasm (trunk-rs/trunk#1022), so trunk still builds the page, the
 //! CSS and the validator worker, and compiles the app with `--cfg phone_mfa_split` and
