@@ -54,6 +54,17 @@ export async function outbox(request: APIRequestContext): Promise<OutboxMessage[
   return res.json();
 }
 
+/** The newest e-mail to `to` that `which` accepts, waiting for it: e-mail leaves from
+ * the server's delivery workers once the change that decided it is saved. */
+export async function emailTo(request: APIRequestContext, to: string, which: (m: OutboxMessage) => boolean = () => true): Promise<OutboxMessage> {
+  for (let i = 0; i < 50; i++) {
+    const mail = (await outbox(request)).find((m) => m.to === to && m.kind === 'email' && which(m));
+    if (mail) return mail;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no such e-mail to ${to}`);
+}
+
 /** The newest code sent to `e164` by text or call, read from the dev outbox. */
 export async function latestCode(request: APIRequestContext, e164: string, afterId = 0): Promise<{ code: string; id: number; kind: string }> {
   for (let i = 0; i < 50; i++) {

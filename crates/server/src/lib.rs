@@ -93,12 +93,18 @@ impl Builder {
             clock: self.clock,
             dev_clock,
             csp,
+            deliveries_due: tokio::sync::Notify::new(),
         })))
     }
 }
 
-/// Serves `state` on an already-bound listener until the future is dropped.
+/// Serves `state` on an already-bound listener, with the workers that deliver queued
+/// messages beside it, until the future is dropped (the workers with it).
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    let mut workers = tokio::task::JoinSet::new();
+    for _ in 0..domain::deliveries::WORKERS {
+        workers.spawn(domain::deliveries::work(state.clone()));
+    }
     let app = http::router(state);
     axum::serve(
         listener,

@@ -22,6 +22,9 @@ pub struct Inner {
     pub csp: String,
     /// The cap on concurrent password hashes (rule G7).
     pub hash_slots: crate::domain::passwords::HashSlots,
+    /// Woken after a transaction that queued a message commits, so a delivery worker
+    /// starts on it at once (domain/deliveries.rs).
+    pub deliveries_due: tokio::sync::Notify,
 }
 
 impl std::ops::Deref for AppState {

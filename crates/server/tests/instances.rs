@@ -115,12 +115,22 @@ impl Instances {
         }
     }
 
+    /// The newest text, call or e-mail to `recipient`, waiting (up to 10 s) for the first:
+    /// e-mail leaves after its transaction commits, from a delivery worker.
     async fn newest_outbox_body(&self, recipient: &str) -> String {
-        sqlx::query_scalar("SELECT body FROM outbox WHERE recipient = $1 ORDER BY id DESC LIMIT 1")
-            .bind(recipient)
-            .fetch_one(self.store.pool())
-            .await
-            .unwrap()
+        for _ in 0..1000 {
+            let body: Option<String> =
+                sqlx::query_scalar("SELECT body FROM outbox WHERE recipient = $1 ORDER BY id DESC LIMIT 1")
+                    .bind(recipient)
+                    .fetch_optional(self.store.pool())
+                    .await
+                    .unwrap();
+            if let Some(body) = body {
+                return body;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("nothing was sent to {recipient}")
     }
 
     async fn number(&self, sql: &str) -> i64 {

@@ -10,6 +10,7 @@ use serde_json::json;
 const PHONE: &str = "2015550123";
 
 async fn last_email(s: &TestServer) -> String {
+    s.deliveries_settled().await;
     sqlx::query_scalar("SELECT body FROM outbox WHERE kind = 'email' ORDER BY id DESC LIMIT 1")
         .fetch_one(&s.db)
         .await

@@ -244,6 +244,8 @@ async fn the_dev_outbox_shows_texts_calls_and_test_numbers_that_never_arrive() {
         serde_json::json!({"email": "a@example.com", "password": PASSWORD}),
     )
     .await;
+    // The e-mail leaves from a delivery worker once its transaction commits.
+    s.deliveries_settled().await;
     let outbox: Vec<OutboxMessage> = serde_json::from_value(c.get(paths::DEV_OUTBOX).await.body).unwrap();
     let r = c
         .post(

@@ -368,7 +368,8 @@ pub struct Passed {
 enum Verdict {
     Passed {
         view: VerifiedView,
-        notice: Option<Notice>,
+        /// An account-change notice was queued (domain/deliveries.rs).
+        notice_queued: bool,
         new_cookie: Option<String>,
     },
     Refused(AppError),
@@ -615,6 +616,9 @@ async fn apply_success(
     if out.methods_changed {
         sessions::end_others(tx, session.account_id, &session.token_hash).await?;
     }
+    if let Some(notice) = &out.notice {
+        super::deliveries::queue(tx, notice, now).await?;
+    }
     // Whatever it was for, a right code is a second factor just passed.
     let token = sessions::second_factor_passed(tx, session, ip, now).await?;
     Ok(Verdict::Passed {
@@ -622,7 +626,7 @@ async fn apply_success(
             session: accounts::session_view(tx, session.account_id, SessionStage::SignedIn, now, now).await?,
             method: out.method.as_ref().map(MethodRow::view),
         },
-        notice: out.notice,
+        notice_queued: out.notice.is_some(),
         new_cookie: Some(token),
     })
 }
@@ -632,13 +636,11 @@ async fn finish(state: &AppState, verdict: Verdict) -> AppResult<Passed> {
         Verdict::Refused(err) => Err(err),
         Verdict::Passed {
             view,
-            notice,
+            notice_queued,
             new_cookie,
         } => {
-            if let Some(notice) = notice {
-                if let Err(e) = state.mailer.send(&notice).await {
-                    tracing::warn!(error = ?e, "account notice could not be sent");
-                }
+            if notice_queued {
+                state.deliveries_due.notify_one();
             }
             Ok(Passed {
                 view,
@@ -714,7 +716,7 @@ pub async fn verify_app(
                     session: accounts::session_view(tx, session.account_id, stage, now, now).await?,
                     method: None,
                 },
-                notice: None,
+                notice_queued: false,
                 new_cookie,
             })
         })

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod codes;
+pub mod deliveries;
 pub mod limits;
 pub mod passwords;
 pub mod sessions;

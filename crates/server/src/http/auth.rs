@@ -4,7 +4,7 @@
 use crate::domain::accounts::{self, audit};
 use crate::domain::passwords::{self, with_hash_slot};
 use crate::domain::sessions;
-use crate::domain::sign_ups;
+use crate::domain::{deliveries, sign_ups};
 use crate::error::{AppError, AppResult};
 use crate::http::extract::{Body, Session};
 use crate::http::ClientIp;
@@ -95,15 +95,14 @@ pub async fn sign_up(
     let hash = with_hash_slot(&state, move || hash_password(&password)).await?;
     let origin = state.config.public_origin();
     let to = email.clone();
-    let notice = state
+    state
         .store
         .write(async |tx| -> AppResult<_> {
-            sign_ups::request(tx, &to, &hash, language, &origin, &ip, now).await
+            let notice = sign_ups::request(tx, &to, &hash, language, &origin, &ip, now).await?;
+            Ok(deliveries::queue(tx, &notice, now).await?)
         })
         .await?;
-    if let Err(e) = state.mailer.send(&notice).await {
-        tracing::warn!(error = ?e, "sign-up e-mail could not be sent");
-    }
+    state.deliveries_due.notify_one();
     Ok((
         StatusCode::ACCEPTED,
         HeaderMap::new(),

@@ -2,6 +2,7 @@
 
 use crate::couriers::Notice;
 use crate::domain::accounts::{self, audit};
+use crate::domain::deliveries;
 use crate::error::{AppError, AppResult};
 use crate::http::extract::{Body, Path, Session};
 use crate::http::ClientIp;
@@ -93,7 +94,7 @@ pub async fn remove(
     let now = state.now();
     accounts::require_recent_factor(&session, now)?;
     let origin = state.config.public_origin();
-    let notice = state
+    state
         .store
         .write(async |tx| -> AppResult<_> {
             // One request at a time per account, on every server (crate::store).
@@ -130,16 +131,10 @@ pub async fn remove(
                 now,
             )
             .await?;
-            Ok::<_, AppError>(Notice::account_change(
-                session.email.clone(),
-                session.language,
-                change,
-                &origin,
-            ))
+            let notice = Notice::account_change(session.email.clone(), session.language, change, &origin);
+            Ok::<_, AppError>(deliveries::queue(tx, &notice, now).await?)
         })
         .await?;
-    if let Err(e) = state.mailer.send(&notice).await {
-        tracing::warn!(error = ?e, "account notice could not be sent");
-    }
+    state.deliveries_due.notify_one();
     Ok(StatusCode::NO_CONTENT)
 }

@@ -13,11 +13,13 @@ pub(super) const SQLITE: &[&str] = &[
     include_str!("../../migrations/sqlite/0003_account_security.sql"),
     include_str!("../../migrations/sqlite/0004_storage_layer.sql"),
     include_str!("../../migrations/sqlite/0005_late_codes.sql"),
+    include_str!("../../migrations/sqlite/0006_deliveries.sql"),
 ];
 
 pub(super) const POSTGRES: &[&str] = &[
     include_str!("../../migrations/postgres/0001_initial.sql"),
     include_str!("../../migrations/postgres/0002_late_codes.sql"),
+    include_str!("../../migrations/postgres/0003_deliveries.sql"),
 ];
 
 /// Any fixed number: the advisory lock held while one instance migrates.

@@ -24,6 +24,7 @@
 pub mod accounts;
 pub mod challenges;
 pub mod columns;
+pub mod deliveries;
 pub mod methods;
 mod migrate;
 pub mod outbox;

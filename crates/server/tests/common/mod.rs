@@ -9,7 +9,7 @@
 use phone_mfa_contract::*;
 use phone_mfa_server::clock::ManualClock;
 use phone_mfa_server::config::Config;
-use phone_mfa_server::couriers::{BoxFuture, CodeCourier, CodeDelivery, DeliveryError};
+use phone_mfa_server::couriers::{BoxFuture, CodeCourier, CodeDelivery, DeliveryError, Mailer};
 use phone_mfa_server::store::Location;
 use phone_mfa_server::Builder;
 use serde_json::{json, Value};
@@ -120,22 +120,32 @@ pub async fn server() -> TestServer {
 }
 
 pub async fn server_with(tweak: impl FnOnce(&mut Config)) -> TestServer {
-    start(tweak, true, true).await
+    start(tweak, true, true, None).await
+}
+
+/// A server whose e-mail goes to `mailer` (through the outbox's delivery workers).
+pub async fn server_with_mailer(mailer: Arc<dyn Mailer>, tweak: impl FnOnce(&mut Config)) -> TestServer {
+    start(tweak, true, true, Some(mailer)).await
 }
 
 /// A server on its own movable dev clock (`POST /api/dev/clock`), as `cargo xtask run`
 /// serves it, instead of the test's manual clock.
 pub async fn server_with_dev_clock() -> TestServer {
-    start(|_| {}, true, false).await
+    start(|_| {}, true, false, None).await
 }
 
 /// A server whose codes go to the dev outbox (the default courier), as `cargo xtask
 /// run` serves it.
 pub async fn server_with_outbox() -> TestServer {
-    start(|_| {}, false, true).await
+    start(|_| {}, false, true, None).await
 }
 
-async fn start(tweak: impl FnOnce(&mut Config), record_codes: bool, manual_clock: bool) -> TestServer {
+async fn start(
+    tweak: impl FnOnce(&mut Config),
+    record_codes: bool,
+    manual_clock: bool,
+    mailer: Option<Arc<dyn Mailer>>,
+) -> TestServer {
     let fresh = FreshDatabase::new().await;
     let mut config = Config::development();
     config.database = fresh.location.clone();
@@ -151,6 +161,7 @@ async fn start(tweak: impl FnOnce(&mut Config), record_codes: bool, manual_clock
     if record_codes {
         builder.courier = Some(courier.clone());
     }
+    builder.mailer = mailer;
     let state = builder.build().await.unwrap();
     let db = state.store.pool().clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -216,8 +227,30 @@ impl TestServer {
             cookie: Arc::new(Mutex::new(None)),
         }
     }
+    /// Waits (up to 10 s) until the delivery workers have sent, or failed and put off,
+    /// every message due by the test's clock: e-mail leaves after its transaction commits
+    /// (domain/deliveries.rs), so a test reads the outbox, or finds it empty, only then.
+    pub async fn deliveries_settled(&self) {
+        for _ in 0..1000 {
+            let waiting: i64 = sqlx::query_scalar(
+                // Due, or being sent right now.
+                "SELECT COUNT(*) FROM deliveries WHERE sent_at IS NULL AND gave_up_at IS NULL \
+                 AND (due_at <= $1 OR claimed_until IS NOT NULL)",
+            )
+            .bind(phone_mfa_server::clock::Clock::now(&self.clock))
+            .fetch_one(&self.db)
+            .await
+            .unwrap();
+            if waiting == 0 {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("messages due are still waiting for a delivery worker");
+    }
     /// The newest e-mail the dev outbox holds for `to`.
     pub async fn last_email_to(&self, to: &str) -> Option<String> {
+        self.deliveries_settled().await;
         sqlx::query_scalar(
             "SELECT body FROM outbox WHERE kind = 'email' AND recipient = $1 ORDER BY id DESC LIMIT 1",
         )
@@ -228,6 +261,7 @@ impl TestServer {
     }
     /// Every e-mail the dev outbox holds for `to`, newest first.
     pub async fn emails_to(&self, to: &str) -> Vec<String> {
+        self.deliveries_settled().await;
         sqlx::query_scalar("SELECT body FROM outbox WHERE kind = 'email' AND recipient = $1 ORDER BY id DESC")
             .bind(to)
             .fetch_all(&self.db)
