@@ -294,6 +294,21 @@ pub fn sms_body(language: Language, code: &str, host: &str) -> String {
     format!("{words}\n\n@{host} #{code}")
 }
 
+/// The text to a number that left the account, removed or replaced by another (rule
+/// A6: a second address hears of the change, the one an attacker is least likely to
+/// hold), with where to go if it wasn't them.
+pub fn old_number_text(language: Language, replaced: bool, origin: &str) -> String {
+    let key = if replaced {
+        "sms.number_replaced"
+    } else {
+        "sms.number_removed"
+    };
+    say(
+        Msg::new(key).with("link", format!("{origin}/this-wasnt-me")),
+        language,
+    )
+}
+
 /// What the phone call says: the code digit by digit, three times.
 pub fn voice_script(language: Language, code: &str) -> String {
     let spoken = code.chars().map(|c| c.to_string()).collect::<Vec<_>>().join(", ");

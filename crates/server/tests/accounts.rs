@@ -266,7 +266,7 @@ async fn adding_a_secondary_phone_needs_a_second_factor_in_the_last_twenty_minut
     );
 }
 
-/// Rule A6 (the e-mail notice; it checks an add only, and texting the old number is issue 17).
+/// Rule A6 (the e-mail half; the text to the old number is the next test).
 #[tokio::test]
 async fn every_add_change_and_remove_notifies_by_email_with_the_masked_number() {
     let s = server().await;
@@ -329,6 +329,62 @@ async fn every_add_change_and_remove_notifies_by_email_with_the_masked_number() 
             assert!(!mail.contains(full), "{full} in {mail}");
         }
     }
+}
+
+/// Rule A6 (a second address): a number replaced by another, or removed, is told by
+/// text, in the account's language, with where to go if it wasn't them; a number
+/// added is not texted beyond its code, and no text goes to the new number.
+#[tokio::test]
+async fn a_number_that_leaves_the_account_is_told_by_text_a6() {
+    let s = server().await;
+    let c = s.with_phone("a@example.com", "2015550123").await;
+    let r = c
+        .start(Purpose::Setup, Channel::Sms, Some("2015550145"), None)
+        .await;
+    assert_eq!(c.verify(&challenge_id(&r), &s.last_code()).await.status, 200);
+    s.deliveries_settled().await;
+    assert!(s.courier.texts.lock().unwrap().is_empty(), "adding texts nobody");
+    let second = c.methods().await[1].id;
+    let r = c
+        .send(
+            reqwest::Method::PUT,
+            paths::SESSION_LANGUAGE,
+            Some(json!({"language": "es"})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    // Replace 0145 by 0167: 0145 is told, in Spanish.
+    let r = c
+        .start(
+            Purpose::PhoneChange,
+            Channel::Sms,
+            Some("2015550167"),
+            Some(second),
+        )
+        .await;
+    assert_eq!(c.verify(&challenge_id(&r), &s.last_code()).await.status, 200);
+    s.deliveries_settled().await;
+    let texts = s.courier.texts.lock().unwrap().clone();
+    assert_eq!(texts.len(), 1, "{texts:?}");
+    assert_eq!(texts[0].0, "+12015550145");
+    assert!(texts[0].1.contains("reemplazó"), "{}", texts[0].1);
+    assert!(texts[0].1.ends_with("/this-wasnt-me"), "{}", texts[0].1);
+    // Remove 0167: 0167 is told.
+    let r = c
+        .send(reqwest::Method::DELETE, &paths::method(second), None)
+        .await;
+    assert_eq!(r.status, 204, "{:?}", r.body);
+    s.deliveries_settled().await;
+    let texts = s.courier.texts.lock().unwrap().clone();
+    assert_eq!(texts.len(), 2, "{texts:?}");
+    assert_eq!(texts[1].0, "+12015550167");
+    assert!(texts[1].1.contains("se quitó este número"), "{}", texts[1].1);
+    // A removal that is refused (the last method) tells nobody.
+    let last = c.methods().await[0].id;
+    let r = c.send(reqwest::Method::DELETE, &paths::method(last), None).await;
+    assert_eq!(r.status, 409, "{:?}", r.body);
+    s.deliveries_settled().await;
+    assert_eq!(s.courier.texts.lock().unwrap().len(), 2);
 }
 
 #[tokio::test]

@@ -129,3 +129,18 @@ async fn a_refusal_from_twilio_is_a_delivery_failure() {
     let (base, _) = stub(StatusCode::BAD_REQUEST).await;
     assert!(courier(base).deliver(&delivery(Channel::Sms)).await.is_err());
 }
+
+/// The notice to a number that left an account is a plain text through the same API.
+#[tokio::test]
+async fn a_plain_text_goes_to_the_messages_api_as_written() {
+    let (base, seen) = stub(StatusCode::CREATED).await;
+    let text = "Phone MFA: this number was removed from your account.";
+    courier(base).text("+12015550145", text).await.unwrap();
+    let (path, _, form) = seen.0.lock().unwrap()[0].clone();
+    assert_eq!(path, "/2010-04-01/Accounts/AC0000/Messages.json");
+    assert_eq!(form["To"], "+12015550145");
+    assert_eq!(form["From"], "+12025550100");
+    assert_eq!(form["Body"], text);
+    let (base, _) = stub(StatusCode::BAD_REQUEST).await;
+    assert!(courier(base).text("+12015550145", text).await.is_err());
+}

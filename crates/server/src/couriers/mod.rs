@@ -44,8 +44,11 @@ pub enum DeliveryError {
     Failed(String),
 }
 
+/// Delivers codes by text or call, and plain texts (the notice to a number that left
+/// an account).
 pub trait CodeCourier: Send + Sync + 'static {
     fn deliver<'a>(&'a self, delivery: &'a CodeDelivery) -> BoxFuture<'a, Result<(), DeliveryError>>;
+    fn text<'a>(&'a self, to_e164: &'a str, body: &'a str) -> BoxFuture<'a, Result<(), DeliveryError>>;
 }
 
 /// An e-mail notice to the account holder.
@@ -111,11 +114,7 @@ impl CodeCourier for DevOutbox {
     fn deliver<'a>(&'a self, d: &'a CodeDelivery) -> BoxFuture<'a, Result<(), DeliveryError>> {
         Box::pin(async move {
             let (kind, body, delivered) = match d.channel {
-                Channel::Sms => (
-                    OutboxKind::Sms,
-                    d.sms_body(),
-                    d.to_e164 != TEST_NUMBER_SMS_NEVER_ARRIVES,
-                ),
+                Channel::Sms => (OutboxKind::Sms, d.sms_body(), Self::text_delivered(&d.to_e164)),
                 Channel::Voice => (
                     OutboxKind::Voice,
                     d.voice_script(),
@@ -126,6 +125,20 @@ impl CodeCourier for DevOutbox {
             // delivered: exactly what the person experiences. The outbox shows it as such.
             self.store(kind, d.to_e164.clone(), body, delivered).await
         })
+    }
+
+    fn text<'a>(&'a self, to_e164: &'a str, body: &'a str) -> BoxFuture<'a, Result<(), DeliveryError>> {
+        Box::pin(async move {
+            let delivered = Self::text_delivered(to_e164);
+            self.store(OutboxKind::Sms, to_e164.to_owned(), body.to_owned(), delivered)
+                .await
+        })
+    }
+}
+
+impl DevOutbox {
+    fn text_delivered(to_e164: &str) -> bool {
+        to_e164 != TEST_NUMBER_SMS_NEVER_ARRIVES
     }
 }
 

@@ -68,46 +68,64 @@ impl Twilio {
     }
 }
 
+impl Twilio {
+    /// POSTs `form` to the account's `resource` (`Messages` or `Calls`).
+    async fn post(&self, resource: &str, form: &[(&str, String)]) -> Result<(), DeliveryError> {
+        let base = self.config.base_url.trim_end_matches('/');
+        let sid = &self.config.account_sid;
+        let res = self
+            .http
+            .post(format!("{base}/2010-04-01/Accounts/{sid}/{resource}.json"))
+            .basic_auth(sid, Some(&self.config.auth_token))
+            .form(form)
+            .send()
+            .await
+            .map_err(|e| DeliveryError::Failed(format!("twilio unreachable: {}", e.without_url())))?;
+        if res.status().is_success() {
+            Ok(())
+        } else {
+            Err(DeliveryError::Failed(format!("twilio answered {}", res.status())))
+        }
+    }
+
+    fn message(&self, to_e164: &str, body: String) -> Vec<(&'static str, String)> {
+        let (field, from) = self.sender_field();
+        vec![
+            ("To", to_e164.to_owned()),
+            (field, from.to_owned()),
+            ("Body", body),
+        ]
+    }
+}
+
 impl CodeCourier for Twilio {
     fn deliver<'a>(&'a self, d: &'a CodeDelivery) -> BoxFuture<'a, Result<(), DeliveryError>> {
         Box::pin(async move {
-            let base = self.config.base_url.trim_end_matches('/');
-            let sid = &self.config.account_sid;
-            let (url, body) = match d.channel {
+            match d.channel {
                 Channel::Sms => {
-                    let (field, from) = self.sender_field();
-                    (
-                        format!("{base}/2010-04-01/Accounts/{sid}/Messages.json"),
-                        vec![
-                            ("To", d.to_e164.clone()),
-                            (field, from.to_owned()),
-                            ("Body", d.sms_body()),
-                        ],
-                    )
+                    self.post("Messages", &self.message(&d.to_e164, d.sms_body()))
+                        .await?
                 }
-                Channel::Voice => (
-                    format!("{base}/2010-04-01/Accounts/{sid}/Calls.json"),
-                    vec![
+                Channel::Voice => {
+                    let call = [
                         ("To", d.to_e164.clone()),
                         ("From", self.config.from.clone()),
                         ("Twiml", Self::twiml(d)),
-                    ],
-                ),
-            };
-            let res = self
-                .http
-                .post(url)
-                .basic_auth(sid, Some(&self.config.auth_token))
-                .form(&body)
-                .send()
-                .await
-                .map_err(|e| DeliveryError::Failed(format!("twilio unreachable: {}", e.without_url())))?;
-            if res.status().is_success() {
-                tracing::info!(channel = ?d.channel, phone = %mask_e164(&d.to_e164), "code handed to twilio");
-                Ok(())
-            } else {
-                Err(DeliveryError::Failed(format!("twilio answered {}", res.status())))
+                    ];
+                    self.post("Calls", &call).await?
+                }
             }
+            tracing::info!(channel = ?d.channel, phone = %mask_e164(&d.to_e164), "code handed to twilio");
+            Ok(())
+        })
+    }
+
+    fn text<'a>(&'a self, to_e164: &'a str, body: &'a str) -> BoxFuture<'a, Result<(), DeliveryError>> {
+        Box::pin(async move {
+            self.post("Messages", &self.message(to_e164, body.to_owned()))
+                .await?;
+            tracing::info!(phone = %mask_e164(to_e164), "text handed to twilio");
+            Ok(())
         })
     }
 }

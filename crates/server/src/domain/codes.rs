@@ -601,6 +601,10 @@ async fn apply_success(
                 .await?
                 .into_iter()
                 .find(|m| m.id == method_id);
+            if let Some(old_e164) = &old.phone_e164 {
+                let text = i18n::old_number_text(language, true, origin);
+                super::deliveries::queue_text(tx, old_e164, &text, now).await?;
+            }
             out.notice = Some(Notice::account_change(
                 email,
                 language,

@@ -1,11 +1,12 @@
-//! The durable outbox (issue 17): e-mail is queued in the transaction that decides it
-//! ([`queue`]) and delivered after that transaction commits by workers running beside
+//! The durable outbox (issue 17): e-mail, and the text to a number that left an
+//! account, are queued in the transaction that decides them ([`queue`],
+//! [`queue_text`]) and delivered after that transaction commits by workers running beside
 //! the web server ([`work`]), so a message is never sent for a change that rolled
 //! back, nor lost to a crash, a restart or a mail server that is down for a while.
 //!
 //! Each worker claims one due message at a time for [`CLAIM_SECS`] (store/deliveries.rs:
 //! atomic, so with several server processes each message goes to one of them), hands
-//! it to the mailer, and records the outcome: sent; or failed, with the error, tried
+//! it to the mailer (or the text courier), and records the outcome: sent; or failed, with the error, tried
 //! again after a growing delay, and given up after [`MAX_ATTEMPTS`]. A process that
 //! dies while sending leaves its claim to run out; another instance (or this one,
 //! restarted) then sends the message. It can therefore go twice only if the process
@@ -49,6 +50,11 @@ pub async fn queue(tx: &mut Conn, notice: &Notice, now: i64) -> Result<(), sqlx:
     .await
 }
 
+/// Queues a text to `to_e164` as part of the caller's transaction (see [`queue`]).
+pub async fn queue_text(tx: &mut Conn, to_e164: &str, body: &str, now: i64) -> Result<(), sqlx::Error> {
+    store::deliveries::insert(tx, OutboxKind::Sms, to_e164, "", body, now).await
+}
+
 /// The wait before attempt `attempts + 1`: 30 s, doubling each time, at most an hour.
 pub fn retry_delay(attempts: i64) -> i64 {
     let doublings = (attempts.max(1) - 1).min(7) as u32;
@@ -90,9 +96,8 @@ async fn deliver_one(state: &AppState) -> Result<bool, sqlx::Error> {
             };
             state.mailer.send(&notice).await
         }
-        other => Err(DeliveryError::Failed(format!(
-            "no courier delivers {other:?} messages"
-        ))),
+        OutboxKind::Sms => state.courier.text(&message.recipient, &message.body).await,
+        OutboxKind::Voice => Err(DeliveryError::Failed("calls are not queued".into())),
     };
     let now = state.now();
     let id = message.id;

@@ -131,6 +131,10 @@ pub async fn remove(
                 now,
             )
             .await?;
+            if let Some(e164) = &method.phone_e164 {
+                let text = i18n::old_number_text(session.language, false, &origin);
+                deliveries::queue_text(tx, e164, &text, now).await?;
+            }
             let notice = Notice::account_change(session.email.clone(), session.language, change, &origin);
             Ok::<_, AppError>(deliveries::queue(tx, &notice, now).await?)
         })

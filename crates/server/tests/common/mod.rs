@@ -19,15 +19,24 @@ use std::sync::{Arc, Mutex};
 pub const PASSWORD: &str = phone_mfa_server::seed::DEMO_PASSWORD;
 pub const START: i64 = 1_800_000_000;
 
-/// Records every delivery (so tests can read codes) and counts provider calls.
+/// Records every delivery (so tests can read codes) and counts provider calls; plain
+/// texts (to a number that left an account) apart, as (number, text).
 #[derive(Default)]
 pub struct RecordingCourier {
     pub sent: Mutex<Vec<CodeDelivery>>,
+    pub texts: Mutex<Vec<(String, String)>>,
 }
 
 impl CodeCourier for RecordingCourier {
     fn deliver<'a>(&'a self, d: &'a CodeDelivery) -> BoxFuture<'a, Result<(), DeliveryError>> {
         self.sent.lock().unwrap().push(d.clone());
+        Box::pin(async { Ok(()) })
+    }
+    fn text<'a>(&'a self, to_e164: &'a str, body: &'a str) -> BoxFuture<'a, Result<(), DeliveryError>> {
+        self.texts
+            .lock()
+            .unwrap()
+            .push((to_e164.to_owned(), body.to_owned()));
         Box::pin(async { Ok(()) })
     }
 }
