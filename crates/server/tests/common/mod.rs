@@ -94,7 +94,10 @@ impl FreshDatabase {
             .unwrap();
         let joiner = if base.contains('?') { '&' } else { '?' };
         FreshDatabase {
-            location: Location::Postgres(format!("{base}{joiner}options[search_path]={schema}")),
+            // Named after the schema, so that dropping it can end its connections.
+            location: Location::Postgres(format!(
+                "{base}{joiner}options[search_path]={schema}&application_name={schema}"
+            )),
             _dir: dir,
             postgres: Some((base, schema)),
         }
@@ -114,6 +117,15 @@ impl Drop for FreshDatabase {
                 .unwrap();
             rt.block_on(async {
                 if let Ok(mut admin) = <sqlx::AnyConnection as sqlx::Connection>::connect(&base).await {
+                    // The test's servers may still hold connections in a transaction
+                    // (a delivery worker's claim), which this thread, blocking the
+                    // test's runtime, would otherwise wait on for ever.
+                    let _ = sqlx::raw_sql(&format!(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                         WHERE application_name = '{schema}' AND pid <> pg_backend_pid()"
+                    ))
+                    .execute(&mut admin)
+                    .await;
                     let _ = sqlx::raw_sql(&format!("DROP SCHEMA {schema} CASCADE"))
                         .execute(&mut admin)
                         .await;
