@@ -68,7 +68,9 @@ export async function emailTo(request: APIRequestContext, to: string, which: (m:
 /** The newest code sent to `e164` by text or call, read from the dev outbox. */
 export async function latestCode(request: APIRequestContext, e164: string, afterId = 0): Promise<{ code: string; id: number; kind: string }> {
   for (let i = 0; i < 50; i++) {
-    const msg = (await outbox(request)).find((m) => m.to === e164 && m.kind !== 'email' && m.id > afterId);
+    // Texts without a code (the notice to a number that left an account) are skipped.
+    const hasCode = (m: OutboxMessage) => m.kind === 'voice' || /#\d{6}\s*$/.test(m.body);
+    const msg = (await outbox(request)).find((m) => m.to === e164 && m.kind !== 'email' && m.id > afterId && hasCode(m));
     if (msg) {
       const digits = msg.kind === 'sms' ? msg.body.match(/#(\d{6})\s*$/)![1] : msg.body.match(/code is: ([\d, ]+?)\./)![1].replace(/\D/g, '');
       return { code: digits, id: msg.id, kind: msg.kind };
