@@ -3,12 +3,10 @@
 
 use crate::i18n::*;
 use gloo_net::http::{Request, RequestBuilder};
-use leptos::prelude::Owner;
 use phone_mfa_contract::*;
-use send_wrapper::SendWrapper;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use web_sys::{AbortController, AbortSignal};
 
 /// Why a call did not give the answer hoped for.
@@ -22,7 +20,7 @@ pub enum Failure {
     /// No answer at all: offline, server down, connection cut.
     Network,
     /// The screen that asked has gone, so the request was cancelled: nobody is waiting
-    /// for its answer (see `ends_with_its_screen`).
+    /// for its answer (see `screen_changed`).
     Abandoned,
 }
 
@@ -84,22 +82,59 @@ fn guarded(builder: RequestBuilder) -> RequestBuilder {
     in_language(builder).header(CSRF_HEADER, CSRF_HEADER_VALUE)
 }
 
-/// An abort signal that fires when the reactive owner running this request is cleaned
-/// up: the screen (or the part of it) that asked has gone, or a resource is fetching
-/// afresh. Its answer would go nowhere, so the browser stops waiting for it and the
-/// connection is free for the next screen's requests.
-///
-/// Screens make requests from actions and resources, which run with the owner of the
-/// component that made them. A request made outside any owner (the app's own calls,
-/// such as saving the language or refreshing the session everyone shares) is not tied
-/// to a screen and runs to the end.
-fn ends_with_its_screen() -> Option<AbortSignal> {
-    let owner = Owner::current()?;
+/// Whose a request is: the screen that made it, or the whole app.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// Cancelled when the person leaves the screen that made it: its answer would go
+    /// nowhere, and the browser's connections are freed for the next screen.
+    Screen,
+    /// Runs to the end wherever the person goes: the session and language everyone
+    /// shares, the server's status in the footer.
+    App,
+}
+
+thread_local! {
+    /// The screen requests in flight: an id, the path of the screen that made each
+    /// (`location.pathname` when it was sent), and how to cancel it.
+    static SCREEN_REQUESTS: RefCell<Vec<(u64, String, AbortController)>> = const { RefCell::new(Vec::new()) };
+    static NEXT_REQUEST: Cell<u64> = const { Cell::new(0) };
+}
+
+/// The person is now on `path` (called by the router's screen table whenever the path
+/// changes): every screen request made on another path is cancelled. A request made
+/// by the new screen carries the new path, so however the two interleave, it stays.
+pub fn screen_changed(path: &str) {
+    SCREEN_REQUESTS.with(|requests| {
+        requests.borrow_mut().retain(|(_, made_on, controller)| {
+            let stays = made_on == path;
+            if !stays {
+                controller.abort();
+            }
+            stays
+        })
+    });
+}
+
+/// A screen request's place in [`SCREEN_REQUESTS`], removed when it ends.
+struct InFlight(u64);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        SCREEN_REQUESTS.with(|requests| requests.borrow_mut().retain(|(id, _, _)| *id != self.0));
+    }
+}
+
+/// Registers a screen request: its abort signal, and the entry to drop when it ends.
+fn ends_with_its_screen() -> Option<(AbortSignal, InFlight)> {
+    let path = web_sys::window()?.location().pathname().ok()?;
     let controller = AbortController::new().ok()?;
     let signal = controller.signal();
-    let controller = SendWrapper::new(controller);
-    owner.with(|| Owner::on_cleanup(move || controller.abort()));
-    Some(signal)
+    let id = NEXT_REQUEST.with(|n| {
+        n.set(n.get() + 1);
+        n.get()
+    });
+    SCREEN_REQUESTS.with(|requests| requests.borrow_mut().push((id, path, controller)));
+    Some((signal, InFlight(id)))
 }
 
 /// What to expect of a successful answer.
@@ -110,14 +145,16 @@ enum Answer {
     Empty,
 }
 
-/// Sends a request, tied to its screen, and reads the contract's answer: `T`, or why
-/// there is none.
+/// Sends a request (a screen's, unless `scope` says otherwise) and reads the contract's
+/// answer: `T`, or why there is none.
 async fn call<B: Serialize, T: DeserializeOwned>(
     builder: RequestBuilder,
     body: Option<&B>,
     answer: Answer,
+    scope: Scope,
 ) -> ApiResult<T> {
-    let signal = ends_with_its_screen();
+    let screen = (scope == Scope::Screen).then(ends_with_its_screen).flatten();
+    let signal = screen.as_ref().map(|(signal, _)| signal.clone());
     let ended = || signal.as_ref().is_some_and(AbortSignal::aborted);
     let builder = builder.abort_signal(signal.as_ref());
     let request = match body {
@@ -154,24 +191,49 @@ async fn call<B: Serialize, T: DeserializeOwned>(
 
 /// A GET of an API path (every read below goes through it).
 pub async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
-    call(in_language(Request::get(path)), None::<&()>, Answer::Json).await
+    call(
+        in_language(Request::get(path)),
+        None::<&()>,
+        Answer::Json,
+        Scope::Screen,
+    )
+    .await
 }
 
 async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> ApiResult<T> {
-    call(guarded(Request::post(path)), Some(body), Answer::Json).await
+    call(
+        guarded(Request::post(path)),
+        Some(body),
+        Answer::Json,
+        Scope::Screen,
+    )
+    .await
 }
 
 /// A state-changing request whose success has no body.
 async fn send_empty(builder: RequestBuilder) -> ApiResult<()> {
-    call(guarded(builder), None::<&()>, Answer::Empty).await
+    call(guarded(builder), None::<&()>, Answer::Empty, Scope::Screen).await
 }
 
 pub async fn health() -> ApiResult<Health> {
-    get(paths::HEALTH).await
+    call(
+        in_language(Request::get(paths::HEALTH)),
+        None::<&()>,
+        Answer::Json,
+        Scope::App,
+    )
+    .await
 }
 
+/// The app's session: shared by every screen, so never cancelled with one.
 pub async fn session() -> ApiResult<SessionView> {
-    get(paths::SESSION).await
+    call(
+        in_language(Request::get(paths::SESSION)),
+        None::<&()>,
+        Answer::Json,
+        Scope::App,
+    )
+    .await
 }
 
 pub async fn set_account_language(language: Language) -> ApiResult<SessionView> {
@@ -180,6 +242,7 @@ pub async fn set_account_language(language: Language) -> ApiResult<SessionView> 
         guarded(Request::put(paths::SESSION_LANGUAGE)),
         Some(&req),
         Answer::Json,
+        Scope::App,
     )
     .await
 }
@@ -244,6 +307,7 @@ pub async fn update_method(id: i64, req: &UpdateMethodRequest) -> ApiResult<Meth
         guarded(Request::patch(&paths::method(id))),
         Some(req),
         Answer::Json,
+        Scope::Screen,
     )
     .await
 }

@@ -59,6 +59,9 @@ macro_rules! screens {
         /// Every route of the app ("page not found" for any other address).
         #[component]
         pub fn AppRoutes() -> impl IntoView {
+            // Requests end with their screen: leaving a path cancels what was asked on it.
+            let location = leptos_router::hooks::use_location();
+            Effect::new(move |_| crate::api::screen_changed(&location.pathname.get()));
             view! {
                 <Routes fallback=NotFound>
                     $($(

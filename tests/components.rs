@@ -466,9 +466,9 @@ async fn api_failures_are_told_apart() {
     assert_eq!(unreadable.code(), None);
 }
 
-/// Requests end with their screen: when the owner that made a request (a screen's action
-/// or resource) is cleaned up, the request is cancelled and says so; a request made
-/// outside any owner (the app's own: the language, the shared session) runs to the end.
+/// Requests end with their screen: a screen's request is cancelled when the person
+/// moves to another path (and says so); one made on the path the person is now on, or
+/// one of the app's own (the session), runs to the end.
 #[wasm_bindgen_test]
 async fn a_screens_requests_end_with_it_and_the_apps_own_do_not() {
     use phone_mfa::api::{self, Failure};
@@ -476,26 +476,25 @@ async fn a_screens_requests_end_with_it_and_the_apps_own_do_not() {
     use std::future::Future;
     use std::task::{Context, Waker};
     let mut cx = Context::from_waker(Waker::noop());
-    // The test runner's page answers "/" with HTML: an unreadable answer once it comes.
-    let unreadable = Err(Failure::Unreadable { status: 200 });
+    let here = window().location().pathname().unwrap();
 
-    // Sent by a screen (its first step runs with the screen as owner), which then goes.
-    let screen = Owner::new();
-    let mut request = Box::pin(api::get::<Health>("/"));
-    assert!(screen.with(|| request.as_mut().poll(&mut cx)).is_pending());
-    screen.cleanup();
-    assert_eq!(request.await, Err(Failure::Abandoned));
-
-    // Sent by a screen that stays: the answer is read.
-    let screen = Owner::new();
-    let mut request = Box::pin(api::get::<Health>("/"));
-    assert!(screen.with(|| request.as_mut().poll(&mut cx)).is_pending());
-    assert_eq!(request.await, unreadable);
-
-    // Sent outside any owner, while a screen goes: it runs to the end.
-    let screen = Owner::new();
+    // Sent from this screen (its first step sends it); the person then goes elsewhere.
     let mut request = Box::pin(api::get::<Health>("/"));
     assert!(request.as_mut().poll(&mut cx).is_pending());
-    screen.cleanup();
-    assert_eq!(request.await, unreadable);
+    api::screen_changed("/somewhere-else");
+    assert_eq!(request.await, Err(Failure::Abandoned));
+
+    // Sent from the screen the person is on: the answer is read (the test runner's page
+    // answers "/" with HTML, an unreadable answer).
+    let mut request = Box::pin(api::get::<Health>("/"));
+    assert!(request.as_mut().poll(&mut cx).is_pending());
+    api::screen_changed(&here);
+    assert_eq!(request.await, Err(Failure::Unreadable { status: 200 }));
+
+    // The app's own request (the session) outlives the screen it was sent from (the
+    // runner has no /api: a 404 that is not the contract's JSON).
+    let mut request = Box::pin(api::session());
+    assert!(request.as_mut().poll(&mut cx).is_pending());
+    api::screen_changed("/somewhere-else");
+    assert_eq!(request.await, Err(Failure::Unreadable { status: 404 }));
 }

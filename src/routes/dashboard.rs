@@ -26,8 +26,8 @@ pub fn Dashboard() -> impl IntoView {
     let problem = RwSignal::new(None::<String>);
     let confirming = RwSignal::new(None::<i64>);
 
-    // Outside the screen's owner, so it runs to the end even if the person leaves: the
-    // session it refreshes is the whole app's (api::ends_with_its_screen).
+    // `api::session` is the app's, not the screen's: it runs to the end even if the
+    // person leaves, and the session it refreshes is the whole app's.
     let refresh = move || {
         leptos::task::spawn_local(async move {
             if let Ok(s) = api::session().await {

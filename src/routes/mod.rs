@@ -37,8 +37,8 @@ pub fn use_session_guard() -> Signal<bool> {
     let auth = Auth::get();
     let navigate = use_navigate();
     if auth.session.get_untracked().is_none() {
-        // Not tied to this screen (api::ends_with_its_screen): the session it loads is
-        // the whole app's, and the next screen would only ask for it again.
+        // `api::session` is not cancelled with this screen: the session it loads is the
+        // whole app's.
         leptos::task::spawn_local(async move {
             match api::session().await {
                 Ok(s) => auth.session.set(Some(s)),

@@ -4,6 +4,8 @@ import { expectAccessible, test, expect } from './helpers';
 
 for (const [colorScheme, language] of [['light', 'en'], ['dark', 'en'], ['light', 'es']] as const) {
   test(`every gallery state renders without server calls or accessibility problems (${colorScheme}, ${language})`, async ({ page }) => {
+    // Over 30 states, each checked by axe-core (about 1.5 s each on 2 cores).
+    test.setTimeout(180_000);
     await page.emulateMedia({ colorScheme });
     await page.goto('/gallery');
     // The header's language switch renders every state in the chosen language.
