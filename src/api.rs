@@ -3,6 +3,7 @@
 
 use crate::i18n::*;
 use gloo_net::http::{Request, RequestBuilder};
+use leptos::prelude::{GetUntracked, Memo};
 use phone_mfa_contract::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -94,10 +95,19 @@ enum Scope {
 }
 
 thread_local! {
+    /// The router's path, once the screen table follows it (`follow_screens`).
+    static ROUTER_PATH: Cell<Option<Memo<String>>> = const { Cell::new(None) };
     /// The screen requests in flight: an id, the path of the screen that made each
-    /// (`location.pathname` when it was sent), and how to cancel it.
+    /// (the router's path when it was sent), and how to cancel it.
     static SCREEN_REQUESTS: RefCell<Vec<(u64, String, AbortController)>> = const { RefCell::new(Vec::new()) };
     static NEXT_REQUEST: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Tags screen requests with the router's path from now on. The router's, not the
+/// address bar's: on a link click the router moves to the new path before the address
+/// bar changes, and a new screen's first requests must carry the new path.
+pub fn follow_screens(pathname: Memo<String>) {
+    ROUTER_PATH.with(|p| p.set(Some(pathname)));
 }
 
 /// The person is now on `path` (called by the router's screen table whenever the path
@@ -115,18 +125,30 @@ pub fn screen_changed(path: &str) {
     });
 }
 
-/// A screen request's place in [`SCREEN_REQUESTS`], removed when it ends.
+/// A screen request's place in [`SCREEN_REQUESTS`], removed when it ends. A request
+/// dropped unfinished is cancelled (once it has finished, aborting does nothing).
 struct InFlight(u64);
 
 impl Drop for InFlight {
     fn drop(&mut self) {
-        SCREEN_REQUESTS.with(|requests| requests.borrow_mut().retain(|(id, _, _)| *id != self.0));
+        SCREEN_REQUESTS.with(|requests| {
+            requests.borrow_mut().retain(|(id, _, controller)| {
+                if *id == self.0 {
+                    controller.abort();
+                }
+                *id != self.0
+            })
+        });
     }
 }
 
 /// Registers a screen request: its abort signal, and the entry to drop when it ends.
 fn ends_with_its_screen() -> Option<(AbortSignal, InFlight)> {
-    let path = web_sys::window()?.location().pathname().ok()?;
+    let path = match ROUTER_PATH.with(Cell::get) {
+        Some(pathname) => pathname.try_get_untracked()?,
+        // No router (a component mounted alone, as in the browser tests).
+        None => web_sys::window()?.location().pathname().ok()?,
+    };
     let controller = AbortController::new().ok()?;
     let signal = controller.signal();
     let id = NEXT_REQUEST.with(|n| {
@@ -135,6 +157,11 @@ fn ends_with_its_screen() -> Option<(AbortSignal, InFlight)> {
     });
     SCREEN_REQUESTS.with(|requests| requests.borrow_mut().push((id, path, controller)));
     Some((signal, InFlight(id)))
+}
+
+/// Whether a failed fetch (or reading its body) failed because it was cancelled.
+fn cancelled(error: &gloo_net::Error) -> bool {
+    matches!(error, gloo_net::Error::JsError(e) if e.name == "AbortError")
 }
 
 /// What to expect of a successful answer.
@@ -154,17 +181,15 @@ async fn call<B: Serialize, T: DeserializeOwned>(
     scope: Scope,
 ) -> ApiResult<T> {
     let screen = (scope == Scope::Screen).then(ends_with_its_screen).flatten();
-    let signal = screen.as_ref().map(|(signal, _)| signal.clone());
-    let ended = || signal.as_ref().is_some_and(AbortSignal::aborted);
-    let builder = builder.abort_signal(signal.as_ref());
+    let builder = builder.abort_signal(screen.as_ref().map(|(signal, _)| signal));
     let request = match body {
         Some(body) => builder.json(body),
         None => builder.build(),
     }
     // Only a body that does not serialize fails here; the contract's types always do.
     .map_err(|_| Failure::Network)?;
-    let res = request.send().await.map_err(|_| {
-        if ended() {
+    let res = request.send().await.map_err(|e| {
+        if cancelled(&e) {
             Failure::Abandoned
         } else {
             Failure::Network
@@ -172,21 +197,24 @@ async fn call<B: Serialize, T: DeserializeOwned>(
     })?;
     // An answer came but cannot be read: cut short by the screen ending, or not the
     // contract's (a proxy's HTML error page, a body cut off, a 2xx that does not parse).
-    let unreadable = || {
-        if ended() {
+    let unreadable = |e: gloo_net::Error| {
+        if cancelled(&e) {
             Failure::Abandoned
         } else {
             Failure::Unreadable { status: res.status() }
         }
     };
-    match (res.ok(), answer) {
-        (true, Answer::Json) => res.json::<T>().await.map_err(|_| unreadable()),
-        (true, Answer::Empty) => serde_json::from_value(serde_json::Value::Null).map_err(|_| unreadable()),
+    let result = match (res.ok(), answer) {
+        (true, Answer::Json) => res.json::<T>().await.map_err(unreadable),
+        (true, Answer::Empty) => serde_json::from_value(serde_json::Value::Null)
+            .map_err(|e| unreadable(gloo_net::Error::SerdeError(e))),
         (false, _) => match res.json::<ApiError>().await {
             Ok(e) => Err(Failure::Api(e)),
-            Err(_) => Err(unreadable()),
+            Err(e) => Err(unreadable(e)),
         },
-    }
+    };
+    drop(screen);
+    result
 }
 
 /// A GET of an API path (every read below goes through it).

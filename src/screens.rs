@@ -61,6 +61,7 @@ macro_rules! screens {
         pub fn AppRoutes() -> impl IntoView {
             // Requests end with their screen: leaving a path cancels what was asked on it.
             let location = leptos_router::hooks::use_location();
+            crate::api::follow_screens(location.pathname);
             Effect::new(move |_| crate::api::screen_changed(&location.pathname.get()));
             view! {
                 <Routes fallback=NotFound>

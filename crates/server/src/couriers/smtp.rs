@@ -21,7 +21,8 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// How long one delivery may take (connect, TLS, AUTH, the message) before it fails.
+/// How long connecting may take (lettre's timeout covers the connection; the outbox
+/// limits a whole attempt, domain/deliveries.rs).
 const SMTP_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How the connection to the SMTP server is protected.
@@ -75,11 +76,12 @@ impl SmtpConfig {
             return Ok(None);
         };
         let url = url::Url::parse(&raw).map_err(|e| format!("PHONE_MFA_SMTP_URL is not a URL ({e})"))?;
-        let host = url
-            .host_str()
-            .filter(|h| !h.is_empty())
-            .ok_or("PHONE_MFA_SMTP_URL names no host")?
-            .to_owned();
+        // An IPv6 address without its URL brackets, as it is looked up.
+        let host = match url.host() {
+            Some(url::Host::Ipv6(ip)) => ip.to_string(),
+            Some(host) if !host.to_string().is_empty() => host.to_string(),
+            _ => return Err("PHONE_MFA_SMTP_URL names no host".into()),
+        };
         let tls = url
             .query_pairs()
             .find(|(k, _)| k == "tls")

@@ -29,6 +29,10 @@ pub const CLAIM_SECS: i64 = 120;
 /// Attempts before a message is given up: with [`retry_delay`], about 5 hours of
 /// trying, long enough to outlast a mail server's restart or a short outage.
 pub const MAX_ATTEMPTS: i64 = 12;
+/// The most one attempt may take, whatever the mailer or courier does (lettre's own
+/// timeout covers only connecting): well under [`CLAIM_SECS`], so a message is never
+/// sent by one worker while another has taken it over.
+const ATTEMPT_LIMIT: Duration = Duration::from_secs(60);
 /// Workers per server process: messages in flight at once.
 pub const WORKERS: usize = 4;
 /// How often an idle worker looks for due messages it was not told about: retries
@@ -80,36 +84,44 @@ pub async fn work(state: AppState) {
 /// Claims and sends one due message; `false` when none is due.
 async fn deliver_one(state: &AppState) -> Result<bool, sqlx::Error> {
     let now = state.now();
+    let claimed_until = now + CLAIM_SECS;
     let claimed = state
         .store
-        .write(async |tx| store::deliveries::claim_next(tx, now, now + CLAIM_SECS).await)
+        .write(async |tx| store::deliveries::claim_next(tx, now, claimed_until).await)
         .await?;
     let Some(message) = claimed else {
         return Ok(false);
     };
-    let sent = match message.kind {
-        OutboxKind::Email => {
-            let notice = Notice {
-                to_email: message.recipient,
-                subject: message.subject,
-                body: message.body,
-            };
-            state.mailer.send(&notice).await
+    let attempt = async {
+        match message.kind {
+            OutboxKind::Email => {
+                let notice = Notice {
+                    to_email: message.recipient.clone(),
+                    subject: message.subject.clone(),
+                    body: message.body.clone(),
+                };
+                state.mailer.send(&notice).await
+            }
+            OutboxKind::Sms => state.courier.text(&message.recipient, &message.body).await,
+            OutboxKind::Voice => Err(DeliveryError::Failed("calls are not queued".into())),
         }
-        OutboxKind::Sms => state.courier.text(&message.recipient, &message.body).await,
-        OutboxKind::Voice => Err(DeliveryError::Failed("calls are not queued".into())),
     };
+    let sent = tokio::time::timeout(ATTEMPT_LIMIT, attempt)
+        .await
+        .unwrap_or_else(|_| Err(DeliveryError::Failed(format!("no answer in {ATTEMPT_LIMIT:?}"))));
     let now = state.now();
     let id = message.id;
     match sent {
         Ok(()) => {
             state
                 .store
-                .write(async |tx| store::deliveries::mark_sent(tx, id, now).await)
+                .write(async |tx| store::deliveries::mark_sent(tx, id, claimed_until, now).await)
                 .await?;
         }
         Err(DeliveryError::Failed(error)) => {
-            // Logged without the recipient (rule W6): the row has it.
+            // Logged and kept without the recipient (rule W6), which a mail server's
+            // answer may repeat ("550 5.1.1 <bob@example.com>"): the row has it.
+            let error = error.replace(&message.recipient, "<recipient>");
             let retry_at = (message.attempts < MAX_ATTEMPTS).then(|| now + retry_delay(message.attempts));
             match retry_at {
                 Some(at) => {
@@ -121,7 +133,9 @@ async fn deliver_one(state: &AppState) -> Result<bool, sqlx::Error> {
             }
             state
                 .store
-                .write(async |tx| store::deliveries::mark_failed(tx, id, &error, retry_at, now).await)
+                .write(async |tx| {
+                    store::deliveries::mark_failed(tx, id, claimed_until, &error, retry_at, now).await
+                })
                 .await?;
         }
     }

@@ -75,34 +75,47 @@ pub async fn claim_next(c: &mut Conn, now: i64, claim_until: i64) -> StoreResult
     .transpose()
 }
 
-pub async fn mark_sent(c: &mut Conn, id: i64, now: i64) -> StoreResult<()> {
-    sqlx::query("UPDATE deliveries SET sent_at = $2, claimed_until = NULL WHERE id = $1")
-        .bind(id)
-        .bind(now)
-        .execute(&mut *c)
-        .await
-        .map(|_| ())
+/// The message went: what it said is cleared (a sign-up e-mail holds a live link, and
+/// no copy of it is kept), the row stays as the record. Only by the claim's holder: a
+/// worker whose claim ran out and was taken over writes nothing.
+pub async fn mark_sent(c: &mut Conn, id: i64, claimed_until: i64, now: i64) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE deliveries SET sent_at = $3, claimed_until = NULL, body = '' \
+         WHERE id = $1 AND claimed_until = $2",
+    )
+    .bind(id)
+    .bind(claimed_until)
+    .bind(now)
+    .execute(&mut *c)
+    .await
+    .map(|_| ())
 }
 
-/// A failed attempt: tried again at `retry_at`, or given up when that is `None`.
+/// A failed attempt: tried again at `retry_at`, or given up when that is `None` (and
+/// then, as when sent, what it said is cleared). Only by the claim's holder.
 pub async fn mark_failed(
     c: &mut Conn,
     id: i64,
+    claimed_until: i64,
     error: &str,
     retry_at: Option<i64>,
     now: i64,
 ) -> StoreResult<()> {
     let query = match retry_at {
         Some(at) => sqlx::query(
-            "UPDATE deliveries SET claimed_until = NULL, last_error = $2, due_at = $3 WHERE id = $1",
+            "UPDATE deliveries SET claimed_until = NULL, last_error = $3, due_at = $4 \
+             WHERE id = $1 AND claimed_until = $2",
         )
         .bind(id)
+        .bind(claimed_until)
         .bind(error)
         .bind(at),
         None => sqlx::query(
-            "UPDATE deliveries SET claimed_until = NULL, last_error = $2, gave_up_at = $3 WHERE id = $1",
+            "UPDATE deliveries SET claimed_until = NULL, last_error = $3, gave_up_at = $4, body = '' \
+             WHERE id = $1 AND claimed_until = $2",
         )
         .bind(id)
+        .bind(claimed_until)
         .bind(error)
         .bind(now),
     };
