@@ -285,6 +285,16 @@ pub async fn confirm_sign_up(token: String) -> ApiResult<SessionView> {
     post(paths::SIGN_UP_CONFIRM, &SignUpConfirmRequest { token }).await
 }
 
+/// What an account-change e-mail's "this wasn't me" link is about (changes nothing).
+pub async fn look_at_change(token: String) -> ApiResult<ChangeReportView> {
+    post(paths::CHANGE_REPORT, &ChangeReportRequest { token }).await
+}
+
+/// "This wasn't me", confirmed: the change is undone and every session ended.
+pub async fn report_change(token: String) -> ApiResult<ChangeReportedView> {
+    post(paths::CHANGE_REPORT_UNDO, &ChangeReportRequest { token }).await
+}
+
 pub async fn sign_in(req: &SignInRequest) -> ApiResult<SessionView> {
     post(paths::SIGN_IN, req).await
 }

@@ -39,6 +39,7 @@ use crate::routes::{
     phone::EnterPhone,
     sign_in::SignIn,
     success::AccountSecure,
+    this_wasnt_me::ThisWasntMe,
     troubleshooting::NoCode,
     unavailable::ScreenUnavailable,
 };
@@ -209,6 +210,14 @@ screens! {
         ];
     NoCode at ["/help/no-code"], (preloaded no_code_chunk),
         gallery no_code: ["no-code" => no_code_nothing];
+    // The link in every account-change e-mail: opened signed out, often on a phone.
+    ThisWasntMe at ["/this-wasnt-me"], (lazy this_wasnt_me_chunk),
+        gallery this_wasnt_me: [
+            "this-wasnt-me" => this_wasnt_me_asking,
+            "this-wasnt-me-done" => this_wasnt_me_done,
+            "this-wasnt-me-no-room" => this_wasnt_me_no_room,
+            "this-wasnt-me-used" => this_wasnt_me_used,
+        ];
     // Shown in place of a screen whose chunk failed to download: no path of its own.
     ScreenUnavailable at [], (eager),
         gallery unavailable: ["unavailable" => unavailable_offline];

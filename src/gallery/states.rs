@@ -18,11 +18,14 @@ use crate::routes::dashboard::Dashboard;
 use crate::routes::phone::{EnterPhone, PhonePreview};
 use crate::routes::sign_in::SignIn;
 use crate::routes::success::AccountSecure;
+use crate::routes::this_wasnt_me::{ChangeUndone, ReportChange, ReportLinkFailed};
 use crate::routes::troubleshooting::NoCode;
 use crate::routes::unavailable::ScreenUnavailable;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
-use phone_mfa_contract::{Channel, MethodView, SessionStage};
+use phone_mfa_contract::{
+    AccountChangeView, ChangeReportView, ChangeReportedView, Channel, MethodView, SessionStage, UndoOutcome,
+};
 
 type Ctx = I18nContext<Locale>;
 
@@ -264,4 +267,48 @@ pub fn no_code_nothing(_: Ctx) -> AnyView {
 
 pub fn unavailable_offline(_: Ctx) -> AnyView {
     view! { <ScreenUnavailable /> }.into_any()
+}
+
+const CHANGE_MADE_AT: i64 = 1_790_000_000;
+
+fn removed_phone() -> AccountChangeView {
+    AccountChangeView::PhoneRemoved {
+        masked_phone: "•••-•••-••45".into(),
+    }
+}
+
+pub fn this_wasnt_me_asking(_: Ctx) -> AnyView {
+    let report = ChangeReportView {
+        change: AccountChangeView::PhoneChanged {
+            from_masked: "•••-•••-••23".into(),
+            to_masked: "•••-•••-••67".into(),
+        },
+        made_at: CHANGE_MADE_AT,
+    };
+    let problem: Option<String> = None;
+    view! { <ReportChange report=report on_confirm=Callback::new(|_| {}) busy=false problem=problem /> }
+        .into_any()
+}
+
+fn change_undone(outcome: UndoOutcome) -> AnyView {
+    let done = ChangeReportedView {
+        change: removed_phone(),
+        outcome,
+        sessions_ended: 2,
+        changes_paused_until: CHANGE_MADE_AT + phone_mfa_contract::policy::CHANGES_PAUSED_SECS,
+    };
+    view! { <ChangeUndone done=done /> }.into_any()
+}
+
+pub fn this_wasnt_me_done(_: Ctx) -> AnyView {
+    change_undone(UndoOutcome::Undone)
+}
+
+pub fn this_wasnt_me_no_room(_: Ctx) -> AnyView {
+    change_undone(UndoOutcome::NoRoom)
+}
+
+pub fn this_wasnt_me_used(i18n: Ctx) -> AnyView {
+    let message = server_says(i18n, "errors.report_link_used", None);
+    view! { <ReportLinkFailed message=message /> }.into_any()
 }

@@ -12,6 +12,7 @@ pub mod not_found;
 pub mod phone;
 pub mod sign_in;
 pub mod success;
+pub mod this_wasnt_me;
 pub mod troubleshooting;
 pub mod unavailable;
 

@@ -1,7 +1,7 @@
 // "Sign in & Security": choose text or call, add a second phone after confirming it's
 // you, change a number (confirmed by a code first), remove a method (never the last).
 import type { Page, APIRequestContext } from '@playwright/test';
-import { advanceClock, createAccount, expectAccessible, fresh, latestCode, test, expect } from './helpers';
+import { advanceClock, createAccount, expectAccessible, fresh, latestCode, reportLink, signIn, test, expect } from './helpers';
 
 const e164 = (last2: string) => `+1201555${'01' + last2}`;
 
@@ -65,4 +65,45 @@ test('choose call, add a second phone, change a number, remove a method', async 
   await page.getByRole('button', { name: 'Yes, remove' }).click();
   await expect(page.getByText('The method was removed')).toBeVisible();
   await expect(page.locator('.methods > li')).toHaveCount(1);
+});
+
+test("this wasn't me: the e-mail's link undoes a number change and signs everyone out", async ({ page, request }) => {
+  const owner = fresh();
+  await createAccount(page, owner.email);
+  await page.goto('/setup/phone');
+  await setUpPhone(page, request, owner.national, owner.last2);
+  // Someone with the session changes the number.
+  const intruder = fresh();
+  await page.locator('.methods > li').first().getByRole('button', { name: 'Change number' }).click();
+  await page.getByLabel('Phone number').fill(intruder.national);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  const change = await latestCode(request, e164(intruder.last2));
+  await page.getByLabel('Enter the 6-digit code').fill(change.code);
+  await expect(page.getByRole('heading', { level: 1, name: 'Your new number is confirmed' })).toBeVisible();
+
+  // The owner opens the link in the e-mail about it.
+  const link = await reportLink(request, owner.email);
+  await page.goto(link);
+  await expect(page.getByRole('heading', { level: 1, name: 'Did you make this change?' })).toBeFocused();
+  await expect(page.getByText(`changed from •••-•••-••${owner.last2} to •••-•••-••${intruder.last2}`)).toBeVisible();
+  expect(new URL(page.url()).hash, 'the token leaves the address bar').toBe('');
+  await expectAccessible(page);
+  await page.getByRole('button', { name: "I didn't make this change: undo it" }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'We secured your account' })).toBeFocused();
+  await expect(page.getByText('We undid the change.')).toBeVisible();
+  await expect(page.getByText(/can't be added, changed or removed until/)).toBeVisible();
+  await expectAccessible(page);
+
+  // Signed out here too; signing in again, the owner's number is the one asked for.
+  await page.goto('/account');
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in to Phone MFA' })).toBeVisible();
+  await signIn(page, owner.email);
+  await expect(page.getByRole('heading', { level: 1, name: 'Complete your sign-in' })).toBeVisible();
+  await expect(page.getByRole('button', { name: `Text me at •••-•••-••${owner.last2}` })).toBeVisible();
+  await expect(page.getByText(`••${intruder.last2}`)).toHaveCount(0);
+
+  // The link works once.
+  await page.goto(link);
+  await expect(page.getByRole('heading', { level: 1, name: "This link can't be used" })).toBeFocused();
+  await expect(page.getByText('This link has already been used')).toBeVisible();
 });

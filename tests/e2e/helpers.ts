@@ -113,9 +113,9 @@ export function totp(secretBase32: string, at = Date.now()): string {
  * e-mail names the server's public host, which a test server need not be). */
 export async function signUpLink(request: APIRequestContext, email: string): Promise<string> {
   for (let i = 0; i < 50; i++) {
-    const mail = (await outbox(request)).find((m) => m.to === email && m.kind === 'email' && m.body.includes('#token='));
+    const mail = (await outbox(request)).find((m) => m.to === email && m.kind === 'email' && m.body.includes('/create-account/continue#token='));
     if (mail) {
-      const url = new URL(mail.body.match(/https?:\/\/\S+#token=\S+/)![0]);
+      const url = new URL(mail.body.match(/https?:\/\/\S+\/create-account\/continue#token=\S+/)![0]);
       return url.pathname + url.hash;
     }
     await new Promise((r) => setTimeout(r, 100));
@@ -153,4 +153,12 @@ export async function signIn(page: Page, email: string) {
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** The "this wasn't me" link of the newest account-change e-mail to `email` (path and
+ * fragment, as `signUpLink`). */
+export async function reportLink(request: APIRequestContext, email: string): Promise<string> {
+  const mail = await emailTo(request, email, (m) => m.body.includes('/this-wasnt-me#token='));
+  const url = new URL(mail.body.match(/https?:\/\/\S+\/this-wasnt-me#token=\S+/)![0]);
+  return url.pathname + url.hash;
 }

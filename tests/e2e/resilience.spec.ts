@@ -93,3 +93,41 @@ test('dark mode passes the same accessibility checks', async ({ browser }) => {
   await expectAccessible(page);
   await context.close();
 });
+
+// A request of a screen the person has left is cancelled (issue 16 item 5): nobody
+// waits for its answer, and it cannot act on the screen that replaced it.
+test("leaving a screen cancels its unanswered request; the app's own requests run on", async ({ page }) => {
+  // Records every fetch the page makes that ends as aborted (the browser's AbortError),
+  // as the app saw it.
+  await page.addInitScript(() => {
+    const w = window as unknown as { aborted: string[]; fetch: typeof fetch };
+    w.aborted = [];
+    const original = w.fetch.bind(window);
+    w.fetch = (input: RequestInfo | URL, init?: RequestInit) =>
+      original(input, init).catch((e: unknown) => {
+        if (e instanceof DOMException && e.name === 'AbortError') {
+          w.aborted.push(input instanceof Request ? input.url : String(input));
+        }
+        throw e;
+      });
+  });
+  const aborted = () => page.evaluate(() => (window as unknown as { aborted: string[] }).aborted);
+  const { email } = fresh();
+  await createAccount(page, email);
+  await page.goto('/setup/phone');
+  // The test number whose texts never arrive.
+  await page.getByLabel('Phone number').fill('201-555-0199');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Check your phone' })).toBeVisible();
+  // The server never answers this code's check.
+  let held = 0;
+  await page.route('**/api/challenges/*/verify', () => {
+    held += 1;
+  });
+  await page.getByLabel('Enter the 6-digit code').fill('123456');
+  await expect.poll(() => held).toBe(1);
+  expect(await aborted()).toEqual([]);
+  await page.getByRole('link', { name: "I didn't receive a text message or phone call" }).click();
+  await expect(page.getByRole('heading', { level: 1, name: "I didn't receive a text message or phone call" })).toBeFocused();
+  await expect.poll(aborted).toEqual([expect.stringMatching(/\/api\/challenges\/[^/]+\/verify$/)]);
+});

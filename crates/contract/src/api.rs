@@ -28,6 +28,8 @@ pub mod paths {
     pub const CHALLENGES: &str = "/api/challenges";
     pub const TOTP_VERIFY: &str = "/api/totp/verify";
     pub const METHODS: &str = "/api/methods";
+    pub const CHANGE_REPORT: &str = "/api/change-report";
+    pub const CHANGE_REPORT_UNDO: &str = "/api/change-report/undo";
     pub const DEV_OUTBOX: &str = "/api/dev/outbox";
     pub const DEV_CLOCK: &str = "/api/dev/clock";
     pub const OPENAPI: &str = "/api/openapi.json";
@@ -352,6 +354,62 @@ pub struct VerifiedView {
     pub method: Option<MethodView>,
 }
 
+// ---------------------------------------------------------------- "this wasn't me"
+
+/// The token from an account-change e-mail's link (`/this-wasnt-me#token=...`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ChangeReportRequest {
+    pub token: String,
+}
+
+/// A change to the account's methods that an e-mail told the owner of (numbers masked).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AccountChangeView {
+    PhoneAdded { masked_phone: String },
+    PhoneChanged { from_masked: String, to_masked: String },
+    PhoneRemoved { masked_phone: String },
+    AppRemoved,
+}
+
+/// What an account-change link is about, before the person decides.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChangeReportView {
+    pub change: AccountChangeView,
+    /// When the change was made (Unix seconds).
+    pub made_at: i64,
+}
+
+/// What undoing the change could do to the methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum UndoOutcome {
+    /// The account's methods are as they were before the change.
+    Undone,
+    /// Nothing left to undo: the method has changed again or is already back.
+    NothingToUndo,
+    /// The removed number could not be put back: the account already has the most
+    /// numbers it can hold.
+    NoRoom,
+}
+
+/// The answer to "this wasn't me": what was undone, and how the account was secured.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChangeReportedView {
+    pub change: AccountChangeView,
+    pub outcome: UndoOutcome,
+    /// Every session of the account was ended; this many were open.
+    pub sessions_ended: u32,
+    /// Until then (Unix seconds) no method can be added, changed or removed.
+    pub changes_paused_until: i64,
+}
+
 // ---------------------------------------------------------------- dev outbox
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -432,6 +490,13 @@ pub enum ErrorCode {
     Conflict,
     /// A single-use link (the sign-up e-mail's) was used, expired, or never existed.
     LinkExpired,
+    /// An account-change link ("this wasn't me") expired or never existed.
+    ReportLinkExpired,
+    /// An account-change link was already used: the change was reported.
+    ReportLinkUsed,
+    /// Someone reported a change they did not make: methods cannot be added, changed or
+    /// removed until `retry_after_s` has passed.
+    ChangesPaused,
     /// The server is at capacity for this kind of work; try again after `retry_after_s`.
     Busy,
     /// The server cannot reach its database: nothing was done or sent; try again after

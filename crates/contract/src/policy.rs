@@ -71,6 +71,12 @@ pub const SIGN_UP_EMAILS_PER_IP: u32 = 20;
 pub const SIGN_UP_EMAIL_WINDOW_SECS: i64 = 60 * 60;
 /// How long the link in the sign-up e-mail stays valid.
 pub const SIGN_UP_LINK_TTL_SECS: i64 = 60 * 60;
+/// How long the "this wasn't me" link in an account-change e-mail works: long enough
+/// for someone who reads mail weekly (issue 17).
+pub const CHANGE_REPORT_LINK_TTL_SECS: i64 = 7 * 24 * 60 * 60;
+/// After someone reports a change they did not make, no method can be added, changed
+/// or removed for this long, so whoever made it cannot simply make it again.
+pub const CHANGES_PAUSED_SECS: i64 = 24 * 60 * 60;
 
 /// Countries a code may be sent to unless the server is configured otherwise.
 /// The United States and its territories that share +1, Canada, Mexico, the UK and Spain:

@@ -16,7 +16,7 @@ use axum::response::Response;
 use phone_mfa_contract::catalogue;
 use phone_mfa_contract::code::CodeProblem;
 use phone_mfa_contract::phone::PhoneProblem;
-use phone_mfa_contract::{ErrorCode, Language};
+use phone_mfa_contract::{AccountChangeView, ErrorCode, Language};
 use std::borrow::Cow;
 use std::fmt;
 use std::sync::LazyLock;
@@ -96,6 +96,8 @@ fn policy_value(name: &str) -> Option<i64> {
         "max_phones" => MAX_PHONES_PER_ACCOUNT as i64,
         "code_length" => CODE_LENGTH as i64,
         "code_minutes" => CODE_TTL_SECS / 60,
+        "paused_hours" => CHANGES_PAUSED_SECS / 3600,
+        "report_link_days" => CHANGE_REPORT_LINK_TTL_SECS / (24 * 3600),
         _ => return None,
     })
 }
@@ -361,39 +363,33 @@ pub fn sign_up_taken_email(language: Language, origin: &str) -> (String, String)
     )
 }
 
-/// What changed on the account, for the notice email.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AccountChange<'a> {
-    PhoneAdded(&'a str),
-    PhoneChanged { from: &'a str, to: &'a str },
-    PhoneRemoved(&'a str),
-    AppRemoved,
-}
-
-/// The account-change email: subject and body, ending with what to do if it wasn't them.
-pub fn account_change_email(language: Language, change: AccountChange, origin: &str) -> (String, String) {
-    use AccountChange::*;
+/// The account-change email: subject and body, ending with the link to follow if it
+/// wasn't them (`domain::change_reports`).
+pub fn account_change_email(language: Language, change: &AccountChangeView, link: &str) -> (String, String) {
     let (subject_key, what) = match change {
-        PhoneAdded(m) => (
+        AccountChangeView::PhoneAdded { masked_phone } => (
             "emails.phone_added.subject",
-            Msg::new("emails.phone_added.body").with("phone", m),
+            Msg::new("emails.phone_added.body").with("phone", masked_phone),
         ),
-        PhoneChanged { from, to } => (
+        AccountChangeView::PhoneChanged {
+            from_masked,
+            to_masked,
+        } => (
             "emails.phone_changed.subject",
             Msg::new("emails.phone_changed.body")
-                .with("from", from)
-                .with("to", to),
+                .with("from", from_masked)
+                .with("to", to_masked),
         ),
-        PhoneRemoved(m) => (
+        AccountChangeView::PhoneRemoved { masked_phone } => (
             "emails.method_removed.subject",
-            Msg::new("emails.method_removed.phone").with("phone", m),
+            Msg::new("emails.method_removed.phone").with("phone", masked_phone),
         ),
-        AppRemoved => (
+        AccountChangeView::AppRemoved => (
             "emails.method_removed.subject",
             Msg::new("emails.method_removed.app"),
         ),
     };
-    let footer = Msg::new("emails.account_change_footer").with("link", format!("{origin}/this-wasnt-me"));
+    let footer = Msg::new("emails.account_change_footer").with("link", link);
     (
         subject(subject_key, language),
         email_body(language, &[what, footer]),
@@ -565,18 +561,23 @@ mod tests {
     fn account_change_emails_say_what_changed_and_where_to_go_if_it_was_not_them() {
         for language in Language::ALL {
             for change in [
-                AccountChange::PhoneAdded("•••-•••-••23"),
-                AccountChange::PhoneChanged {
-                    from: "•••-•••-••23",
-                    to: "•••-•••-••45",
+                AccountChangeView::PhoneAdded {
+                    masked_phone: "•••-•••-••23".into(),
                 },
-                AccountChange::PhoneRemoved("•••-•••-••23"),
-                AccountChange::AppRemoved,
+                AccountChangeView::PhoneChanged {
+                    from_masked: "•••-•••-••23".into(),
+                    to_masked: "•••-•••-••45".into(),
+                },
+                AccountChangeView::PhoneRemoved {
+                    masked_phone: "•••-•••-••23".into(),
+                },
+                AccountChangeView::AppRemoved,
             ] {
-                let (subject, body) = account_change_email(language, change, "https://example.com");
+                let link = "https://example.com/this-wasnt-me#token=abc";
+                let (subject, body) = account_change_email(language, &change, link);
                 assert!(!subject.is_empty());
-                assert!(body.contains("https://example.com/this-wasnt-me"), "{body}");
-                if change != AccountChange::AppRemoved {
+                assert!(body.contains(link), "{body}");
+                if change != AccountChangeView::AppRemoved {
                     assert!(body.contains("•••-•••-••23"), "{body}");
                 }
             }

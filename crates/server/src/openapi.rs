@@ -14,6 +14,8 @@ use utoipa::OpenApi;
         crate::http::health,
         crate::http::auth::sign_up,
         crate::http::auth::confirm_sign_up,
+        crate::http::change_reports::look,
+        crate::http::change_reports::undo,
         crate::http::auth::sign_in,
         crate::http::auth::sign_out,
         crate::http::auth::current,

@@ -12,7 +12,7 @@ use phone_mfa_contract::*;
 use phone_mfa_server::config::Config;
 use phone_mfa_server::couriers::smtp::{Smtp, SmtpConfig};
 use phone_mfa_server::couriers::{Mailer, Notice};
-use phone_mfa_server::i18n::{self, AccountChange};
+use phone_mfa_server::i18n;
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -216,7 +216,10 @@ async fn production_mail_leaves_over_starttls_in_the_accounts_language_a6() {
     assert_eq!(notice["tls"], true);
     assert_eq!(notice["rcpt_tos"], json!([email]));
     let masked = phone_mfa_contract::phone::mask_e164("+12015550123");
-    let (subject, _) = i18n::account_change_email(Language::Es, AccountChange::PhoneAdded(&masked), ORIGIN);
+    let change = AccountChangeView::PhoneAdded {
+        masked_phone: masked.clone(),
+    };
+    let (subject, _) = i18n::account_change_email(Language::Es, &change, ORIGIN);
     assert_eq!(header(notice, "subject"), subject);
     assert!(
         !subject.is_ascii(),
@@ -227,7 +230,9 @@ async fn production_mail_leaves_over_starttls_in_the_accounts_language_a6() {
     for full in ["2015550123", "555-0123", "555 0123"] {
         assert!(!body.contains(full), "the full number is in the notice: {body}");
     }
-    assert!(body.contains(&format!("{ORIGIN}/this-wasnt-me")), "{body}");
+    // The "this wasn't me" link, whole: the token follows it on the same line.
+    assert!(body.contains(&format!("{ORIGIN}/this-wasnt-me#token=")), "{body}");
+    assert_eq!(link_token(body).len(), 43, "{body}");
 }
 
 /// The SMTP server's certificate is checked: without the CA that signed it, nothing is

@@ -5,7 +5,7 @@
 pub mod smtp;
 pub mod twilio;
 
-use crate::i18n::{self, AccountChange};
+use crate::i18n;
 use crate::store::{self, Store};
 use phone_mfa_contract::{Channel, Language, OutboxKind};
 use std::future::Future;
@@ -57,25 +57,6 @@ pub struct Notice {
     pub to_email: String,
     pub subject: String,
     pub body: String,
-}
-
-impl Notice {
-    /// The e-mail every add, change and remove sends (NIST 800-63B rev 4 §4.6): what
-    /// changed, with the number masked, and what to do if it wasn't them, in the
-    /// account's language.
-    pub fn account_change(
-        to_email: String,
-        language: Language,
-        change: AccountChange,
-        origin: &str,
-    ) -> Notice {
-        let (subject, body) = i18n::account_change_email(language, change, origin);
-        Notice {
-            to_email,
-            subject,
-            body,
-        }
-    }
 }
 
 pub trait Mailer: Send + Sync + 'static {

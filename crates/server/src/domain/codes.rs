@@ -5,11 +5,12 @@
 
 use crate::couriers::{CodeDelivery, Notice};
 use crate::domain::accounts::{self, audit, MethodRow};
+use crate::domain::change_reports::{self, Change};
 use crate::domain::limits::{self, SendKey};
 use crate::domain::sessions;
 use crate::error::{AppError, AppResult};
 use crate::http::extract::Session;
-use crate::i18n::{self, AccountChange};
+use crate::i18n;
 use crate::secrets::{code_mac, code_matches, new_code, new_token, phone_fingerprint};
 use crate::state::AppState;
 use crate::store;
@@ -44,6 +45,11 @@ fn authorize(session: &Session, purpose: Purpose, has_methods: bool, now: i64) -
         (Purpose::SignIn, _) => Err(AppError::wrong_stage(i18n::NOT_SIGNING_IN)),
         _ => Err(AppError::wrong_stage(i18n::error(ErrorCode::WrongStage))),
     }
+}
+
+/// A code for this purpose adds or changes a method (paused after a reported change).
+fn changes_methods(purpose: Purpose) -> bool {
+    matches!(purpose, Purpose::Setup | Purpose::PhoneChange)
 }
 
 fn channel_not_supported() -> AppError {
@@ -106,6 +112,10 @@ pub async fn send(
             store::lock_account(tx, session.account_id).await?;
             let methods = store::methods::list(tx, session.account_id).await?;
             authorize(&session, req.purpose, !methods.is_empty(), now)?;
+            if changes_methods(req.purpose) {
+                change_reports::require_changes_allowed(tx, session.account_id, !methods.is_empty(), now)
+                    .await?;
+            }
             let dest = match req.purpose {
                 Purpose::Setup => {
                     let phone = new_phone.expect("checked above");
@@ -393,6 +403,10 @@ pub async fn verify(
             let ch = load(tx, &session, id).await?;
             let methods = store::methods::list(tx, session.account_id).await?;
             authorize(&session, ch.purpose, !methods.is_empty(), now)?;
+            if changes_methods(ch.purpose) {
+                change_reports::require_changes_allowed(tx, session.account_id, !methods.is_empty(), now)
+                    .await?;
+            }
             still_applies(&ch, &methods)?;
             // Locked: the same answer whatever the code, right ones included.
             accounts::check_not_locked(tx, session.account_id, now).await?;
@@ -515,7 +529,6 @@ async fn apply_success(
         notice: None,
         methods_changed: false,
     };
-    let email = session.email.clone();
     let language = session.language;
     let origin = &st.config.public_origin();
     match ch.purpose {
@@ -544,12 +557,8 @@ async fn apply_success(
                 .await?
                 .into_iter()
                 .find(|m| m.id == id);
-            out.notice = Some(Notice::account_change(
-                email,
-                language,
-                AccountChange::PhoneAdded(&mask_e164(&ch.phone_e164)),
-                origin,
-            ));
+            let change = Change::phone_added(id, &ch.phone_e164);
+            out.notice = Some(change_reports::notice(tx, session, &change, origin, now).await?);
             out.methods_changed = true;
         }
         Purpose::SignIn => {
@@ -605,15 +614,8 @@ async fn apply_success(
                 let text = i18n::old_number_text(language, true, origin);
                 super::deliveries::queue_text(tx, old_e164, &text, now).await?;
             }
-            out.notice = Some(Notice::account_change(
-                email,
-                language,
-                AccountChange::PhoneChanged {
-                    from: &old_masked,
-                    to: &mask_e164(&ch.phone_e164),
-                },
-                origin,
-            ));
+            let change = Change::phone_changed(&old, &ch.phone_e164);
+            out.notice = Some(change_reports::notice(tx, session, &change, origin, now).await?);
             out.methods_changed = true;
         }
     }

@@ -3,6 +3,7 @@
 //! error type it answers with.
 
 pub mod accounts;
+pub mod change_reports;
 pub mod codes;
 pub mod deliveries;
 pub mod limits;

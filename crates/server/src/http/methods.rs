@@ -1,12 +1,12 @@
 //! The "Sign in & Security" dashboard: list, change and remove methods.
 
-use crate::couriers::Notice;
 use crate::domain::accounts::{self, audit};
+use crate::domain::change_reports::{self, Change};
 use crate::domain::deliveries;
 use crate::error::{AppError, AppResult};
 use crate::http::extract::{Body, Path, Session};
 use crate::http::ClientIp;
-use crate::i18n::{self, AccountChange};
+use crate::i18n;
 use crate::state::AppState;
 use crate::store;
 use axum::extract::State;
@@ -104,6 +104,7 @@ pub async fn remove(
                 .iter()
                 .find(|m| m.id == id)
                 .ok_or_else(|| AppError::not_found(i18n::METHOD_NOT_ON_ACCOUNT))?;
+            change_reports::require_changes_allowed(tx, session.account_id, true, now).await?;
             if methods.len() == 1 {
                 return Err(AppError::new(
                     StatusCode::CONFLICT,
@@ -113,11 +114,6 @@ pub async fn remove(
             }
             accounts::remove_method(tx, session.account_id, method, &methods).await?;
             crate::domain::sessions::end_others(tx, session.account_id, &session.token_hash).await?;
-            let masked = method.phone_e164.as_deref().map(mask_e164);
-            let change = match &masked {
-                Some(m) => AccountChange::PhoneRemoved(m),
-                None => AccountChange::AppRemoved,
-            };
             audit(
                 tx,
                 Some(session.account_id),
@@ -135,7 +131,8 @@ pub async fn remove(
                 let text = i18n::old_number_text(session.language, false, &origin);
                 deliveries::queue_text(tx, e164, &text, now).await?;
             }
-            let notice = Notice::account_change(session.email.clone(), session.language, change, &origin);
+            let notice =
+                change_reports::notice(tx, &session, &Change::method_removed(method), &origin, now).await?;
             Ok::<_, AppError>(deliveries::queue(tx, &notice, now).await?)
         })
         .await?;

@@ -1,6 +1,7 @@
 //! The HTTP surface: the JSON API under `/api` and the built SPA for everything else.
 
 pub mod auth;
+pub mod change_reports;
 pub mod codes;
 pub mod dev;
 pub mod extract;
@@ -49,6 +50,8 @@ pub fn api(state: &AppState) -> Router<AppState> {
         .route(paths::HEALTH, get(health))
         .route(paths::SIGN_UP, post(auth::sign_up))
         .route(paths::SIGN_UP_CONFIRM, post(auth::confirm_sign_up))
+        .route(paths::CHANGE_REPORT, post(change_reports::look))
+        .route(paths::CHANGE_REPORT_UNDO, post(change_reports::undo))
         .route(paths::SIGN_IN, post(auth::sign_in))
         .route(paths::SIGN_OUT, post(auth::sign_out))
         .route(paths::SESSION, get(auth::current))

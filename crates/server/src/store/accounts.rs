@@ -139,3 +139,20 @@ pub async fn audit(
         .await
         .map(|_| ())
 }
+
+/// Until when method changes are paused after a reported change (0: never paused).
+pub async fn changes_paused_until(c: &mut Conn, account_id: i64) -> StoreResult<i64> {
+    sqlx::query_scalar("SELECT changes_paused_until FROM accounts WHERE id = $1")
+        .bind(account_id)
+        .fetch_one(&mut *c)
+        .await
+}
+
+pub async fn pause_changes_until(c: &mut Conn, account_id: i64, until: i64) -> StoreResult<()> {
+    sqlx::query("UPDATE accounts SET changes_paused_until = $1 WHERE id = $2")
+        .bind(until)
+        .bind(account_id)
+        .execute(&mut *c)
+        .await
+        .map(|_| ())
+}

@@ -14,12 +14,14 @@ pub(super) const SQLITE: &[&str] = &[
     include_str!("../../migrations/sqlite/0004_storage_layer.sql"),
     include_str!("../../migrations/sqlite/0005_late_codes.sql"),
     include_str!("../../migrations/sqlite/0006_deliveries.sql"),
+    include_str!("../../migrations/sqlite/0007_change_reports.sql"),
 ];
 
 pub(super) const POSTGRES: &[&str] = &[
     include_str!("../../migrations/postgres/0001_initial.sql"),
     include_str!("../../migrations/postgres/0002_late_codes.sql"),
     include_str!("../../migrations/postgres/0003_deliveries.sql"),
+    include_str!("../../migrations/postgres/0004_change_reports.sql"),
 ];
 
 /// Any fixed number: the advisory lock held while one instance migrates.

@@ -23,6 +23,7 @@
 
 pub mod accounts;
 pub mod challenges;
+pub mod change_reports;
 pub mod columns;
 pub mod deliveries;
 pub mod methods;

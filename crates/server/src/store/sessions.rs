@@ -110,3 +110,12 @@ pub async fn delete_others(c: &mut Conn, account_id: i64, keep: &[u8]) -> StoreR
         .await
         .map(|r| r.rows_affected())
 }
+
+/// Ends every session of the account; returns how many.
+pub async fn delete_all(c: &mut Conn, account_id: i64) -> StoreResult<u64> {
+    sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+        .bind(account_id)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected())
+}
