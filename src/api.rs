@@ -319,6 +319,11 @@ pub async fn resend(id: &str, channel: Option<Channel>) -> ApiResult<ChallengeVi
     post(&paths::challenge_resend(id), &ResendRequest { channel }).await
 }
 
+/// How the code's latest text or call is getting on.
+pub async fn delivery(id: &str) -> ApiResult<DeliveryView> {
+    get(&paths::challenge_delivery(id)).await
+}
+
 pub async fn verify(id: &str, code: &str) -> ApiResult<VerifiedView> {
     post(
         &paths::challenge_verify(id),

@@ -131,6 +131,7 @@ mod tests {
                 resend_in_s: 30,
                 sends_left: 19,
                 attempts_left: 10,
+                delivery: Default::default(),
             },
             "/setup/done",
             1_000_000.0,

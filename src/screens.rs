@@ -192,6 +192,12 @@ screens! {
             "code-locked" => code_locked,
             "code-expired" => code_expired,
             "code-landline" => code_landline,
+            "code-delivered" => code_delivered,
+            "code-opted-out" => code_opted_out,
+            "code-undelivered-landline" => code_undelivered_landline,
+            "code-unreachable" => code_unreachable,
+            "code-blocked" => code_blocked,
+            "code-call-not-answered" => code_call_not_answered,
         ];
     PhoneConfirmed at ["/setup/confirmed"], (preloaded phone_confirmed_chunk),
         gallery confirmed: ["confirmed" => confirmed_setup];

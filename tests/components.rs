@@ -277,6 +277,7 @@ fn pending_code(resend_in_s: i64) -> phone_mfa::flow::PendingCode {
             resend_in_s,
             sends_left: 19,
             attempts_left: 10,
+            delivery: Default::default(),
         },
         "/setup/confirmed",
         phone_mfa::flow::now_ms(),

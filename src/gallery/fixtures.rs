@@ -76,6 +76,7 @@ pub fn pending(channel: Channel, sms_ok: bool, age_s: f64, resend_in_s: i64) -> 
             resend_in_s,
             sends_left: 18,
             attempts_left: 10,
+            delivery: Default::default(),
         },
         "/setup/confirmed",
         now_ms() - age_s * 1000.0,

@@ -24,7 +24,8 @@ use crate::routes::unavailable::ScreenUnavailable;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use phone_mfa_contract::{
-    AccountChangeView, ChangeReportView, ChangeReportedView, Channel, MethodView, SessionStage, UndoOutcome,
+    AccountChangeView, ChangeReportView, ChangeReportedView, Channel, DeliveryProblem, DeliveryStatus,
+    DeliveryView, MethodView, SessionStage, UndoOutcome,
 };
 
 type Ctx = I18nContext<Locale>;
@@ -191,6 +192,62 @@ pub fn code_expired(_: Ctx) -> AnyView {
 pub fn code_landline(_: Ctx) -> AnyView {
     show(code_screen(pending(Channel::Voice, false, 0.0, 30)));
     view! { <EnterCode /> }.into_any()
+}
+
+/// The code screen once the provider has reported on the send.
+fn reported(channel: Channel, status: DeliveryStatus, problem: Option<DeliveryProblem>) -> AnyView {
+    let mut p = pending(channel, true, 5.0, 30);
+    p.challenge.delivery = DeliveryView {
+        status,
+        problem,
+        error_code: None,
+    };
+    show(code_screen(p));
+    view! { <EnterCode /> }.into_any()
+}
+
+pub fn code_delivered(_: Ctx) -> AnyView {
+    reported(Channel::Sms, DeliveryStatus::Delivered, None)
+}
+
+pub fn code_opted_out(_: Ctx) -> AnyView {
+    reported(
+        Channel::Sms,
+        DeliveryStatus::Failed,
+        Some(DeliveryProblem::OptedOut),
+    )
+}
+
+pub fn code_undelivered_landline(_: Ctx) -> AnyView {
+    reported(
+        Channel::Sms,
+        DeliveryStatus::Undelivered,
+        Some(DeliveryProblem::Landline),
+    )
+}
+
+pub fn code_unreachable(_: Ctx) -> AnyView {
+    reported(
+        Channel::Sms,
+        DeliveryStatus::Undelivered,
+        Some(DeliveryProblem::Unreachable),
+    )
+}
+
+pub fn code_blocked(_: Ctx) -> AnyView {
+    reported(
+        Channel::Sms,
+        DeliveryStatus::Undelivered,
+        Some(DeliveryProblem::Blocked),
+    )
+}
+
+pub fn code_call_not_answered(_: Ctx) -> AnyView {
+    reported(
+        Channel::Voice,
+        DeliveryStatus::Undelivered,
+        Some(DeliveryProblem::NotAnswered),
+    )
 }
 
 pub fn confirmed_setup(_: Ctx) -> AnyView {

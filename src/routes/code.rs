@@ -8,7 +8,15 @@ use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use phone_mfa_contract::code::normalize_code;
 use phone_mfa_contract::policy::{ATTEMPTS_LEFT_WARNING_AT, CODE_TTL_SECS, LOCKOUT_SECS};
-use phone_mfa_contract::{Channel, ErrorCode, Purpose, VerifiedView};
+use phone_mfa_contract::{
+    Channel, DeliveryProblem, DeliveryStatus, DeliveryView, ErrorCode, Purpose, VerifiedView,
+};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+/// How often the code screen asks how the text or call is getting on, until the
+/// provider's report is final (or the code expires).
+const DELIVERY_POLL_MS: u32 = 3_000;
 
 /// Words for where the code went.
 fn sent_line(i18n: I18nContext<Locale>, p: &PendingCode) -> impl IntoView {
@@ -19,6 +27,33 @@ fn sent_line(i18n: I18nContext<Locale>, p: &PendingCode) -> impl IntoView {
         Channel::Sms => t!(i18n, code.sent_sms, phone).into_any(),
         Channel::Voice => t!(i18n, code.sent_voice, phone).into_any(),
     }
+}
+
+/// What the person is told of the delivery: `Ok` when it arrived, `Err` with the next
+/// step when it will not; nothing while it is on its way.
+pub fn delivery_line(
+    i18n: I18nContext<Locale>,
+    channel: Channel,
+    d: &DeliveryView,
+) -> Option<Result<String, String>> {
+    use DeliveryProblem::*;
+    let sms = channel == Channel::Sms;
+    let line = match (d.status, d.problem) {
+        (DeliveryStatus::Delivered, _) if sms => Ok(t_string!(i18n, code.delivery_delivered_sms)),
+        (DeliveryStatus::Delivered, _) => Ok(t_string!(i18n, code.delivery_delivered_voice)),
+        (status, problem) if status.is_failure() => Err(match problem {
+            Some(OptedOut) => t_string!(i18n, code.delivery_opted_out),
+            Some(Landline) => t_string!(i18n, code.delivery_landline),
+            Some(Unreachable) if sms => t_string!(i18n, code.delivery_unreachable_sms),
+            Some(Unreachable) => t_string!(i18n, code.delivery_unreachable_voice),
+            Some(Blocked) => t_string!(i18n, code.delivery_blocked),
+            Some(NotAnswered) => t_string!(i18n, code.delivery_not_answered),
+            Some(Other) | None if sms => t_string!(i18n, code.delivery_other_sms),
+            Some(Other) | None => t_string!(i18n, code.delivery_other_voice),
+        }),
+        _ => return None,
+    };
+    Some(line.map(|s| s.to_string()).map_err(|s| s.to_string()))
 }
 
 /// The warning once few attempts are left ("1 attempt" / "3 attempts": plural rules
@@ -50,6 +85,7 @@ pub fn EnterCode() -> impl IntoView {
     let i18n = use_i18n();
     // The gallery's state, or (always, in production) the code in sessionStorage.
     let preview = crate::preview::preview::<CodePreview>();
+    let is_preview = preview.is_some();
     let auth = Auth::get();
     let preview_attempts = preview.as_ref().and_then(|p| p.attempts_left);
     let preview_error = preview.as_ref().and_then(|p| p.error.clone());
@@ -97,6 +133,56 @@ pub fn EnterCode() -> impl IntoView {
     let busy = Signal::derive(move || verify.pending().get() || resend.pending().get());
     let locked = move || locked_for() > 0;
     let resend_blocked = move || busy.get() || resend_wait() > 0 || locked();
+
+    // How the text or call is getting on: asked every few seconds while the provider
+    // has not given its final word on this send (the gallery's states ask nothing).
+    let delivery = move || pending.get().map(|p| (p.challenge.channel, p.challenge.delivery));
+    let alive = Arc::new(AtomicBool::new(true));
+    on_cleanup({
+        let alive = alive.clone();
+        move || alive.store(false, Ordering::Relaxed)
+    });
+    if !is_preview {
+        leptos::task::spawn_local(async move {
+            while alive.load(Ordering::Relaxed) {
+                gloo_timers::future::TimeoutFuture::new(DELIVERY_POLL_MS).await;
+                let Some(p) = pending.try_get_untracked().flatten() else {
+                    continue;
+                };
+                if p.challenge.delivery.status.is_final() || p.expires_in_s(now_ms()) == 0 {
+                    continue;
+                }
+                let id = p.challenge.id.clone();
+                let Ok(report) = api::delivery(&id).await else {
+                    continue;
+                };
+                // Only if the code is still the one asked about (not resent meanwhile).
+                pending.update(|p| {
+                    if let Some(p) = p
+                        .as_mut()
+                        .filter(|p| p.challenge.id == id && p.challenge.delivery.status <= report.status)
+                    {
+                        p.challenge.delivery = report;
+                        save_pending(p);
+                    }
+                });
+            }
+        });
+    }
+    // A send that failed for good needs no wait: the other channel, or a new code, now.
+    Effect::new(move |_| {
+        if pending.with(|p| {
+            p.as_ref()
+                .is_some_and(|p| p.challenge.delivery.status.is_failure() && p.challenge.resend_in_s > 0)
+        }) {
+            pending.update(|p| {
+                if let Some(p) = p {
+                    p.challenge.resend_in_s = 0;
+                    save_pending(p);
+                }
+            });
+        }
+    });
 
     let lock = move |secs: i64| {
         pending.update(|p| {
@@ -246,6 +332,14 @@ pub fn EnterCode() -> impl IntoView {
                             {t!(i18n, code.expired)}
                         </p>
                         <p class="alert success" role="status" hidden=move || status.get().is_none()>{move || status.get()}</p>
+                        <p class="alert success" role="status" id="delivery-ok"
+                            hidden=move || !matches!(delivery().and_then(|(c, d)| delivery_line(i18n, c, &d)), Some(Ok(_)))>
+                            {move || delivery().and_then(|(c, d)| delivery_line(i18n, c, &d)).and_then(Result::ok)}
+                        </p>
+                        <p class="alert error" role="alert" id="delivery-failed"
+                            hidden=move || !matches!(delivery().and_then(|(c, d)| delivery_line(i18n, c, &d)), Some(Err(_)))>
+                            {move || delivery().and_then(|(c, d)| delivery_line(i18n, c, &d)).and_then(Result::err)}
+                        </p>
                         <form on:submit=on_submit novalidate>
                             <CodeInput
                                 value=code

@@ -306,3 +306,61 @@ test('reload and back keep the code screen working', async ({ page, request }) =
   await page.getByLabel('Enter the 6-digit code').fill(`#${code}`);
   await expect(page.getByRole('heading', { level: 1, name: 'Your phone number is confirmed' })).toBeVisible();
 });
+
+test('the code screen says when a text arrived, and why one did not, with the next step', async ({ page, request }) => {
+  // Past the per-IP send window of the tests before: this test sends seven codes.
+  await advanceClock(request, 301);
+  const { email, national } = fresh();
+  await createAccount(page, email);
+  await page.goto('/setup/phone');
+  await page.getByLabel('Phone number').fill(national);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Check your phone' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Your phone received the text.' })).toBeVisible();
+
+  // The dev outbox's test numbers act out each failure a provider reports.
+  const failures: [string, RegExp][] = [
+    ['201-555-0196', /can't receive texts. It may be a landline/],
+    ['201-555-0195', /couldn't reach this phone/],
+    ['201-555-0194', /phone company blocked our text/],
+    ['201-555-0197', /replied STOP\). To get texts again, reply START/],
+  ];
+  for (const [number, says] of failures) {
+    await page.getByRole('link', { name: 'Use a different number' }).click();
+    await page.getByLabel('Phone number').fill(number);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await expect(page.getByRole('alert').filter({ hasText: says })).toBeVisible();
+  }
+  await expectAccessible(page);
+  // The next step is there at once: no resend wait after a failed text.
+  await page.getByRole('button', { name: 'Call me instead' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Answer your phone' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'The call went through.' })).toBeVisible();
+  await expect(page.getByRole('alert').filter({ hasText: 'STOP' })).toBeHidden();
+});
+
+test('the code screen follows a text the provider has not settled, and stops once it has', async ({ page }) => {
+  const { email } = fresh();
+  await createAccount(page, email);
+  // The page's timers run on a clock the test moves: the screen asks every 3 s.
+  await page.clock.install();
+  let asked = 0;
+  await page.route('**/api/challenges/*/delivery', (route) => {
+    asked += 1;
+    // The provider's later word: the phone was off.
+    return route.fulfill({ json: { status: 'undelivered', problem: 'unreachable', error_code: 30003 } });
+  });
+  await page.goto('/setup/phone');
+  // The test number whose texts are sent but never arrive: no final word at first.
+  await page.getByLabel('Phone number').fill('201-555-0199');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Check your phone' })).toBeVisible();
+  expect(asked).toBe(0);
+  await page.clock.runFor(3_100);
+  await expect(page.getByRole('alert').filter({ hasText: "couldn't reach this phone" })).toBeVisible();
+  expect(asked).toBe(1);
+  await expect(page.getByRole('button', { name: 'Send a new code' })).toBeEnabled();
+  // Final: no more questions, however long the screen stays open.
+  await page.clock.runFor(60_000);
+  expect(asked).toBe(1);
+});

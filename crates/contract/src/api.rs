@@ -40,6 +40,14 @@ pub mod paths {
     pub fn challenge_verify(id: &str) -> String {
         format!("{CHALLENGES}/{id}/verify")
     }
+    /// How the code's text or call is getting on (polled by the code screen).
+    pub fn challenge_delivery(id: &str) -> String {
+        format!("{CHALLENGES}/{id}/delivery")
+    }
+    /// Where Twilio reports on one send of a challenge (`sent_at` tells sends apart).
+    pub fn twilio_status(challenge_id: &str, sent_at: i64) -> String {
+        format!("/api/twilio/status/{challenge_id}/{sent_at}")
+    }
     pub fn method(id: i64) -> String {
         format!("{METHODS}/{id}")
     }
@@ -329,6 +337,70 @@ pub struct ChallengeView {
     /// Sends left for this account today.
     pub sends_left: u32,
     pub attempts_left: u32,
+    /// How far the latest text or call has got, as far as the server knows yet.
+    #[serde(default)]
+    pub delivery: DeliveryView,
+}
+
+/// Where a code's text or call stands, as the provider reports it (Twilio's statuses),
+/// in the order a delivery moves through them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryStatus {
+    /// Handed to the provider, not yet to a carrier.
+    #[default]
+    Queued,
+    /// Handed to the carrier (a call: ringing or answered); most carriers say no more.
+    Sent,
+    /// The phone received it (a call: it was answered and ended).
+    Delivered,
+    /// The carrier could not deliver it (a call: busy or not answered).
+    Undelivered,
+    /// It could not be sent at all.
+    Failed,
+}
+
+impl DeliveryStatus {
+    /// No later report changes this one.
+    pub fn is_final(self) -> bool {
+        matches!(self, Self::Delivered | Self::Undelivered | Self::Failed)
+    }
+    /// Nothing will arrive: the person needs another way.
+    pub fn is_failure(self) -> bool {
+        matches!(self, Self::Undelivered | Self::Failed)
+    }
+}
+
+/// Why a text or call did not arrive, for the next step the person is offered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryProblem {
+    /// The number replied STOP to our texts: it gets none until it replies START.
+    OptedOut,
+    /// A landline, or a number that cannot take texts: a call works.
+    Landline,
+    /// The phone is off, out of coverage or the number is not in service.
+    Unreachable,
+    /// The carrier or the provider blocked the message.
+    Blocked,
+    /// The call was not answered, or the line was busy.
+    NotAnswered,
+    /// Any other reason the provider gave.
+    Other,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeliveryView {
+    pub status: DeliveryStatus,
+    /// Set when `status` is a failure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<DeliveryProblem>,
+    /// The provider's error code (Twilio's, e.g. 21610), for support.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -71,7 +71,10 @@ impl Builder {
         let csp = http::web::content_security_policy(index.as_deref());
         let courier: Arc<dyn CodeCourier> = match (self.courier, &self.config.twilio) {
             (Some(c), _) => c,
-            (None, Some(twilio)) => Arc::new(couriers::twilio::Twilio::new(twilio.clone())),
+            (None, Some(twilio)) => Arc::new(couriers::twilio::Twilio::new(
+                twilio.clone(),
+                self.config.public_origin(),
+            )),
             (None, None) => outbox.clone(),
         };
         let mailer: Arc<dyn Mailer> = match (self.mailer, &self.config.smtp) {

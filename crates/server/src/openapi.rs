@@ -26,6 +26,7 @@ use utoipa::OpenApi;
         crate::http::codes::start,
         crate::http::codes::resend,
         crate::http::codes::verify,
+        crate::http::codes::delivery,
         crate::http::codes::totp_verify,
         crate::http::methods::list,
         crate::http::methods::update,

@@ -4,8 +4,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
-use phone_mfa_contract::{Channel, Language};
-use phone_mfa_server::couriers::twilio::{Twilio, TwilioConfig};
+use phone_mfa_contract::{Channel, DeliveryProblem, DeliveryStatus, Language};
+use phone_mfa_server::couriers::twilio::{self, Twilio, TwilioConfig};
 use phone_mfa_server::couriers::{CodeCourier, CodeDelivery};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -47,16 +47,32 @@ async fn stub(status: StatusCode) -> (String, Seen) {
 }
 
 fn courier(base: String) -> Twilio {
-    Twilio::new(TwilioConfig {
-        account_sid: "AC0000".into(),
-        auth_token: "secret-token".into(),
-        from: "+12025550100".into(),
-        base_url: base,
-    })
+    Twilio::new(
+        TwilioConfig {
+            account_sid: "AC0000".into(),
+            auth_token: "secret-token".into(),
+            from: "+12025550100".into(),
+            base_url: base,
+        },
+        "https://mfa.example.com".into(),
+    )
 }
+
+/// Answers every request with `status` and `body`, as Twilio answers a refusal.
+async fn refusing_stub(status: StatusCode, body: &'static str) -> String {
+    let app = Router::new().fallback(move || async move { (status, body) });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    base
+}
+
+const STATUS_CALLBACK: &str = "https://mfa.example.com/api/twilio/status/ch_test/1800000000";
 
 fn delivery(channel: Channel) -> CodeDelivery {
     CodeDelivery {
+        challenge_id: "ch_test".into(),
+        sent_at: 1_800_000_000,
         to_e164: "+12015550123".into(),
         channel,
         code: "402913".into(),
@@ -81,6 +97,8 @@ async fn a_text_goes_to_the_messages_api_with_the_webotp_line() {
         "{}",
         form["Body"]
     );
+    // Twilio reports how the text got on to this send's own address.
+    assert_eq!(form["StatusCallback"], STATUS_CALLBACK);
 }
 
 #[tokio::test]
@@ -97,6 +115,7 @@ async fn a_call_reads_the_code_digit_by_digit_three_times() {
         form["Twiml"]
     );
     assert!(form["Twiml"].starts_with("<Response>"));
+    assert_eq!(form["StatusCallback"], STATUS_CALLBACK);
 }
 
 #[tokio::test]
@@ -128,6 +147,31 @@ async fn a_spanish_account_gets_its_text_and_call_in_spanish() {
 async fn a_refusal_from_twilio_is_a_delivery_failure() {
     let (base, _) = stub(StatusCode::BAD_REQUEST).await;
     assert!(courier(base).deliver(&delivery(Channel::Sms)).await.is_err());
+    // An error of the account (here: bad credentials) is an outage, not the person's.
+    let base = refusing_stub(StatusCode::UNAUTHORIZED, r#"{"code": 20003, "status": 401}"#).await;
+    assert!(courier(base).deliver(&delivery(Channel::Sms)).await.is_err());
+}
+
+/// A number that replied STOP is refused at once (Twilio 21610): the send is answered
+/// with a failed status and the reason, so the person is told to call instead.
+#[tokio::test]
+async fn a_number_twilio_refuses_for_good_is_a_failed_delivery_with_its_code() {
+    for (code, problem) in [
+        (21610, DeliveryProblem::OptedOut),
+        (21614, DeliveryProblem::Landline),
+        (21612, DeliveryProblem::Unreachable),
+        (21408, DeliveryProblem::Blocked),
+    ] {
+        let body: &'static str = Box::leak(format!(r#"{{"code": {code}, "status": 400}}"#).into_boxed_str());
+        let base = refusing_stub(StatusCode::BAD_REQUEST, body).await;
+        let accepted = courier(base).deliver(&delivery(Channel::Sms)).await.unwrap();
+        assert_eq!(accepted.status, DeliveryStatus::Failed);
+        assert_eq!(accepted.error_code, Some(code));
+        assert_eq!(
+            twilio::problem(accepted.status, Channel::Sms, accepted.error_code),
+            Some(problem)
+        );
+    }
 }
 
 /// The notice to a number that left an account is a plain text through the same API.

@@ -7,7 +7,7 @@ pub mod twilio;
 
 use crate::i18n;
 use crate::store::{self, Store};
-use phone_mfa_contract::{Channel, Language, OutboxKind};
+use phone_mfa_contract::{Channel, DeliveryStatus, Language, OutboxKind};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -17,6 +17,10 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// A code on its way to a phone.
 #[derive(Debug, Clone)]
 pub struct CodeDelivery {
+    /// The code request it is for, and this send of it (a resend is a new send): where
+    /// the provider reports how it got on (`paths::twilio_status`).
+    pub challenge_id: String,
+    pub sent_at: i64,
     pub to_e164: String,
     pub channel: Channel,
     pub code: String,
@@ -38,6 +42,22 @@ impl CodeDelivery {
     }
 }
 
+/// What the provider said when it took a code's text or call. Error codes are
+/// Twilio's (<https://www.twilio.com/docs/api/errors>); the dev outbox uses them too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Accepted {
+    pub status: DeliveryStatus,
+    pub error_code: Option<u32>,
+}
+
+impl Accepted {
+    /// Taken, on its way; reports follow.
+    pub const QUEUED: Accepted = Accepted {
+        status: DeliveryStatus::Queued,
+        error_code: None,
+    };
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeliveryError {
     /// The provider refused or could not be reached.
@@ -47,7 +67,10 @@ pub enum DeliveryError {
 /// Delivers codes by text or call, and plain texts (the notice to a number that left
 /// an account).
 pub trait CodeCourier: Send + Sync + 'static {
-    fn deliver<'a>(&'a self, delivery: &'a CodeDelivery) -> BoxFuture<'a, Result<(), DeliveryError>>;
+    /// Hands the code to the provider. A provider that refuses this recipient for good
+    /// (a number that opted out, a landline) answers `Ok` with a failed status: the
+    /// person is told why; an outage or a misconfiguration is a [`DeliveryError`].
+    fn deliver<'a>(&'a self, delivery: &'a CodeDelivery) -> BoxFuture<'a, Result<Accepted, DeliveryError>>;
     fn text<'a>(&'a self, to_e164: &'a str, body: &'a str) -> BoxFuture<'a, Result<(), DeliveryError>>;
 }
 
@@ -67,6 +90,14 @@ pub trait Mailer: Send + Sync + 'static {
 pub const TEST_NUMBER_SMS_NEVER_ARRIVES: &str = "+12015550199";
 /// ...and calls to this one are never answered. Used to show the troubleshooting flow.
 pub const TEST_NUMBER_CALL_NEVER_ANSWERED: &str = "+12015550198";
+/// Texts to this number fail: it replied STOP (Twilio 21610). Calls get through.
+pub const TEST_NUMBER_OPTED_OUT: &str = "+12015550197";
+/// Texts to this number are undelivered: a landline (Twilio 30006). Calls get through.
+pub const TEST_NUMBER_LANDLINE: &str = "+12015550196";
+/// Neither texts (Twilio 30003) nor calls (no answer) reach this phone: it is off.
+pub const TEST_NUMBER_UNREACHABLE: &str = "+12015550195";
+/// Texts to this number are blocked by the carrier (Twilio 30004). Calls get through.
+pub const TEST_NUMBER_BLOCKED: &str = "+12015550194";
 
 /// The development courier: stores every text and call transcript in the `outbox`
 /// table, readable at `GET /api/dev/outbox`.
@@ -92,19 +123,18 @@ impl DevOutbox {
 }
 
 impl CodeCourier for DevOutbox {
-    fn deliver<'a>(&'a self, d: &'a CodeDelivery) -> BoxFuture<'a, Result<(), DeliveryError>> {
+    fn deliver<'a>(&'a self, d: &'a CodeDelivery) -> BoxFuture<'a, Result<Accepted, DeliveryError>> {
         Box::pin(async move {
-            let (kind, body, delivered) = match d.channel {
-                Channel::Sms => (OutboxKind::Sms, d.sms_body(), Self::text_delivered(&d.to_e164)),
-                Channel::Voice => (
-                    OutboxKind::Voice,
-                    d.voice_script(),
-                    d.to_e164 != TEST_NUMBER_CALL_NEVER_ANSWERED,
-                ),
+            let (kind, body) = match d.channel {
+                Channel::Sms => (OutboxKind::Sms, d.sms_body()),
+                Channel::Voice => (OutboxKind::Voice, d.voice_script()),
             };
+            let outcome = dev_outcome(&d.to_e164, d.channel);
             // A text or call that "never arrives" is accepted by the provider but not
             // delivered: exactly what the person experiences. The outbox shows it as such.
-            self.store(kind, d.to_e164.clone(), body, delivered).await
+            let delivered = outcome.status == DeliveryStatus::Delivered;
+            self.store(kind, d.to_e164.clone(), body, delivered).await?;
+            Ok(outcome)
         })
     }
 
@@ -119,8 +149,26 @@ impl CodeCourier for DevOutbox {
 
 impl DevOutbox {
     fn text_delivered(to_e164: &str) -> bool {
-        to_e164 != TEST_NUMBER_SMS_NEVER_ARRIVES
+        dev_outcome(to_e164, Channel::Sms).status == DeliveryStatus::Delivered
     }
+}
+
+/// What the dev outbox reports for a text or call to a number: the documented test
+/// numbers below each act out one way a delivery goes wrong, with the status and error
+/// code Twilio would report; every other number receives what it is sent.
+pub fn dev_outcome(to_e164: &str, channel: Channel) -> Accepted {
+    let (status, error_code) = match (to_e164, channel) {
+        (TEST_NUMBER_SMS_NEVER_ARRIVES, Channel::Sms) | (TEST_NUMBER_CALL_NEVER_ANSWERED, Channel::Voice) => {
+            (DeliveryStatus::Sent, None)
+        }
+        (TEST_NUMBER_OPTED_OUT, Channel::Sms) => (DeliveryStatus::Failed, Some(21610)),
+        (TEST_NUMBER_LANDLINE, Channel::Sms) => (DeliveryStatus::Undelivered, Some(30006)),
+        (TEST_NUMBER_UNREACHABLE, Channel::Sms) => (DeliveryStatus::Undelivered, Some(30003)),
+        (TEST_NUMBER_UNREACHABLE, Channel::Voice) => (DeliveryStatus::Undelivered, None),
+        (TEST_NUMBER_BLOCKED, Channel::Sms) => (DeliveryStatus::Undelivered, Some(30004)),
+        _ => (DeliveryStatus::Delivered, None),
+    };
+    Accepted { status, error_code }
 }
 
 impl Mailer for DevOutbox {

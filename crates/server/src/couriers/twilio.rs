@@ -3,10 +3,10 @@
 //! <https://www.twilio.com/docs/messaging/api/message-resource>,
 //! <https://www.twilio.com/docs/voice/api/call-resource>.
 
-use super::{BoxFuture, CodeCourier, CodeDelivery, DeliveryError};
+use super::{Accepted, BoxFuture, CodeCourier, CodeDelivery, DeliveryError};
 use crate::i18n;
 use phone_mfa_contract::phone::mask_e164;
-use phone_mfa_contract::Channel;
+use phone_mfa_contract::{paths, Channel, DeliveryProblem, DeliveryStatus};
 
 /// `PHONE_MFA_TWILIO_*` settings.
 #[derive(Debug, Clone)]
@@ -34,15 +34,31 @@ impl TwilioConfig {
 pub struct Twilio {
     config: TwilioConfig,
     http: reqwest::Client,
+    /// Where people reach this server (`Config::public_origin`): Twilio reports each
+    /// code's delivery to a path under it.
+    status_origin: String,
 }
 
 impl Twilio {
-    pub fn new(config: TwilioConfig) -> Self {
+    pub fn new(config: TwilioConfig, status_origin: String) -> Self {
         let http = reqwest::Client::builder()
             .timeout(std::time::Duration::from_secs(10))
             .build()
             .expect("a TLS client with default settings");
-        Twilio { config, http }
+        Twilio {
+            config,
+            http,
+            status_origin,
+        }
+    }
+
+    /// The status callback URL for one send of a code.
+    pub fn status_callback(&self, d: &CodeDelivery) -> String {
+        format!(
+            "{}{}",
+            self.status_origin,
+            paths::twilio_status(&d.challenge_id, d.sent_at)
+        )
     }
 
     /// TwiML for the call: the script of `i18n::voice_script` (the code digit by digit,
@@ -68,9 +84,49 @@ impl Twilio {
     }
 }
 
+/// Twilio errors that refuse this recipient for good: the send is answered with a
+/// failed status (and the person told why), not as an outage.
+const RECIPIENT_REFUSALS: &[u32] = &[
+    21211, // not a valid phone number
+    21408, // the region is not enabled for this account
+    21610, // the number replied STOP
+    21612, // no route to this number
+    21614, // not a mobile number
+];
+
+/// Why a failed text or call did not arrive, from Twilio's error code (none for a
+/// call that was not answered).
+pub fn problem(status: DeliveryStatus, channel: Channel, error_code: Option<u32>) -> Option<DeliveryProblem> {
+    if !status.is_failure() {
+        return None;
+    }
+    Some(match error_code {
+        Some(21610) => DeliveryProblem::OptedOut,
+        Some(21614 | 30006) => DeliveryProblem::Landline,
+        Some(21612 | 30003 | 30005) => DeliveryProblem::Unreachable,
+        Some(21408 | 30004 | 30007 | 30034) => DeliveryProblem::Blocked,
+        None if channel == Channel::Voice && status == DeliveryStatus::Undelivered => {
+            DeliveryProblem::NotAnswered
+        }
+        _ => DeliveryProblem::Other,
+    })
+}
+
+/// A status Twilio reports (`MessageStatus` of a text, `CallStatus` of a call).
+pub fn status(reported: &str) -> Option<DeliveryStatus> {
+    Some(match reported {
+        "accepted" | "scheduled" | "queued" | "sending" | "initiated" => DeliveryStatus::Queued,
+        "sent" | "ringing" | "in-progress" => DeliveryStatus::Sent,
+        "delivered" | "read" | "completed" => DeliveryStatus::Delivered,
+        "undelivered" | "busy" | "no-answer" => DeliveryStatus::Undelivered,
+        "failed" | "canceled" => DeliveryStatus::Failed,
+        _ => return None,
+    })
+}
+
 impl Twilio {
     /// POSTs `form` to the account's `resource` (`Messages` or `Calls`).
-    async fn post(&self, resource: &str, form: &[(&str, String)]) -> Result<(), DeliveryError> {
+    async fn post(&self, resource: &str, form: &[(&str, String)]) -> Result<Accepted, DeliveryError> {
         let base = self.config.base_url.trim_end_matches('/');
         let sid = &self.config.account_sid;
         let res = self
@@ -81,10 +137,26 @@ impl Twilio {
             .send()
             .await
             .map_err(|e| DeliveryError::Failed(format!("twilio unreachable: {}", e.without_url())))?;
-        if res.status().is_success() {
-            Ok(())
-        } else {
-            Err(DeliveryError::Failed(format!("twilio answered {}", res.status())))
+        let status = res.status();
+        if status.is_success() {
+            return Ok(Accepted::QUEUED);
+        }
+        // Twilio's error body: {"code": 21610, "message": "...", "status": 400}.
+        let code = res
+            .json::<serde_json::Value>()
+            .await
+            .ok()
+            .and_then(|body| body["code"].as_u64())
+            .and_then(|c| u32::try_from(c).ok());
+        match code {
+            Some(code) if status.is_client_error() && RECIPIENT_REFUSALS.contains(&code) => Ok(Accepted {
+                status: DeliveryStatus::Failed,
+                error_code: Some(code),
+            }),
+            Some(code) => Err(DeliveryError::Failed(format!(
+                "twilio answered {status} (error {code})"
+            ))),
+            None => Err(DeliveryError::Failed(format!("twilio answered {status}"))),
         }
     }
 
@@ -99,31 +171,48 @@ impl Twilio {
 }
 
 impl CodeCourier for Twilio {
-    fn deliver<'a>(&'a self, d: &'a CodeDelivery) -> BoxFuture<'a, Result<(), DeliveryError>> {
+    fn deliver<'a>(&'a self, d: &'a CodeDelivery) -> BoxFuture<'a, Result<Accepted, DeliveryError>> {
         Box::pin(async move {
-            match d.channel {
+            let callback = ("StatusCallback", self.status_callback(d));
+            let accepted = match d.channel {
                 Channel::Sms => {
-                    self.post("Messages", &self.message(&d.to_e164, d.sms_body()))
-                        .await?
+                    let mut form = self.message(&d.to_e164, d.sms_body());
+                    form.push(callback);
+                    self.post("Messages", &form).await?
                 }
                 Channel::Voice => {
                     let call = [
                         ("To", d.to_e164.clone()),
                         ("From", self.config.from.clone()),
                         ("Twiml", Self::twiml(d)),
+                        callback,
                     ];
                     self.post("Calls", &call).await?
                 }
-            }
-            tracing::info!(channel = ?d.channel, phone = %mask_e164(&d.to_e164), "code handed to twilio");
-            Ok(())
+            };
+            tracing::info!(
+                channel = ?d.channel,
+                phone = %mask_e164(&d.to_e164),
+                status = ?accepted.status,
+                error_code = accepted.error_code,
+                "code handed to twilio"
+            );
+            Ok(accepted)
         })
     }
 
     fn text<'a>(&'a self, to_e164: &'a str, body: &'a str) -> BoxFuture<'a, Result<(), DeliveryError>> {
         Box::pin(async move {
-            self.post("Messages", &self.message(to_e164, body.to_owned()))
+            let accepted = self
+                .post("Messages", &self.message(to_e164, body.to_owned()))
                 .await?;
+            if accepted.status.is_failure() {
+                // Never sent (e.g. the number opted out): an error the outbox records.
+                return Err(DeliveryError::Failed(format!(
+                    "twilio refused the recipient (error {})",
+                    accepted.error_code.unwrap_or_default()
+                )));
+            }
             tracing::info!(phone = %mask_e164(to_e164), "text handed to twilio");
             Ok(())
         })

@@ -3,7 +3,7 @@
 //! checks and changes in one transaction holding the account (and, for a send, the
 //! number, IP and account send counts), and calls the courier only after it commits.
 
-use crate::couriers::{CodeDelivery, Notice};
+use crate::couriers::{twilio, Accepted, CodeDelivery, Notice};
 use crate::domain::accounts::{self, audit, MethodRow};
 use crate::domain::change_reports::{self, Change};
 use crate::domain::limits::{self, SendKey};
@@ -20,8 +20,8 @@ use phone_mfa_contract::code::normalize_code;
 use phone_mfa_contract::phone::{check_phone, mask_e164, Channels};
 use phone_mfa_contract::policy::{CODE_TTL_SECS, MAX_PHONES_PER_ACCOUNT, RESEND_COOLDOWN_SECS};
 use phone_mfa_contract::{
-    ChallengeView, Channel, ErrorCode, Language, MethodKind, Purpose, SessionStage, StartChallengeRequest,
-    VerifiedView,
+    ChallengeView, Channel, DeliveryStatus, DeliveryView, ErrorCode, Language, MethodKind, Purpose,
+    SessionStage, StartChallengeRequest, VerifiedView,
 };
 
 /// A code request of this session, or 404 (another session's looks like none).
@@ -193,8 +193,7 @@ pub async fn send(
             Ok::<_, AppError>(sent)
         })
         .await?;
-    deliver(state, &sent.delivery).await?;
-    Ok(sent.view)
+    deliver(state, sent).await
 }
 
 /// Where a code is about to go, and who asked.
@@ -247,8 +246,11 @@ async fn prepare_send(
             resend_in_s: RESEND_COOLDOWN_SECS,
             sends_left,
             attempts_left,
+            delivery: DeliveryView::default(),
         },
         delivery: CodeDelivery {
+            challenge_id: challenge_id.to_owned(),
+            sent_at: now,
             to_e164: t.e164.to_owned(),
             channel: t.channel,
             code: code.clone(),
@@ -259,15 +261,53 @@ async fn prepare_send(
     Ok((code, sent))
 }
 
-async fn deliver(state: &AppState, delivery: &CodeDelivery) -> AppResult<()> {
-    state.courier.deliver(delivery).await.map_err(|e| {
+/// Hands the code to the courier (after the send is committed) and records what the
+/// provider said; the answer carries it, so a number that cannot get this text is
+/// told at once.
+async fn deliver(state: &AppState, sent: Sent) -> AppResult<ChallengeView> {
+    let Sent { mut view, delivery } = sent;
+    let accepted = state.courier.deliver(&delivery).await.map_err(|e| {
         tracing::warn!(error = ?e, phone = %mask_e164(&delivery.to_e164), "code delivery failed");
         AppError::new(
             StatusCode::BAD_GATEWAY,
             ErrorCode::DeliveryFailed,
             i18n::error(ErrorCode::DeliveryFailed),
         )
-    })
+    })?;
+    if accepted != Accepted::QUEUED {
+        let error = accepted.error_code.map(i64::from);
+        state
+            .store
+            .write(async |tx| {
+                store::challenges::record_delivery(
+                    tx,
+                    &delivery.challenge_id,
+                    delivery.sent_at,
+                    accepted.status,
+                    error,
+                )
+                .await
+            })
+            .await?;
+    }
+    view.delivery = delivery_view(accepted.status, delivery.channel, accepted.error_code);
+    Ok(view)
+}
+
+/// What the app is told of a delivery.
+pub fn delivery_view(status: DeliveryStatus, channel: Channel, error_code: Option<u32>) -> DeliveryView {
+    DeliveryView {
+        status,
+        problem: twilio::problem(status, channel, error_code),
+        error_code,
+    }
+}
+
+/// How the latest send of a code request is getting on (the code screen polls this).
+pub async fn delivery(state: &AppState, session: Session, id: &str) -> AppResult<DeliveryView> {
+    let ch = state.store.write(async |tx| load(tx, &session, id).await).await?;
+    let error_code = ch.delivery_error.and_then(|e| u32::try_from(e).ok());
+    Ok(delivery_view(ch.delivery_status, ch.channel, error_code))
 }
 
 pub fn epcs_unavailable() -> AppError {
@@ -326,7 +366,13 @@ pub async fn resend(
                     i18n::CODE_USED,
                 ));
             }
-            let wait = ch.sent_at + RESEND_COOLDOWN_SECS - now;
+            // A send that failed for good (a number that opted out, a phone that is
+            // off) waits for nothing: the person may switch to a call at once.
+            let wait = if ch.delivery_status.is_failure() {
+                0
+            } else {
+                ch.sent_at + RESEND_COOLDOWN_SECS - now
+            };
             if wait > 0 {
                 let mut e = AppError::too_many(ErrorCode::ResendTooSoon, i18n::resend_in(wait), wait);
                 e.body.sends_left =
@@ -363,8 +409,7 @@ pub async fn resend(
             Ok(sent)
         })
         .await?;
-    deliver(state, &sent.delivery).await?;
-    Ok(sent.view)
+    deliver(state, sent).await
 }
 
 /// A second factor passed: what the app shows, and the session's new token (rule A2).

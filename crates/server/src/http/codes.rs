@@ -12,8 +12,8 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::Json;
 use phone_mfa_contract::{
-    ApiError, ChallengeView, ResendRequest, StartChallengeRequest, TotpVerifyRequest, VerifiedView,
-    VerifyCodeRequest,
+    ApiError, ChallengeView, DeliveryView, ResendRequest, StartChallengeRequest, TotpVerifyRequest,
+    VerifiedView, VerifyCodeRequest,
 };
 
 fn no_store() -> HeaderMap {
@@ -84,6 +84,20 @@ pub async fn verify(
     codes::verify(&state, session, &ip, &id, &req.code)
         .await
         .map(passed)
+}
+
+/// `GET /api/challenges/{id}/delivery`: how the latest text or call is getting on,
+/// as the provider has reported it (the code screen asks every few seconds until the
+/// status is final).
+#[utoipa::path(get, path = "/api/challenges/{id}/delivery", tag = "codes",
+    params(("id" = String, Path, description = "Challenge id")),
+    responses((status = 200, body = DeliveryView), (status = 404, body = ApiError)))]
+pub async fn delivery(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> AppResult<(HeaderMap, Json<DeliveryView>)> {
+    Ok((no_store(), Json(codes::delivery(&state, session, &id).await?)))
 }
 
 /// `POST /api/totp/verify`: the authenticator-app code, for sign-in or re-authentication.

@@ -7,6 +7,7 @@ pub mod dev;
 pub mod extract;
 pub mod methods;
 pub mod mfa;
+pub mod twilio;
 pub mod web;
 
 use crate::i18n;
@@ -62,6 +63,7 @@ pub fn api(state: &AppState) -> Router<AppState> {
         .route(paths::CHALLENGES, post(codes::start))
         .route("/api/challenges/{id}/resend", post(codes::resend))
         .route("/api/challenges/{id}/verify", post(codes::verify))
+        .route("/api/challenges/{id}/delivery", get(codes::delivery))
         .route(paths::TOTP_VERIFY, post(codes::totp_verify))
         .route(paths::METHODS, get(methods::list))
         .route(
@@ -84,6 +86,9 @@ pub fn api(state: &AppState) -> Router<AppState> {
 
 pub fn router(state: AppState) -> Router {
     Router::new()
+        // Twilio's reports: form-encoded and signed, so outside the app's CSRF guard
+        // (its requests are checked by their signature instead).
+        .route("/api/twilio/status/{challenge}/{sent_at}", post(twilio::status))
         .merge(api(&state))
         .fallback_service(web::spa(&state.config.dist_dir))
         .layer(middleware::from_fn_with_state(

@@ -3,7 +3,7 @@
 
 use super::{Col, Conn, Flag, StoreResult};
 use phone_mfa_contract::policy::CODE_TTL_SECS;
-use phone_mfa_contract::{Channel, Purpose};
+use phone_mfa_contract::{Channel, DeliveryStatus, Purpose};
 use sqlx::Row;
 
 /// A code request about to be stored.
@@ -35,6 +35,9 @@ pub struct ChallengeRow {
     pub consumed_at: Option<i64>,
     /// The code before a resend and its own expiry (rule C4): it stays valid until then.
     pub previous: Option<(Vec<u8>, i64)>,
+    /// How the latest send is getting on, and the provider's error code.
+    pub delivery_status: DeliveryStatus,
+    pub delivery_error: Option<i64>,
 }
 
 /// Stores a request whose code is valid [`CODE_TTL_SECS`] from now.
@@ -68,7 +71,7 @@ pub async fn find(
 ) -> StoreResult<Option<ChallengeRow>> {
     let row = sqlx::query(
         "SELECT id, purpose, method_id, phone_e164, sms_ok, channel, code_mac, sent_at, expires_at, consumed_at,
-                prev_code_mac, prev_expires_at
+                prev_code_mac, prev_expires_at, delivery_status, delivery_error
          FROM challenges WHERE id = $1 AND account_id = $2 AND session_hash = $3",
     )
     .bind(id)
@@ -95,7 +98,40 @@ pub async fn find(
             (Some(mac), Some(expires_at)) => Some((mac, expires_at)),
             _ => None,
         },
+        delivery_status: row.try_get::<Col<DeliveryStatus>, _>(12)?.0,
+        delivery_error: row.try_get(13)?,
     }))
+}
+
+/// Records how one send of a request is getting on (`sent_at` names the send: a report
+/// on a send a resend has replaced changes nothing). Reports only move forward
+/// (queued, sent, then a final status), whatever order they arrive in. Returns whether
+/// it was recorded.
+pub async fn record_delivery(
+    c: &mut Conn,
+    id: &str,
+    sent_at: i64,
+    status: DeliveryStatus,
+    error: Option<i64>,
+) -> StoreResult<bool> {
+    let rank = |s: DeliveryStatus| match s {
+        DeliveryStatus::Queued => 0,
+        DeliveryStatus::Sent => 1,
+        _ => 2,
+    };
+    sqlx::query(
+        "UPDATE challenges SET delivery_status = $1, delivery_error = $2
+         WHERE id = $3 AND sent_at = $4
+           AND (CASE delivery_status WHEN 'queued' THEN 0 WHEN 'sent' THEN 1 ELSE 2 END) < $5",
+    )
+    .bind(Col(status))
+    .bind(error)
+    .bind(id)
+    .bind(sent_at)
+    .bind(rank(status))
+    .execute(&mut *c)
+    .await
+    .map(|r| r.rows_affected() == 1)
 }
 
 /// A new code for the request (a resend). The code it replaces stays valid until its
@@ -104,7 +140,8 @@ pub async fn find(
 pub async fn renew(c: &mut Conn, id: &str, code_mac: &[u8], channel: Channel, now: i64) -> StoreResult<()> {
     sqlx::query(
         "UPDATE challenges SET prev_code_mac = code_mac, prev_expires_at = expires_at,
-             code_mac = $1, channel = $2, sent_at = $3, expires_at = $4
+             code_mac = $1, channel = $2, sent_at = $3, expires_at = $4,
+             delivery_status = 'queued', delivery_error = NULL
          WHERE id = $5",
     )
     .bind(code_mac)

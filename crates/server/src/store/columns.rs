@@ -3,7 +3,7 @@
 //! (written by a newer server, or by hand) is a loud error, never quietly read as some
 //! other value. Queries bind and read them through [`Col`]; flags through [`Flag`].
 
-use phone_mfa_contract::{Channel, Language, MethodKind, OutboxKind, Purpose, SessionStage};
+use phone_mfa_contract::{Channel, DeliveryStatus, Language, MethodKind, OutboxKind, Purpose, SessionStage};
 use sqlx::any::{Any, AnyTypeInfo, AnyTypeInfoKind, AnyValueRef};
 use sqlx::encode::IsNull;
 use sqlx::error::BoxDynError;
@@ -114,6 +114,13 @@ text_columns! {
     MethodKind {
         MethodKind::Phone => "phone",
         MethodKind::AuthenticatorApp => "authenticator_app",
+    }
+    DeliveryStatus {
+        DeliveryStatus::Queued => "queued",
+        DeliveryStatus::Sent => "sent",
+        DeliveryStatus::Delivered => "delivered",
+        DeliveryStatus::Undelivered => "undelivered",
+        DeliveryStatus::Failed => "failed",
     }
     OutboxKind {
         OutboxKind::Sms => "sms",

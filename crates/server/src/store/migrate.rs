@@ -15,6 +15,7 @@ pub(super) const SQLITE: &[&str] = &[
     include_str!("../../migrations/sqlite/0005_late_codes.sql"),
     include_str!("../../migrations/sqlite/0006_deliveries.sql"),
     include_str!("../../migrations/sqlite/0007_change_reports.sql"),
+    include_str!("../../migrations/sqlite/0008_delivery_status.sql"),
 ];
 
 pub(super) const POSTGRES: &[&str] = &[
@@ -22,6 +23,7 @@ pub(super) const POSTGRES: &[&str] = &[
     include_str!("../../migrations/postgres/0002_late_codes.sql"),
     include_str!("../../migrations/postgres/0003_deliveries.sql"),
     include_str!("../../migrations/postgres/0004_change_reports.sql"),
+    include_str!("../../migrations/postgres/0005_delivery_status.sql"),
 ];
 
 /// Any fixed number: the advisory lock held while one instance migrates.

@@ -9,7 +9,7 @@
 use phone_mfa_contract::*;
 use phone_mfa_server::clock::ManualClock;
 use phone_mfa_server::config::Config;
-use phone_mfa_server::couriers::{BoxFuture, CodeCourier, CodeDelivery, DeliveryError, Mailer};
+use phone_mfa_server::couriers::{Accepted, BoxFuture, CodeCourier, CodeDelivery, DeliveryError, Mailer};
 use phone_mfa_server::store::Location;
 use phone_mfa_server::Builder;
 use serde_json::{json, Value};
@@ -28,9 +28,9 @@ pub struct RecordingCourier {
 }
 
 impl CodeCourier for RecordingCourier {
-    fn deliver<'a>(&'a self, d: &'a CodeDelivery) -> BoxFuture<'a, Result<(), DeliveryError>> {
+    fn deliver<'a>(&'a self, d: &'a CodeDelivery) -> BoxFuture<'a, Result<Accepted, DeliveryError>> {
         self.sent.lock().unwrap().push(d.clone());
-        Box::pin(async { Ok(()) })
+        Box::pin(async { Ok(Accepted::QUEUED) })
     }
     fn text<'a>(&'a self, to_e164: &'a str, body: &'a str) -> BoxFuture<'a, Result<(), DeliveryError>> {
         self.texts

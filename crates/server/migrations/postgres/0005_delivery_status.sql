@@ -1,0 +1,3 @@
+-- Issue 17 item 5 (see sqlite/0008_delivery_status.sql).
+ALTER TABLE challenges ADD COLUMN delivery_status TEXT NOT NULL DEFAULT 'queued';
+ALTER TABLE challenges ADD COLUMN delivery_error BIGINT;

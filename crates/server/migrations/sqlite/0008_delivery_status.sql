@@ -1,0 +1,4 @@
+-- Issue 17 item 5: how the latest text or call of a code request is getting on, as the
+-- provider reports it (queued, sent, delivered, undelivered, failed) with its error code.
+ALTER TABLE challenges ADD COLUMN delivery_status TEXT NOT NULL DEFAULT 'queued';
+ALTER TABLE challenges ADD COLUMN delivery_error INTEGER;
