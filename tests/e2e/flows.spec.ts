@@ -308,7 +308,7 @@ test('reload and back keep the code screen working', async ({ page, request }) =
 });
 
 test('the code screen says when a text arrived, and why one did not, with the next step', async ({ page, request }) => {
-  // Past the per-IP send window of the tests before: this test sends seven codes.
+  // Past the per-IP send window of the tests before: this test sends eight codes.
   await advanceClock(request, 301);
   const { email, national } = fresh();
   await createAccount(page, email);
@@ -337,6 +337,14 @@ test('the code screen says when a text arrived, and why one did not, with the ne
   await expect(page.getByRole('heading', { level: 1, name: 'Answer your phone' })).toBeVisible();
   await expect(page.getByRole('status').filter({ hasText: 'The call went through.' })).toBeVisible();
   await expect(page.getByRole('alert').filter({ hasText: 'STOP' })).toBeHidden();
+  // A phone that is off: neither the text nor the call gets through.
+  await page.getByRole('link', { name: 'Use a different number' }).click();
+  await page.getByLabel('Phone number').fill('201-555-0195');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: "couldn't reach this phone" })).toBeVisible();
+  await advanceClock(request, 11); // the number's second text this test: past its 10 s burst limit
+  await page.getByRole('button', { name: 'Call me instead' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: "The call wasn't answered." })).toBeVisible();
 });
 
 test('the code screen follows a text the provider has not settled, and stops once it has', async ({ page }) => {
