@@ -16,6 +16,7 @@ pub const SESSION_COOKIE: &str = "__Host-phone_mfa_session";
 
 pub mod paths {
     pub const HEALTH: &str = "/api/health";
+    pub const HEALTH_READY: &str = "/api/health/ready";
     pub const SIGN_UP: &str = "/api/auth/sign-up";
     pub const SIGN_UP_CONFIRM: &str = "/api/auth/sign-up/confirm";
     pub const SIGN_IN: &str = "/api/auth/sign-in";
@@ -58,6 +59,18 @@ pub mod paths {
 pub struct Health {
     pub status: String,
     pub version: String,
+}
+
+/// `GET /api/health/ready`: whether this instance should get traffic now (200) or
+/// not (503): its database answers, its delivery workers are running, it is not
+/// stopping.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Readiness {
+    pub ready: bool,
+    pub database: bool,
+    pub delivery_workers: bool,
+    pub stopping: bool,
 }
 
 // ---------------------------------------------------------------- accounts

@@ -383,6 +383,19 @@ pub fn reading_with(db: &Database, input: &str, region: &str) -> Result<Reading,
     })
 }
 
+/// The ISO region of a stored E.164 number ("US", "GB"), or "ZZ" (unknown): for
+/// figures by country, which must never carry the number itself.
+pub fn region_of(e164: &str) -> String {
+    phonenumber::parse_with(&DATABASE, None, e164)
+        .ok()
+        .and_then(|n| {
+            n.metadata(&DATABASE)
+                .and_then(|m| m.id().parse::<country::Id>().ok())
+        })
+        .map(|id| id.as_ref().to_owned())
+        .unwrap_or_else(|| "ZZ".into())
+}
+
 /// [`check_phone`] on another metadata database: for the test that compares
 /// [`DATABASE`] with libphonenumber's whole metadata.
 #[doc(hidden)]

@@ -46,6 +46,12 @@ pub struct Config {
     /// SMTP server. Without it e-mail goes to the dev outbox (dev mode) and production
     /// refuses to start.
     pub smtp: Option<crate::couriers::smtp::SmtpConfig>,
+    /// Where Prometheus reads `/metrics`. `PHONE_MFA_METRICS_ADDR` (e.g.
+    /// `127.0.0.1:9100`) serves it on a listener of its own, off the public one;
+    /// `PHONE_MFA_METRICS_PUBLIC=1` (the default in dev mode) on the public listener too.
+    /// In production it is on neither unless asked: the figures are the operator's.
+    pub metrics_addr: Option<SocketAddr>,
+    pub metrics_public: bool,
 }
 
 /// Send limits (security rules, "Send limits"). Defaults are the policy constants; the
@@ -117,6 +123,8 @@ impl Config {
             sign_up_emails_per_ip: policy::SIGN_UP_EMAILS_PER_IP,
             twilio: None,
             smtp: None,
+            metrics_addr: None,
+            metrics_public: true,
         }
     }
 
@@ -206,6 +214,16 @@ impl Config {
             return Err(ConfigError(
                 "production needs a courier: set PHONE_MFA_TWILIO_ACCOUNT_SID, _AUTH_TOKEN and _FROM".into(),
             ));
+        }
+        config.metrics_public = config.dev_mode;
+        if let Some(flag) = var("PHONE_MFA_METRICS_PUBLIC") {
+            config.metrics_public = flag == "1";
+        }
+        if let Some(addr) = var("PHONE_MFA_METRICS_ADDR") {
+            config.metrics_addr = Some(
+                addr.parse()
+                    .map_err(|e| ConfigError(format!("PHONE_MFA_METRICS_ADDR: {addr}: {e}")))?,
+            );
         }
         config.smtp = crate::couriers::smtp::SmtpConfig::from_vars(&var).map_err(ConfigError)?;
         if config.smtp.is_none() && !config.dev_mode {

@@ -9,6 +9,7 @@ pub mod domain;
 pub mod error;
 pub mod http;
 pub mod i18n;
+pub mod metrics;
 pub mod openapi;
 pub mod secrets;
 pub mod seed;
@@ -63,6 +64,8 @@ impl Builder {
                 .await
                 .map_err(|e| format!("cannot seed demo accounts: {e}"))?;
         }
+        // Record from the start (the first scrape sees what came before it).
+        metrics::handle();
         let outbox = Arc::new(DevOutbox {
             store: store.clone(),
             clock: self.clock.clone(),
@@ -97,6 +100,8 @@ impl Builder {
             dev_clock,
             csp,
             deliveries_due: tokio::sync::Notify::new(),
+            stopping: tokio::sync::watch::channel(false).0,
+            workers_seen_ms: std::sync::atomic::AtomicU64::new(0),
         })))
     }
 }
@@ -104,14 +109,35 @@ impl Builder {
 /// Serves `state` on an already-bound listener, with the workers that deliver queued
 /// messages beside it, until the future is dropped (the workers with it).
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    serve_until(listener, state, std::future::pending()).await
+}
+
+/// Serves until `stop` completes, then stops gracefully: no new connection is
+/// accepted, requests in flight are answered, each delivery worker finishes the
+/// message in hand (it would otherwise wait out its claim, 2 minutes, before another
+/// instance could send it), and then it returns.
+pub async fn serve_until(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let mut workers = tokio::task::JoinSet::new();
     for _ in 0..domain::deliveries::WORKERS {
         workers.spawn(domain::deliveries::work(state.clone()));
     }
+    let stopping = state.clone();
     let app = http::router(state);
-    axum::serve(
+    let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .await
+    .with_graceful_shutdown(async move {
+        stop.await;
+        tracing::info!("stopping: no new connections; finishing the requests and deliveries in flight");
+        stopping.stopping.send_replace(true);
+    })
+    .await;
+    while workers.join_next().await.is_some() {}
+    tracing::info!("stopped");
+    served
 }

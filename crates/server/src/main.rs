@@ -1,5 +1,5 @@
 use phone_mfa_server::config::Config;
-use phone_mfa_server::{seed, serve, Builder};
+use phone_mfa_server::{http, seed, serve_until, Builder};
 use tracing_subscriber::EnvFilter;
 
 fn main() {
@@ -54,11 +54,43 @@ async fn serve_until_stopped() {
         }
         println!("Demo authenticator app secret: {}", seed::DEMO_TOTP_SECRET);
     }
-    let shutdown = async {
+    if let Some(metrics_addr) = state.config.metrics_addr {
+        match tokio::net::TcpListener::bind(metrics_addr).await {
+            Ok(l) => {
+                println!("Metrics for Prometheus at http://{metrics_addr}/metrics");
+                let metrics = http::metrics_router(state.clone());
+                tokio::spawn(async move { axum::serve(l, metrics).await });
+            }
+            Err(e) => {
+                eprintln!("phone-mfa-server: cannot listen on {metrics_addr} for metrics: {e}");
+                std::process::exit(1);
+            }
+        }
+    }
+    if let Err(e) = serve_until(listener, state, stop_signal()).await {
+        eprintln!("phone-mfa-server: {e}");
+        std::process::exit(1);
+    }
+}
+
+/// SIGTERM (what `docker stop`, systemd and Kubernetes send) or Ctrl-C.
+async fn stop_signal() {
+    let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
     tokio::select! {
-        r = serve(listener, state) => if let Err(e) = r { eprintln!("phone-mfa-server: {e}"); std::process::exit(1) },
-        _ = shutdown => {}
+        _ = ctrl_c => {}
+        _ = term => {}
     }
 }

@@ -12,6 +12,7 @@ use utoipa::OpenApi;
     ),
     paths(
         crate::http::health,
+        crate::http::ready,
         crate::http::auth::sign_up,
         crate::http::auth::confirm_sign_up,
         crate::http::change_reports::look,

@@ -25,6 +25,12 @@ pub struct Inner {
     /// Woken after a transaction that queued a message commits, so a delivery worker
     /// starts on it at once (domain/deliveries.rs).
     pub deliveries_due: tokio::sync::Notify,
+    /// Set when the server is stopping: delivery workers finish the message in hand
+    /// and take no other (`crate::serve_until`).
+    pub stopping: tokio::sync::watch::Sender<bool>,
+    /// When a delivery worker last went round its loop (ms since the Unix epoch, real
+    /// time): the readiness check's sign that the workers are alive.
+    pub workers_seen_ms: std::sync::atomic::AtomicU64,
 }
 
 impl std::ops::Deref for AppState {
@@ -38,4 +44,11 @@ impl AppState {
     pub fn now(&self) -> i64 {
         self.clock.now()
     }
+}
+
+/// Real time in milliseconds (not the app's clock, which dev mode and tests move).
+pub fn wall_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
 }

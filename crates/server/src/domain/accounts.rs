@@ -117,6 +117,7 @@ pub async fn record_wrong_code(c: &mut Conn, account_id: i64, now: i64, ip: &str
     .await?;
     if failed >= MAX_WRONG_CODES {
         store::accounts::lock_codes_until(c, account_id, now + LOCKOUT_SECS).await?;
+        crate::metrics::locked_out();
         audit(c, Some(account_id), "account_locked", "", ip, now).await?;
         return Ok(locked_out(LOCKOUT_SECS));
     }

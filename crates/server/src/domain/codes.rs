@@ -266,7 +266,19 @@ async fn prepare_send(
 /// told at once.
 async fn deliver(state: &AppState, sent: Sent) -> AppResult<ChallengeView> {
     let Sent { mut view, delivery } = sent;
-    let accepted = state.courier.deliver(&delivery).await.map_err(|e| {
+    let started = std::time::Instant::now();
+    let result = state.courier.deliver(&delivery).await;
+    let outcome = match &result {
+        Ok(accepted) => accepted.status.column(),
+        Err(_) => "error",
+    };
+    crate::metrics::code_sent(
+        delivery.channel.column(),
+        phone_mfa_contract::phone::region_of(&delivery.to_e164),
+        outcome,
+        started.elapsed().as_secs_f64(),
+    );
+    let accepted = result.map_err(|e| {
         tracing::warn!(error = ?e, phone = %mask_e164(&delivery.to_e164), "code delivery failed");
         AppError::new(
             StatusCode::BAD_GATEWAY,
@@ -454,7 +466,9 @@ pub async fn verify(
             }
             still_applies(&ch, &methods)?;
             // Locked: the same answer whatever the code, right ones included.
-            accounts::check_not_locked(tx, session.account_id, now).await?;
+            accounts::check_not_locked(tx, session.account_id, now)
+                .await
+                .inspect_err(|_| crate::metrics::code_checked("locked"))?;
             let code = normalize_code(typed).map_err(|p| {
                 AppError::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
@@ -464,6 +478,7 @@ pub async fn verify(
                 .field("code")
             })?;
             if ch.consumed_at.is_some() {
+                crate::metrics::code_checked("used");
                 return Err(AppError::new(
                     StatusCode::CONFLICT,
                     ErrorCode::CodeExpired,
@@ -471,6 +486,7 @@ pub async fn verify(
                 ));
             }
             if now >= ch.expires_at {
+                crate::metrics::code_checked("expired");
                 return Err(AppError::new(
                     StatusCode::GONE,
                     ErrorCode::CodeExpired,
@@ -478,6 +494,7 @@ pub async fn verify(
                 ));
             }
             if !matches_live_code(&st.config.secret, &ch, &code, now) {
+                crate::metrics::code_checked("wrong");
                 return Ok(Verdict::Refused(
                     accounts::record_wrong_code(tx, session.account_id, now, ip).await?,
                 ));
@@ -491,6 +508,7 @@ pub async fn verify(
                 ));
             }
             store::accounts::clear_code_failures(tx, session.account_id).await?;
+            crate::metrics::code_checked("right");
             audit(
                 tx,
                 Some(session.account_id),

@@ -65,9 +65,14 @@ pub fn retry_delay(attempts: i64) -> i64 {
     (30_i64 << doublings).min(3600)
 }
 
-/// One worker: delivers due messages until its future is dropped (with the server).
+/// One worker: delivers due messages until the server stops (`AppState::stopping`),
+/// finishing the message in hand first.
 pub async fn work(state: AppState) {
-    loop {
+    let mut stopping = state.stopping.subscribe();
+    while !*stopping.borrow() {
+        state
+            .workers_seen_ms
+            .store(crate::state::wall_ms(), std::sync::atomic::Ordering::Relaxed);
         match deliver_one(&state).await {
             Ok(true) => continue,
             Ok(false) => {}
@@ -77,6 +82,7 @@ pub async fn work(state: AppState) {
         tokio::select! {
             _ = state.deliveries_due.notified() => {}
             _ = tokio::time::sleep(IDLE_POLL) => {}
+            _ = stopping.changed() => {}
         }
     }
 }

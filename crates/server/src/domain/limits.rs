@@ -41,27 +41,37 @@ pub async fn check(c: &mut Conn, limits: &SendLimits, key: &SendKey<'_>, now: i6
             PHONE_BURST_WINDOW_SECS,
             PHONE_BURST_SENDS,
             i18n::RATE_PHONE_BURST,
+            "phone_burst",
         ),
         (
             By::Phone(key.phone_fp),
             PHONE_SEND_WINDOW_SECS,
             limits.per_phone,
             i18n::RATE_PHONE,
+            "phone",
         ),
-        (By::Ip(key.ip), IP_SEND_WINDOW_SECS, limits.per_ip, i18n::RATE_IP),
+        (
+            By::Ip(key.ip),
+            IP_SEND_WINDOW_SECS,
+            limits.per_ip,
+            i18n::RATE_IP,
+            "ip",
+        ),
         (
             By::Account(key.account_id),
             ACCOUNT_SEND_WINDOW_SECS,
             limits.per_account,
             i18n::RATE_ACCOUNT,
+            "account",
         ),
     ];
     let left_before = account_sends_left(c, limits, key.account_id, now).await?;
-    for (by, window, max, message) in windows {
+    for (by, window, max, message, limit) in windows {
         let since = now - window;
         let (sent, oldest) = store::sends::since(c, by, since).await?;
         let sent = count(sent);
         if sent >= max {
+            crate::metrics::send_refused(limit);
             let retry = oldest.map(|t| t + window - now).unwrap_or(window);
             let mut err = AppError::too_many(ErrorCode::RateLimited, message, retry);
             err.body.sends_left = Some(left_before);

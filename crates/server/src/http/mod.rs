@@ -13,11 +13,12 @@ pub mod web;
 use crate::i18n;
 use crate::state::AppState;
 
+use axum::extract::State;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::routing::{any, delete, get, post, put};
 use axum::{middleware, Json, Router};
-use phone_mfa_contract::{paths, Health};
+use phone_mfa_contract::{paths, Health, Readiness};
 use std::convert::Infallible;
 use std::net::SocketAddr;
 
@@ -46,9 +47,40 @@ async fn health() -> Json<Health> {
     })
 }
 
+/// A worker goes round its loop at least this often, unless it is in the middle of a
+/// message (at most the attempt limit, 60 s).
+const WORKERS_SILENT_MS: u64 = 90_000;
+
+/// `GET /api/health/ready`: for a load balancer or an orchestrator's readiness probe.
+/// `/api/health` stays the cheap liveness check (it touches nothing).
+#[utoipa::path(get, path = "/api/health/ready", tag = "health",
+    responses((status = 200, body = Readiness), (status = 503, description = "Not ready", body = Readiness)))]
+async fn ready(State(state): State<AppState>) -> (axum::http::StatusCode, Json<Readiness>) {
+    let database = state.store.reachable().await.is_ok();
+    let seen = state.workers_seen_ms.load(std::sync::atomic::Ordering::Relaxed);
+    let delivery_workers = crate::state::wall_ms().saturating_sub(seen) < WORKERS_SILENT_MS;
+    let stopping = *state.stopping.borrow();
+    let ready = database && delivery_workers && !stopping;
+    let status = if ready {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::SERVICE_UNAVAILABLE
+    };
+    (
+        status,
+        Json(Readiness {
+            ready,
+            database,
+            delivery_workers,
+            stopping,
+        }),
+    )
+}
+
 pub fn api(state: &AppState) -> Router<AppState> {
     let mut api = Router::new()
         .route(paths::HEALTH, get(health))
+        .route(paths::HEALTH_READY, get(ready))
         .route(paths::SIGN_UP, post(auth::sign_up))
         .route(paths::SIGN_UP_CONFIRM, post(auth::confirm_sign_up))
         .route(paths::CHANGE_REPORT, post(change_reports::look))
@@ -85,7 +117,11 @@ pub fn api(state: &AppState) -> Router<AppState> {
 }
 
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let mut public = Router::new();
+    if state.config.metrics_public {
+        public = public.route("/metrics", get(crate::metrics::render));
+    }
+    public
         // Twilio's reports: form-encoded and signed, so outside the app's CSRF guard
         // (its requests are checked by their signature instead).
         .route("/api/twilio/status/{challenge}/{sent_at}", post(twilio::status))
@@ -105,5 +141,13 @@ pub fn router(state: AppState) -> Router {
         // Every answer below, refusals and timeouts included, is in the request's language.
         .layer(middleware::from_fn(i18n::answer_in_request_language))
         .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(middleware::from_fn(crate::metrics::track_requests))
+        .with_state(state)
+}
+
+/// `/metrics` alone, for a listener of its own (`PHONE_MFA_METRICS_ADDR`).
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(crate::metrics::render))
         .with_state(state)
 }

@@ -7,6 +7,7 @@
 use crate::couriers::twilio;
 use crate::state::AppState;
 use crate::store;
+use crate::store::Column;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -71,6 +72,7 @@ pub async fn status(
         tracing::warn!(reported, "a twilio status this server does not know");
         return StatusCode::NO_CONTENT;
     };
+    crate::metrics::delivery_reported(status.column());
     let error_code: Option<i64> = param("ErrorCode").and_then(|c| c.parse().ok());
     let recorded = state
         .store

@@ -121,3 +121,13 @@ pub async fn mark_failed(
     };
     query.execute(&mut *c).await.map(|_| ())
 }
+
+/// Messages waiting to go (neither sent nor given up), and when the oldest was queued.
+pub async fn waiting(c: &mut Conn) -> StoreResult<(i64, Option<i64>)> {
+    let row = sqlx::query(
+        "SELECT COUNT(*), MIN(created_at) FROM deliveries WHERE sent_at IS NULL AND gave_up_at IS NULL",
+    )
+    .fetch_one(&mut *c)
+    .await?;
+    Ok((row.try_get(0)?, row.try_get(1)?))
+}

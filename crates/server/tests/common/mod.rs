@@ -352,6 +352,14 @@ pub struct Client {
 }
 
 impl Client {
+    /// A client of a server started by the test itself, at `base`.
+    pub fn new(base: String) -> Client {
+        Client {
+            base,
+            http: reqwest::Client::new(),
+            cookie: Arc::new(Mutex::new(None)),
+        }
+    }
     /// Another client holding a copy of this one's cookie as it is now: a second
     /// browser tab, or an attacker who copied the token.
     pub fn copy(&self) -> Client {
