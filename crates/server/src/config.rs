@@ -52,6 +52,9 @@ pub struct Config {
     /// In production it is on neither unless asked: the figures are the operator's.
     pub metrics_addr: Option<SocketAddr>,
     pub metrics_public: bool,
+    /// `PHONE_MFA_AUDIT_RETENTION_DAYS`: how long the audit log is kept (default 400:
+    /// a year and its review).
+    pub audit_retention_days: i64,
 }
 
 /// Send limits (security rules, "Send limits"). Defaults are the policy constants; the
@@ -125,6 +128,7 @@ impl Config {
             smtp: None,
             metrics_addr: None,
             metrics_public: true,
+            audit_retention_days: 400,
         }
     }
 
@@ -224,6 +228,13 @@ impl Config {
                 addr.parse()
                     .map_err(|e| ConfigError(format!("PHONE_MFA_METRICS_ADDR: {addr}: {e}")))?,
             );
+        }
+        if let Some(days) = var("PHONE_MFA_AUDIT_RETENTION_DAYS") {
+            config.audit_retention_days = days.parse().ok().filter(|d| *d >= 1).ok_or_else(|| {
+                ConfigError(format!(
+                    "PHONE_MFA_AUDIT_RETENTION_DAYS: {days} is not a number of days"
+                ))
+            })?;
         }
         config.smtp = crate::couriers::smtp::SmtpConfig::from_vars(&var).map_err(ConfigError)?;
         if config.smtp.is_none() && !config.dev_mode {

@@ -125,6 +125,7 @@ pub async fn serve_until(
     for _ in 0..domain::deliveries::WORKERS {
         workers.spawn(domain::deliveries::work(state.clone()));
     }
+    workers.spawn(domain::retention::work(state.clone()));
     let stopping = state.clone();
     let app = http::router(state);
     let served = axum::serve(

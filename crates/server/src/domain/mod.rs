@@ -8,5 +8,6 @@ pub mod codes;
 pub mod deliveries;
 pub mod limits;
 pub mod passwords;
+pub mod retention;
 pub mod sessions;
 pub mod sign_ups;

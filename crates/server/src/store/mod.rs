@@ -30,6 +30,7 @@ pub mod methods;
 mod migrate;
 pub mod outbox;
 pub mod passwords;
+pub mod retention;
 pub mod sends;
 pub mod sessions;
 pub mod sign_ups;
