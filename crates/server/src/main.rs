@@ -13,6 +13,10 @@ fn main() {
 }
 
 async fn serve_until_stopped() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("migrate-to-postgres") {
+        std::process::exit(migrate_to_postgres(&args[1..]).await);
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,tower_http=info")),
@@ -92,5 +96,49 @@ async fn stop_signal() {
     tokio::select! {
         _ = ctrl_c => {}
         _ = term => {}
+    }
+}
+
+/// `phone-mfa-server migrate-to-postgres <sqlite file> <postgres url>`: copies every
+/// table of the embedded database into an empty PostgreSQL database (README,
+/// "Moving to PostgreSQL"). Run it with the server stopped.
+async fn migrate_to_postgres(args: &[String]) -> i32 {
+    use phone_mfa_server::store::{copy, Location, PoolSettings, Store};
+    let [file, url] = args else {
+        eprintln!("usage: phone-mfa-server migrate-to-postgres <sqlite file> <postgres url>");
+        return 2;
+    };
+    let path = std::path::PathBuf::from(file);
+    if !path.is_file() {
+        eprintln!("phone-mfa-server: {file} is not an SQLite file");
+        return 2;
+    }
+    let settings = PoolSettings::default();
+    let from = match Store::open(&Location::SqliteFile(path), &settings).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("phone-mfa-server: {e}");
+            return 1;
+        }
+    };
+    let to = match Store::open(&Location::Postgres(url.clone()), &settings).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("phone-mfa-server: {e}");
+            return 1;
+        }
+    };
+    match copy::sqlite_to_postgres(&from, &to).await {
+        Ok(counts) => {
+            for (table, n) in counts {
+                println!("{table:<20} {n:>10} rows copied and counted on both sides");
+            }
+            println!("Done. Start the server with PHONE_MFA_DATABASE_URL set to the PostgreSQL URL.");
+            0
+        }
+        Err(e) => {
+            eprintln!("phone-mfa-server: the copy failed: {e}");
+            1
+        }
     }
 }

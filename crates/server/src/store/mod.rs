@@ -25,6 +25,7 @@ pub mod accounts;
 pub mod challenges;
 pub mod change_reports;
 pub mod columns;
+pub mod copy;
 pub mod deliveries;
 pub mod methods;
 mod migrate;
