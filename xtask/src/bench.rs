@@ -228,6 +228,15 @@ pub(crate) fn bench() -> Result {
         );
     }
 
+    step("Whole flows under load: SQLite, PostgreSQL with one and three processes");
+    let pg = crate::postgres::ensure()?;
+    let mut flows = cmd("node", &["tests/bench/flows.mjs"]);
+    flows
+        .env("SERVER_BINARY", "target/server-release/phone-mfa-server")
+        .env("PG_URL", &pg);
+    status(flows)?;
+    let flows = read_json("target/bench/flows.json")?;
+
     step("Budgets");
     let budgets = [
         (
@@ -269,6 +278,7 @@ pub(crate) fn bench() -> Result {
         "phone_screen_brotli": phone_screen,
         "browser": browser,
         "server": server,
+        "flows": flows,
     })
     .to_string()
         + "\n";
