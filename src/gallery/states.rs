@@ -351,6 +351,7 @@ fn change_undone(outcome: UndoOutcome) -> AnyView {
     let done = ChangeReportedView {
         change: removed_phone(),
         outcome,
+        later_changes_undone: 1,
         sessions_ended: 2,
         changes_paused_until: CHANGE_MADE_AT + phone_mfa_contract::policy::CHANGES_PAUSED_SECS,
     };

@@ -14,9 +14,13 @@ use phone_mfa_contract::{
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-/// How often the code screen asks how the text or call is getting on, until the
-/// provider's report is final (or the code expires).
-const DELIVERY_POLL_MS: u32 = 3_000;
+/// How the code screen follows a text or call the provider has not settled: first
+/// after 3 s, then twice as long each time up to 24 s, for 2 minutes after the send
+/// (many carriers never report past "sent"). Never while the tab is hidden, and not
+/// again after the server refuses (the session ended, the code is gone).
+const DELIVERY_POLL_FIRST_MS: u32 = 3_000;
+const DELIVERY_POLL_MAX_MS: u32 = 24_000;
+const DELIVERY_POLL_FOR_MS: f64 = 120_000.0;
 
 /// Words for where the code went.
 fn sent_line(i18n: I18nContext<Locale>, p: &PendingCode) -> impl IntoView {
@@ -34,6 +38,7 @@ fn sent_line(i18n: I18nContext<Locale>, p: &PendingCode) -> impl IntoView {
 pub fn delivery_line(
     i18n: I18nContext<Locale>,
     channel: Channel,
+    sms_ok: bool,
     d: &DeliveryView,
 ) -> Option<Result<String, String>> {
     use DeliveryProblem::*;
@@ -45,11 +50,15 @@ pub fn delivery_line(
             Some(OptedOut) => t_string!(i18n, code.delivery_opted_out),
             Some(Landline) => t_string!(i18n, code.delivery_landline),
             Some(Unreachable) if sms => t_string!(i18n, code.delivery_unreachable_sms),
-            Some(Unreachable) => t_string!(i18n, code.delivery_unreachable_voice),
+            // A call that failed offers a text only where the number takes texts.
+            Some(Unreachable) if sms_ok => t_string!(i18n, code.delivery_unreachable_voice),
+            Some(Unreachable) => t_string!(i18n, code.delivery_unreachable_voice_only),
             Some(Blocked) => t_string!(i18n, code.delivery_blocked),
-            Some(NotAnswered) => t_string!(i18n, code.delivery_not_answered),
+            Some(NotAnswered) if sms_ok => t_string!(i18n, code.delivery_not_answered),
+            Some(NotAnswered) => t_string!(i18n, code.delivery_not_answered_voice_only),
             Some(Other) | None if sms => t_string!(i18n, code.delivery_other_sms),
-            Some(Other) | None => t_string!(i18n, code.delivery_other_voice),
+            Some(Other) | None if sms_ok => t_string!(i18n, code.delivery_other_voice),
+            Some(Other) | None => t_string!(i18n, code.delivery_other_voice_only),
         }),
         _ => return None,
     };
@@ -136,7 +145,20 @@ pub fn EnterCode() -> impl IntoView {
 
     // How the text or call is getting on: asked every few seconds while the provider
     // has not given its final word on this send (the gallery's states ask nothing).
-    let delivery = move || pending.get().map(|p| (p.challenge.channel, p.challenge.delivery));
+    let delivery = move || {
+        pending.get().map(|p| {
+            (
+                p.challenge.channel,
+                p.challenge.channels.sms,
+                p.challenge.delivery,
+            )
+        })
+    };
+    let line = move || delivery().and_then(|(c, sms_ok, d)| delivery_line(i18n, c, sms_ok, &d));
+    let failed = move || delivery().is_some_and(|(_, _, d)| d.status.is_failure());
+    // After a send that failed for good, the other channel is offered at once (the
+    // server waives the wait for a switch, not for the same channel again).
+    let switch_blocked = move || busy.get() || (resend_wait() > 0 && !failed()) || locked();
     let alive = Arc::new(AtomicBool::new(true));
     on_cleanup({
         let alive = alive.clone();
@@ -144,18 +166,39 @@ pub fn EnterCode() -> impl IntoView {
     });
     if !is_preview {
         leptos::task::spawn_local(async move {
+            let mut delay = DELIVERY_POLL_FIRST_MS;
+            // The send being followed (a resend starts over), and whether the server
+            // refused to say more about it.
+            let mut following: Option<(String, u64)> = None;
+            let mut refused = false;
             while alive.load(Ordering::Relaxed) {
-                gloo_timers::future::TimeoutFuture::new(DELIVERY_POLL_MS).await;
+                gloo_timers::future::TimeoutFuture::new(delay).await;
                 let Some(p) = pending.try_get_untracked().flatten() else {
                     continue;
                 };
-                if p.challenge.delivery.status.is_final() || p.expires_in_s(now_ms()) == 0 {
+                let send = (p.challenge.id.clone(), p.received_at_ms as u64);
+                if following.as_ref() != Some(&send) {
+                    following = Some(send);
+                    delay = DELIVERY_POLL_FIRST_MS;
+                    refused = false;
+                }
+                if refused
+                    || document().hidden()
+                    || p.challenge.delivery.status.is_final()
+                    || now_ms() - p.received_at_ms > DELIVERY_POLL_FOR_MS
+                {
                     continue;
                 }
                 let id = p.challenge.id.clone();
-                let Ok(report) = api::delivery(&id).await else {
-                    continue;
+                let report = match api::delivery(&id).await {
+                    Ok(report) => report,
+                    Err(Failure::Api(_)) => {
+                        refused = true;
+                        continue;
+                    }
+                    Err(_) => continue,
                 };
+                delay = (delay * 2).min(DELIVERY_POLL_MAX_MS);
                 // Only if the code is still the one asked about (not resent meanwhile).
                 pending.update(|p| {
                     if let Some(p) = p
@@ -169,20 +212,6 @@ pub fn EnterCode() -> impl IntoView {
             }
         });
     }
-    // A send that failed for good needs no wait: the other channel, or a new code, now.
-    Effect::new(move |_| {
-        if pending.with(|p| {
-            p.as_ref()
-                .is_some_and(|p| p.challenge.delivery.status.is_failure() && p.challenge.resend_in_s > 0)
-        }) {
-            pending.update(|p| {
-                if let Some(p) = p {
-                    p.challenge.resend_in_s = 0;
-                    save_pending(p);
-                }
-            });
-        }
-    });
 
     let lock = move |secs: i64| {
         pending.update(|p| {
@@ -333,12 +362,12 @@ pub fn EnterCode() -> impl IntoView {
                         </p>
                         <p class="alert success" role="status" hidden=move || status.get().is_none()>{move || status.get()}</p>
                         <p class="alert success" role="status" id="delivery-ok"
-                            hidden=move || !matches!(delivery().and_then(|(c, d)| delivery_line(i18n, c, &d)), Some(Ok(_)))>
-                            {move || delivery().and_then(|(c, d)| delivery_line(i18n, c, &d)).and_then(Result::ok)}
+                            hidden=move || !matches!(line(), Some(Ok(_)))>
+                            {move || line().and_then(Result::ok)}
                         </p>
                         <p class="alert error" role="alert" id="delivery-failed"
-                            hidden=move || !matches!(delivery().and_then(|(c, d)| delivery_line(i18n, c, &d)), Some(Err(_)))>
-                            {move || delivery().and_then(|(c, d)| delivery_line(i18n, c, &d)).and_then(Result::err)}
+                            hidden=move || !matches!(line(), Some(Err(_)))>
+                            {move || line().and_then(Result::err)}
                         </p>
                         <form on:submit=on_submit novalidate>
                             <CodeInput
@@ -365,7 +394,7 @@ pub fn EnterCode() -> impl IntoView {
                             </button>
                             {can_switch.then(|| view! {
                                 <button type="button" class="button link" id="switch-channel"
-                                    prop:disabled=resend_blocked
+                                    prop:disabled=switch_blocked
                                     on:click=move |_| { resend.dispatch_local(Some(other)); }>
                                     {move || match other { Channel::Voice => t_string!(i18n, code.call_instead), Channel::Sms => t_string!(i18n, code.text_instead) }}
                                 </button>

@@ -182,10 +182,14 @@ pub fn ChangeUndone(done: ChangeReportedView) -> impl IntoView {
         (UndoOutcome::NoRoom, _) => t_string!(i18n, this_wasnt_me.nothing_to_undo).to_string(),
     };
     let until = done.changes_paused_until;
+    let later = done.later_changes_undone;
     view! {
         <Page title=Signal::derive(move || t_string!(i18n, this_wasnt_me.done_title).to_string())>
             <ul class="checklist">
-                <li>{outcome}</li>
+                <li>
+                    {outcome}
+                    {(later > 0).then(|| view! { " " {move || t_string!(i18n, this_wasnt_me.later_undone, count = later).to_string()} })}
+                </li>
                 <li>{t!(i18n, this_wasnt_me.signed_out)}</li>
                 <li>{move || t_string!(i18n, this_wasnt_me.paused, when = when(i18n, until)).to_string()}</li>
             </ul>
@@ -204,7 +208,7 @@ pub fn ChangeUndone(done: ChangeReportedView) -> impl IntoView {
 pub fn ReportLinkFailed(message: String) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Page title=Signal::derive(move || t_string!(i18n, continue_sign_up.failed_title).to_string())>
+        <Page title=Signal::derive(move || t_string!(i18n, this_wasnt_me.failed_title).to_string())>
             // No live region: the heading takes focus and is announced, the reason right after.
             <p class="alert error">{message}</p>
             <a class="button primary" href="/sign-in">{t!(i18n, sign_in.submit)}</a>

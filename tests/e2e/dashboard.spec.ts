@@ -106,6 +106,6 @@ test("this wasn't me: the e-mail's link undoes a number change and signs everyon
 
   // The link works once.
   await page.goto(link);
-  await expect(page.getByRole('heading', { level: 1, name: "This link can't be used" })).toBeFocused();
+  await expect(page.getByRole('heading', { level: 1, name: "We can't use this link" })).toBeFocused();
   await expect(page.getByText('This link has already been used')).toBeVisible();
 });

@@ -45,9 +45,10 @@ pub mod paths {
     pub fn challenge_delivery(id: &str) -> String {
         format!("{CHALLENGES}/{id}/delivery")
     }
-    /// Where Twilio reports on one send of a challenge (`sent_at` tells sends apart).
-    pub fn twilio_status(challenge_id: &str, sent_at: i64) -> String {
-        format!("/api/twilio/status/{challenge_id}/{sent_at}")
+    /// Where Twilio reports on one send of a challenge (`send_seq`: 1, then one more per
+    /// resend, tells sends apart).
+    pub fn twilio_status(challenge_id: &str, send_seq: i64) -> String {
+        format!("/api/twilio/status/{challenge_id}/{send_seq}")
     }
     pub fn method(id: i64) -> String {
         format!("{METHODS}/{id}")
@@ -489,6 +490,8 @@ pub enum UndoOutcome {
 pub struct ChangeReportedView {
     pub change: AccountChangeView,
     pub outcome: UndoOutcome,
+    /// Changes to the methods made after this one (their links unused), undone with it.
+    pub later_changes_undone: u32,
     /// Every session of the account was ended; this many were open.
     pub sessions_ended: u32,
     /// Until then (Unix seconds) no method can be added, changed or removed.

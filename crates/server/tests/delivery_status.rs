@@ -33,13 +33,19 @@ async fn with_a_code_sent() -> (TestServer, Client, String, i64) {
         .await;
     assert_eq!(r.status, 201, "{:?}", r.body);
     assert_eq!(r.body["delivery"]["status"], "queued");
-    let sent_at = s.last_delivery().sent_at;
-    (s, c, challenge_id(&r), sent_at)
+    let send_seq = s.last_delivery().send_seq;
+    (s, c, challenge_id(&r), send_seq)
 }
 
 /// Twilio's report on one send, signed with `token` (no header when `None`).
-async fn report(s: &TestServer, id: &str, sent_at: i64, params: &[(&str, &str)], token: Option<&str>) -> u16 {
-    let path = paths::twilio_status(id, sent_at);
+async fn report(
+    s: &TestServer,
+    id: &str,
+    send_seq: i64,
+    params: &[(&str, &str)],
+    token: Option<&str>,
+) -> u16 {
+    let path = paths::twilio_status(id, send_seq);
     let params: Vec<(String, String)> = params
         .iter()
         .map(|(a, b)| (a.to_string(), b.to_string()))
@@ -85,15 +91,15 @@ async fn reports_are_believed_only_when_twilio_signed_them() {
         .json()
         .with_writer(move || sink.clone())
         .init();
-    let (s, c, id, sent_at) = with_a_code_sent().await;
+    let (s, c, id, send_seq) = with_a_code_sent().await;
     let delivered = [("MessageSid", "SM1"), ("MessageStatus", "delivered")];
-    assert_eq!(report(&s, &id, sent_at, &delivered, None).await, 403);
+    assert_eq!(report(&s, &id, send_seq, &delivered, None).await, 403);
     assert_eq!(
-        report(&s, &id, sent_at, &delivered, Some("another-token")).await,
+        report(&s, &id, send_seq, &delivered, Some("another-token")).await,
         403
     );
     // Signed, but over other parameters than those sent.
-    let path = paths::twilio_status(&id, sent_at);
+    let path = paths::twilio_status(&id, send_seq);
     let forged = reqwest::Client::new()
         .post(format!("{}{path}", s.base))
         .header(
@@ -117,7 +123,7 @@ async fn reports_are_believed_only_when_twilio_signed_them() {
         "{logs}"
     );
 
-    assert_eq!(report(&s, &id, sent_at, &delivered, Some(AUTH_TOKEN)).await, 204);
+    assert_eq!(report(&s, &id, send_seq, &delivered, Some(AUTH_TOKEN)).await, 204);
     let view = delivery(&c, &id).await;
     assert_eq!((view.status, view.problem), (DeliveryStatus::Delivered, None));
 }
@@ -125,28 +131,28 @@ async fn reports_are_believed_only_when_twilio_signed_them() {
 /// Reports come in any order; a final one is never undone by a late "sent".
 #[tokio::test]
 async fn a_delivery_only_moves_forward() {
-    let (s, c, id, sent_at) = with_a_code_sent().await;
+    let (s, c, id, send_seq) = with_a_code_sent().await;
     let status = |st: &'static str| [("MessageSid", "SM1"), ("MessageStatus", st)];
     assert_eq!(
-        report(&s, &id, sent_at, &status("sent"), Some(AUTH_TOKEN)).await,
+        report(&s, &id, send_seq, &status("sent"), Some(AUTH_TOKEN)).await,
         204
     );
     assert_eq!(delivery(&c, &id).await.status, DeliveryStatus::Sent);
     assert_eq!(
-        report(&s, &id, sent_at, &status("queued"), Some(AUTH_TOKEN)).await,
+        report(&s, &id, send_seq, &status("queued"), Some(AUTH_TOKEN)).await,
         204
     );
     assert_eq!(delivery(&c, &id).await.status, DeliveryStatus::Sent);
     assert_eq!(
-        report(&s, &id, sent_at, &status("delivered"), Some(AUTH_TOKEN)).await,
+        report(&s, &id, send_seq, &status("delivered"), Some(AUTH_TOKEN)).await,
         204
     );
     assert_eq!(
-        report(&s, &id, sent_at, &status("sent"), Some(AUTH_TOKEN)).await,
+        report(&s, &id, send_seq, &status("sent"), Some(AUTH_TOKEN)).await,
         204
     );
     assert_eq!(
-        report(&s, &id, sent_at, &status("undelivered"), Some(AUTH_TOKEN)).await,
+        report(&s, &id, send_seq, &status("undelivered"), Some(AUTH_TOKEN)).await,
         204
     );
     assert_eq!(delivery(&c, &id).await.status, DeliveryStatus::Delivered);
@@ -156,37 +162,40 @@ async fn a_delivery_only_moves_forward() {
 /// wait); a late report on the text then changes nothing of the call.
 #[tokio::test]
 async fn an_undelivered_text_says_why_and_a_call_may_follow_at_once() {
-    let (s, c, id, sent_at) = with_a_code_sent().await;
+    let (s, c, id, send_seq) = with_a_code_sent().await;
     let landline = [
         ("MessageSid", "SM1"),
         ("MessageStatus", "undelivered"),
         ("ErrorCode", "30006"),
     ];
-    assert_eq!(report(&s, &id, sent_at, &landline, Some(AUTH_TOKEN)).await, 204);
+    assert_eq!(report(&s, &id, send_seq, &landline, Some(AUTH_TOKEN)).await, 204);
     let view = delivery(&c, &id).await;
     assert_eq!(view.status, DeliveryStatus::Undelivered);
     assert_eq!(view.problem, Some(DeliveryProblem::Landline));
     assert_eq!(view.error_code, Some(30006));
 
-    s.clock.advance(1);
+    // The same channel waits as always; the other one is offered at once.
+    let r = c.resend(&id, None).await;
+    assert_eq!((r.status, r.error()), (429, "resend_too_soon"), "{:?}", r.body);
     let r = c.resend(&id, Some(Channel::Voice)).await;
-    assert_eq!(r.status, 200, "no resend wait after a failure: {:?}", r.body);
+    assert_eq!(
+        r.status, 200,
+        "no resend wait to switch after a failure: {:?}",
+        r.body
+    );
     assert_eq!(r.body["delivery"]["status"], "queued");
-    let call_sent_at = s.last_delivery().sent_at;
-    assert_ne!(call_sent_at, sent_at);
+    let call_seq = s.last_delivery().send_seq;
+    assert_ne!(call_seq, send_seq);
     let late = [
         ("MessageSid", "SM1"),
         ("MessageStatus", "failed"),
         ("ErrorCode", "30003"),
     ];
-    assert_eq!(report(&s, &id, sent_at, &late, Some(AUTH_TOKEN)).await, 204);
+    assert_eq!(report(&s, &id, send_seq, &late, Some(AUTH_TOKEN)).await, 204);
     assert_eq!(delivery(&c, &id).await.status, DeliveryStatus::Queued);
     // A call not answered: no error code, but a reason all the same.
     let no_answer = [("CallSid", "CA1"), ("CallStatus", "no-answer")];
-    assert_eq!(
-        report(&s, &id, call_sent_at, &no_answer, Some(AUTH_TOKEN)).await,
-        204
-    );
+    assert_eq!(report(&s, &id, call_seq, &no_answer, Some(AUTH_TOKEN)).await, 204);
     let view = delivery(&c, &id).await;
     assert_eq!(
         (view.status, view.problem),
@@ -218,9 +227,9 @@ async fn without_twilio_no_report_is_taken() {
         .start(Purpose::Setup, Channel::Sms, Some("2015550123"), None)
         .await;
     let id = challenge_id(&r);
-    let sent_at = s.last_delivery().sent_at;
+    let send_seq = s.last_delivery().send_seq;
     let delivered = [("MessageStatus", "delivered")];
-    assert_eq!(report(&s, &id, sent_at, &delivered, Some(AUTH_TOKEN)).await, 404);
+    assert_eq!(report(&s, &id, send_seq, &delivered, Some(AUTH_TOKEN)).await, 404);
 }
 
 /// `cargo xtask run`'s dev outbox: each documented test number acts out one outcome,

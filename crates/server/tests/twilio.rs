@@ -67,12 +67,12 @@ async fn refusing_stub(status: StatusCode, body: &'static str) -> String {
     base
 }
 
-const STATUS_CALLBACK: &str = "https://mfa.example.com/api/twilio/status/ch_test/1800000000";
+const STATUS_CALLBACK: &str = "https://mfa.example.com/api/twilio/status/ch_test/2";
 
 fn delivery(channel: Channel) -> CodeDelivery {
     CodeDelivery {
         challenge_id: "ch_test".into(),
-        sent_at: 1_800_000_000,
+        send_seq: 2,
         to_e164: "+12015550123".into(),
         channel,
         code: "402913".into(),
@@ -147,8 +147,11 @@ async fn a_spanish_account_gets_its_text_and_call_in_spanish() {
 async fn a_refusal_from_twilio_is_a_delivery_failure() {
     let (base, _) = stub(StatusCode::BAD_REQUEST).await;
     assert!(courier(base).deliver(&delivery(Channel::Sms)).await.is_err());
-    // An error of the account (here: bad credentials) is an outage, not the person's.
+    // An error of the account (bad credentials; a region not enabled for it) is the
+    // operator's to fix, not the person's: an error, not a "blocked" message.
     let base = refusing_stub(StatusCode::UNAUTHORIZED, r#"{"code": 20003, "status": 401}"#).await;
+    assert!(courier(base).deliver(&delivery(Channel::Sms)).await.is_err());
+    let base = refusing_stub(StatusCode::BAD_REQUEST, r#"{"code": 21408, "status": 400}"#).await;
     assert!(courier(base).deliver(&delivery(Channel::Sms)).await.is_err());
 }
 
@@ -160,7 +163,6 @@ async fn a_number_twilio_refuses_for_good_is_a_failed_delivery_with_its_code() {
         (21610, DeliveryProblem::OptedOut),
         (21614, DeliveryProblem::Landline),
         (21612, DeliveryProblem::Unreachable),
-        (21408, DeliveryProblem::Blocked),
     ] {
         let body: &'static str = Box::leak(format!(r#"{{"code": {code}, "status": 400}}"#).into_boxed_str());
         let base = refusing_stub(StatusCode::BAD_REQUEST, body).await;

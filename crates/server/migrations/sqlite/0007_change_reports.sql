@@ -2,7 +2,8 @@
 -- the token only as SHA-256. `undo` is what changed and what undoing it needs (JSON,
 -- written and read only by domain/change_reports.rs); `used_at` makes it single-use.
 CREATE TABLE change_reports (
-    token_hash      BLOB PRIMARY KEY,
+    id              INTEGER PRIMARY KEY,
+    token_hash      BLOB NOT NULL UNIQUE,
     account_id      INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
     undo            TEXT NOT NULL,
     created_at      INTEGER NOT NULL,

@@ -20,7 +20,7 @@ pub struct CodeDelivery {
     /// The code request it is for, and this send of it (a resend is a new send): where
     /// the provider reports how it got on (`paths::twilio_status`).
     pub challenge_id: String,
-    pub sent_at: i64,
+    pub send_seq: i64,
     pub to_e164: String,
     pub channel: Channel,
     pub code: String,

@@ -57,7 +57,7 @@ impl Twilio {
         format!(
             "{}{}",
             self.status_origin,
-            paths::twilio_status(&d.challenge_id, d.sent_at)
+            paths::twilio_status(&d.challenge_id, d.send_seq)
         )
     }
 
@@ -85,10 +85,10 @@ impl Twilio {
 }
 
 /// Twilio errors that refuse this recipient for good: the send is answered with a
-/// failed status (and the person told why), not as an outage.
+/// failed status (and the person told why), not as an outage. (21408, a region not
+/// enabled for the account, is the operator's to fix: an error, logged.)
 const RECIPIENT_REFUSALS: &[u32] = &[
     21211, // not a valid phone number
-    21408, // the region is not enabled for this account
     21610, // the number replied STOP
     21612, // no route to this number
     21614, // not a mobile number

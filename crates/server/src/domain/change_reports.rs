@@ -207,6 +207,18 @@ pub async fn report(c: &mut Conn, token: &str, ip: &str, now: i64) -> AppResult<
     if !store::change_reports::mark_used(c, &hash, now).await? {
         return Err(gone(ErrorCode::ReportLinkUsed));
     }
+    // Whoever made this change may have made more since: those are undone too,
+    // newest first, so that undoing this one lands where the owner left the account.
+    let mut later_changes_undone = 0;
+    for undo_json in store::change_reports::take_later(c, account_id, row.id, now).await? {
+        let later: Change = serde_json::from_str(&undo_json).map_err(|e| {
+            tracing::error!(error = %e, "a change report that cannot be read");
+            AppError::internal()
+        })?;
+        if undo(c, account_id, &later).await? == UndoOutcome::Undone {
+            later_changes_undone += 1;
+        }
+    }
     let outcome = undo(c, account_id, &change).await?;
     let sessions_ended = accounts::count(store::sessions::delete_all(c, account_id).await? as i64);
     let paused_until = now + CHANGES_PAUSED_SECS;
@@ -225,7 +237,7 @@ pub async fn report(c: &mut Conn, token: &str, ip: &str, now: i64) -> AppResult<
         c,
         Some(account_id),
         "change_reported",
-        &format!("change={what} outcome={outcome_name} sessions_ended={sessions_ended}"),
+        &format!("change={what} outcome={outcome_name} later_undone={later_changes_undone} sessions_ended={sessions_ended}"),
         ip,
         now,
     )
@@ -233,46 +245,46 @@ pub async fn report(c: &mut Conn, token: &str, ip: &str, now: i64) -> AppResult<
     Ok(ChangeReportedView {
         change: change.view(),
         outcome,
+        later_changes_undone,
         sessions_ended,
         changes_paused_until: paused_until,
     })
 }
 
 /// Puts the account's methods back as they were before `change`, as far as they have
-/// not moved on since.
+/// not moved on since. Methods are found by id: a number added, then changed, is still
+/// the method that was added.
 async fn undo(c: &mut Conn, account_id: i64, change: &Change) -> StoreResult<UndoOutcome> {
     let methods = store::methods::list(c, account_id).await?;
-    let holding = |e164: &str| methods.iter().find(|m| m.phone_e164.as_deref() == Some(e164));
+    let by_id = |id: i64| methods.iter().find(|m| m.id == id);
     match change {
-        Change::PhoneAdded { method_id, e164 } => match holding(e164).filter(|m| m.id == *method_id) {
+        Change::PhoneAdded { method_id, .. } => match by_id(*method_id) {
             Some(added) => {
                 accounts::remove_method(c, account_id, added, &methods).await?;
                 Ok(UndoOutcome::Undone)
             }
             None => Ok(UndoOutcome::NothingToUndo),
         },
-        Change::PhoneChanged {
-            method_id,
-            from,
-            to_e164,
-        } => {
+        Change::PhoneChanged { method_id, from, .. } => {
             let from_e164 = from.phone_e164.as_deref().unwrap_or_default();
-            let changed = holding(to_e164).filter(|m| m.id == *method_id);
-            match (changed, holding(from_e164)) {
+            let elsewhere = methods
+                .iter()
+                .any(|m| m.id != *method_id && m.phone_e164.as_deref() == Some(from_e164));
+            match by_id(*method_id) {
+                Some(m) if m.phone_e164.as_deref() == Some(from_e164) => Ok(UndoOutcome::NothingToUndo),
                 // The old number is on the account again: only the new one goes.
-                (Some(changed), Some(_)) => {
+                Some(changed) if elsewhere => {
                     accounts::remove_method(c, account_id, changed, &methods).await?;
                     Ok(UndoOutcome::Undone)
                 }
-                (Some(changed), None) => {
+                Some(changed) => {
                     let channel = from.default_channel.unwrap_or(Channel::Voice);
                     store::methods::change_phone(c, account_id, changed.id, from_e164, from.sms_ok, channel)
                         .await?;
                     Ok(UndoOutcome::Undone)
                 }
-                (None, Some(_)) => Ok(UndoOutcome::NothingToUndo),
                 // The method has gone since: the old number comes back on its own.
-                (None, None) => restore(c, account_id, from, &methods).await,
+                None => restore(c, account_id, from, &methods).await,
             }
         }
         Change::MethodRemoved { method } => restore(c, account_id, method, &methods).await,

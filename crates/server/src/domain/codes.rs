@@ -159,7 +159,7 @@ pub async fn send(
                 channel: req.channel,
                 language: session.language,
             };
-            let (code, sent) = prepare_send(tx, st, &ticket, &id, req.purpose, now).await?;
+            let (code, sent) = prepare_send(tx, st, &ticket, (&id, 1), req.purpose, now).await?;
             store::challenges::insert(
                 tx,
                 &store::challenges::NewChallenge {
@@ -214,7 +214,7 @@ async fn prepare_send(
     tx: &mut Conn,
     st: &AppState,
     t: &SendTicket<'_>,
-    challenge_id: &str,
+    (challenge_id, send_seq): (&str, i64),
     purpose: Purpose,
     now: i64,
 ) -> AppResult<(String, Sent)> {
@@ -250,7 +250,7 @@ async fn prepare_send(
         },
         delivery: CodeDelivery {
             challenge_id: challenge_id.to_owned(),
-            sent_at: now,
+            send_seq,
             to_e164: t.e164.to_owned(),
             channel: t.channel,
             code: code.clone(),
@@ -294,7 +294,7 @@ async fn deliver(state: &AppState, sent: Sent) -> AppResult<ChallengeView> {
                 store::challenges::record_delivery(
                     tx,
                     &delivery.challenge_id,
-                    delivery.sent_at,
+                    delivery.send_seq,
                     accepted.status,
                     error,
                 )
@@ -317,7 +317,7 @@ pub fn delivery_view(status: DeliveryStatus, channel: Channel, error_code: Optio
 
 /// How the latest send of a code request is getting on (the code screen polls this).
 pub async fn delivery(state: &AppState, session: Session, id: &str) -> AppResult<DeliveryView> {
-    let ch = state.store.write(async |tx| load(tx, &session, id).await).await?;
+    let ch = state.store.read(async |c| load(c, &session, id).await).await?;
     let error_code = ch.delivery_error.and_then(|e| u32::try_from(e).ok());
     Ok(delivery_view(ch.delivery_status, ch.channel, error_code))
 }
@@ -378,9 +378,12 @@ pub async fn resend(
                     i18n::CODE_USED,
                 ));
             }
-            // A send that failed for good (a number that opted out, a phone that is
-            // off) waits for nothing: the person may switch to a call at once.
-            let wait = if ch.delivery_status.is_failure() {
+            // After a send that failed for good (a number that opted out, a phone
+            // that is off) the other channel is offered at once. The same channel
+            // waits as always: calling again a phone that just declined is harassment,
+            // and a failed text is still paid for.
+            let switching = other_channel.is_some_and(|c| c != ch.channel);
+            let wait = if switching && ch.delivery_status.is_failure() {
                 0
             } else {
                 ch.sent_at + RESEND_COOLDOWN_SECS - now
@@ -400,7 +403,8 @@ pub async fn resend(
                 channel,
                 language: session.language,
             };
-            let (code, sent) = prepare_send(tx, st, &ticket, &ch.id, ch.purpose, now).await?;
+            let (code, sent) =
+                prepare_send(tx, st, &ticket, (&ch.id, ch.send_seq + 1), ch.purpose, now).await?;
             store::challenges::renew(
                 tx,
                 &ch.id,

@@ -124,7 +124,7 @@ pub fn router(state: AppState) -> Router {
     public
         // Twilio's reports: form-encoded and signed, so outside the app's CSRF guard
         // (its requests are checked by their signature instead).
-        .route("/api/twilio/status/{challenge}/{sent_at}", post(twilio::status))
+        .route("/api/twilio/status/{challenge}/{send_seq}", post(twilio::status))
         .merge(api(&state))
         .fallback_service(web::spa(&state.config.dist_dir))
         .layer(middleware::from_fn_with_state(

@@ -37,12 +37,12 @@ fn signed(auth_token: &str, url: &str, params: &[(String, String)], given: Optio
     subtle::ConstantTimeEq::ct_eq(expected.as_bytes(), given.as_bytes()).into()
 }
 
-/// `POST /api/twilio/status/{challenge}/{sent_at}` (form-encoded, from Twilio).
+/// `POST /api/twilio/status/{challenge}/{send_seq}` (form-encoded, from Twilio).
 /// Answers 204 whether or not the report changed anything (a report on a replaced
 /// send, or one older than what is known, is dropped); 403 without a valid signature.
 pub async fn status(
     State(state): State<AppState>,
-    Path((challenge_id, sent_at)): Path<(String, i64)>,
+    Path((challenge_id, send_seq)): Path<(String, i64)>,
     headers: HeaderMap,
     body: Bytes,
 ) -> StatusCode {
@@ -54,7 +54,7 @@ pub async fn status(
     let url = format!(
         "{}{}",
         state.config.public_origin(),
-        paths::twilio_status(&challenge_id, sent_at)
+        paths::twilio_status(&challenge_id, send_seq)
     );
     let given = headers.get("x-twilio-signature").and_then(|v| v.to_str().ok());
     if !signed(&config.auth_token, &url, &params, given) {
@@ -77,7 +77,7 @@ pub async fn status(
     let recorded = state
         .store
         .write(async |tx| {
-            store::challenges::record_delivery(tx, &challenge_id, sent_at, status, error_code).await
+            store::challenges::record_delivery(tx, &challenge_id, send_seq, status, error_code).await
         })
         .await;
     match recorded {

@@ -38,6 +38,8 @@ pub struct ChallengeRow {
     /// How the latest send is getting on, and the provider's error code.
     pub delivery_status: DeliveryStatus,
     pub delivery_error: Option<i64>,
+    /// Which send this is: 1, then one more for each resend.
+    pub send_seq: i64,
 }
 
 /// Stores a request whose code is valid [`CODE_TTL_SECS`] from now.
@@ -71,7 +73,7 @@ pub async fn find(
 ) -> StoreResult<Option<ChallengeRow>> {
     let row = sqlx::query(
         "SELECT id, purpose, method_id, phone_e164, sms_ok, channel, code_mac, sent_at, expires_at, consumed_at,
-                prev_code_mac, prev_expires_at, delivery_status, delivery_error
+                prev_code_mac, prev_expires_at, delivery_status, delivery_error, send_seq
          FROM challenges WHERE id = $1 AND account_id = $2 AND session_hash = $3",
     )
     .bind(id)
@@ -100,17 +102,18 @@ pub async fn find(
         },
         delivery_status: row.try_get::<Col<DeliveryStatus>, _>(12)?.0,
         delivery_error: row.try_get(13)?,
+        send_seq: row.try_get(14)?,
     }))
 }
 
-/// Records how one send of a request is getting on (`sent_at` names the send: a report
+/// Records how one send of a request is getting on (`send_seq` names the send: a report
 /// on a send a resend has replaced changes nothing). Reports only move forward
 /// (queued, sent, then a final status), whatever order they arrive in. Returns whether
 /// it was recorded.
 pub async fn record_delivery(
     c: &mut Conn,
     id: &str,
-    sent_at: i64,
+    send_seq: i64,
     status: DeliveryStatus,
     error: Option<i64>,
 ) -> StoreResult<bool> {
@@ -121,13 +124,13 @@ pub async fn record_delivery(
     };
     sqlx::query(
         "UPDATE challenges SET delivery_status = $1, delivery_error = $2
-         WHERE id = $3 AND sent_at = $4
+         WHERE id = $3 AND send_seq = $4
            AND (CASE delivery_status WHEN 'queued' THEN 0 WHEN 'sent' THEN 1 ELSE 2 END) < $5",
     )
     .bind(Col(status))
     .bind(error)
     .bind(id)
-    .bind(sent_at)
+    .bind(send_seq)
     .bind(rank(status))
     .execute(&mut *c)
     .await
@@ -141,7 +144,7 @@ pub async fn renew(c: &mut Conn, id: &str, code_mac: &[u8], channel: Channel, no
     sqlx::query(
         "UPDATE challenges SET prev_code_mac = code_mac, prev_expires_at = expires_at,
              code_mac = $1, channel = $2, sent_at = $3, expires_at = $4,
-             delivery_status = 'queued', delivery_error = NULL
+             delivery_status = 'queued', delivery_error = NULL, send_seq = send_seq + 1
          WHERE id = $5",
     )
     .bind(code_mac)

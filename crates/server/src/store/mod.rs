@@ -179,6 +179,18 @@ impl Store {
         Ok(out)
     }
 
+    /// Runs `work` in a read-only transaction: on SQLite it does not take the write lock
+    /// (for reads polled often, like a code's delivery status).
+    pub async fn read<T, E>(&self, work: impl AsyncFnOnce(&mut Conn) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<sqlx::Error>,
+    {
+        let mut tx = self.pool.begin().await?;
+        let out = work(&mut tx).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
     /// Whether the database answers now: for a readiness check.
     pub async fn reachable(&self) -> StoreResult<()> {
         self.pool.execute("SELECT 1").await.map(|_| ())
