@@ -112,10 +112,15 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
     serve_until(listener, state, std::future::pending()).await
 }
 
+/// How long a stop waits for requests and deliveries in flight before it gives up on
+/// them (a client that never finishes its request must not keep the process alive;
+/// orchestrators send SIGKILL after 30 s).
+const DRAIN_LIMIT: std::time::Duration = std::time::Duration::from_secs(25);
+
 /// Serves until `stop` completes, then stops gracefully: no new connection is
-/// accepted, requests in flight are answered, each delivery worker finishes the
+/// accepted, requests in flight are answered, then each delivery worker finishes the
 /// message in hand (it would otherwise wait out its claim, 2 minutes, before another
-/// instance could send it), and then it returns.
+/// instance could send it), and then it returns; all within [`DRAIN_LIMIT`].
 pub async fn serve_until(
     listener: tokio::net::TcpListener,
     state: AppState,
@@ -126,8 +131,9 @@ pub async fn serve_until(
         workers.spawn(domain::deliveries::work(state.clone()));
     }
     workers.spawn(domain::retention::work(state.clone()));
-    let stopping = state.clone();
-    let app = http::router(state);
+    workers.spawn(metrics::upkeep(state.clone()));
+    let (draining, mut drain_started) = tokio::sync::watch::channel(false);
+    let app = http::router(state.clone());
     let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
@@ -135,10 +141,32 @@ pub async fn serve_until(
     .with_graceful_shutdown(async move {
         stop.await;
         tracing::info!("stopping: no new connections; finishing the requests and deliveries in flight");
-        stopping.stopping.send_replace(true);
+        draining.send_replace(true);
+    });
+    let served = std::future::IntoFuture::into_future(served);
+    let deadline = async move {
+        let _ = drain_started.wait_for(|started| *started).await;
+        tokio::time::sleep(DRAIN_LIMIT).await;
+    };
+    let served = tokio::select! {
+        served = served => served,
+        _ = deadline => {
+            tracing::warn!("stopping: requests still in flight after the drain limit are dropped");
+            Ok(())
+        }
+    };
+    // The workers go on through the drain (requests in flight queue messages), and
+    // stop only now, whatever ended the serving.
+    state.stopping.send_replace(true);
+    if tokio::time::timeout(DRAIN_LIMIT, async {
+        while workers.join_next().await.is_some() {}
     })
-    .await;
-    while workers.join_next().await.is_some() {}
+    .await
+    .is_err()
+    {
+        tracing::warn!("stopping: a delivery still in hand after the drain limit is left to its claim");
+        workers.abort_all();
+    }
     tracing::info!("stopped");
     served
 }

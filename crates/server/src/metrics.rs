@@ -33,6 +33,20 @@ pub fn handle() -> &'static PrometheusHandle {
     })
 }
 
+/// Drains the histograms' samples into their buckets every few seconds (the exporter
+/// leaves it to its owner when it serves no HTTP itself); without it they would pile up
+/// between scrapes, or for ever where nothing scrapes.
+pub async fn upkeep(state: AppState) {
+    let mut stopping = state.stopping.subscribe();
+    while !*stopping.borrow() {
+        handle().run_upkeep();
+        tokio::select! {
+            _ = tokio::time::sleep(std::time::Duration::from_secs(5)) => {}
+            _ = stopping.changed() => {}
+        }
+    }
+}
+
 /// A code handed to the courier: `outcome` is the provider's first word (`queued`,
 /// `delivered`, `failed`...) or `error` when it could not be reached.
 pub fn code_sent(channel: &'static str, country: String, outcome: &'static str, seconds: f64) {
@@ -69,7 +83,17 @@ pub async fn track_requests(req: Request, next: Next) -> Response {
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_owned())
         .unwrap_or_else(|| "unmatched".into());
-    let method = req.method().as_str().to_owned();
+    // Known methods only: any other name a client sends would be a new series.
+    let method = match *req.method() {
+        axum::http::Method::GET => "GET",
+        axum::http::Method::POST => "POST",
+        axum::http::Method::PUT => "PUT",
+        axum::http::Method::PATCH => "PATCH",
+        axum::http::Method::DELETE => "DELETE",
+        axum::http::Method::HEAD => "HEAD",
+        axum::http::Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    };
     let started = Instant::now();
     let res = next.run(req).await;
     let status = res.status().as_u16().to_string();
@@ -85,7 +109,7 @@ pub async fn render(State(state): State<AppState>) -> Response {
     let now = state.now();
     match state
         .store
-        .write(async |tx| store::deliveries::waiting(tx).await)
+        .read(async |c| store::deliveries::waiting(c).await)
         .await
     {
         Ok((count, oldest)) => {

@@ -472,7 +472,11 @@ pub async fn verify(
             // Locked: the same answer whatever the code, right ones included.
             accounts::check_not_locked(tx, session.account_id, now)
                 .await
-                .inspect_err(|_| crate::metrics::code_checked("locked"))?;
+                .inspect_err(|e| {
+                    if e.body.error == ErrorCode::LockedOut {
+                        crate::metrics::code_checked("locked");
+                    }
+                })?;
             let code = normalize_code(typed).map_err(|p| {
                 AppError::new(
                     StatusCode::UNPROCESSABLE_ENTITY,

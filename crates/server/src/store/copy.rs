@@ -54,6 +54,9 @@ pub async fn sqlite_to_postgres(from: &Store, to: &Store) -> Result<Vec<(String,
             ));
         }
     }
+    // One snapshot of the source, held with its write lock (BEGIN IMMEDIATE): a server
+    // still writing to the file waits, and every table is read as of one moment.
+    let mut src = from.begin().await.map_err(err("locking the SQLite file"))?;
     let mut tx = to.pool().begin().await.map_err(err("starting the copy"))?;
     let mut counts = Vec::new();
     for table in &tables {
@@ -67,7 +70,7 @@ pub async fn sqlite_to_postgres(from: &Store, to: &Store) -> Result<Vec<(String,
             placeholders.join(", ")
         );
         let rows = sqlx::query(&select)
-            .fetch_all(from.pool())
+            .fetch_all(&mut *src)
             .await
             .map_err(err(&format!("reading {table} from SQLite")))?;
         for row in &rows {
@@ -110,23 +113,18 @@ pub async fn sqlite_to_postgres(from: &Store, to: &Store) -> Result<Vec<(String,
         }
         counts.push((table.clone(), copied));
     }
-    tx.commit().await.map_err(err("committing the copy"))?;
-    // Checked again from outside the transaction, against the source as it is now.
+    // Checked before anything is committed: a mismatch leaves PostgreSQL empty.
     for (table, copied) in &counts {
         let source: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
-            .fetch_one(from.pool())
+            .fetch_one(&mut *src)
             .await
             .map_err(err(table))?;
-        let target: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
-            .fetch_one(to.pool())
-            .await
-            .map_err(err(table))?;
-        if source != *copied || target != *copied {
-            return Err(format!(
-                "{table}: {source} rows in SQLite, {target} in PostgreSQL"
-            ));
+        if source != *copied {
+            return Err(format!("{table}: {source} rows in SQLite, {copied} copied"));
         }
     }
+    tx.commit().await.map_err(err("committing the copy"))?;
+    src.rollback().await.map_err(err("releasing the SQLite file"))?;
     Ok(counts)
 }
 
