@@ -90,7 +90,7 @@ enum Scope {
     /// nowhere, and the browser's connections are freed for the next screen.
     Screen,
     /// Runs to the end wherever the person goes: the session and language everyone
-    /// shares, the server's status in the footer.
+    /// shares.
     App,
 }
 
@@ -164,6 +164,34 @@ fn cancelled(error: &gloo_net::Error) -> bool {
     matches!(error, gloo_net::Error::JsError(e) if e.name == "AbortError")
 }
 
+/// Told each request's method and path before it is sent (see [`stand_in`]).
+pub type StandIn = Box<dyn Fn(&str, &str) -> StandInAnswer>;
+
+/// What becomes of a request a stand-in was told of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StandInAnswer {
+    /// It goes to the network as usual.
+    Send,
+    /// It never leaves the browser and never answers: the screen stays as it is while
+    /// a request is in flight (the design gallery).
+    Hold,
+    /// The stand-in answers it: this status and JSON body, read as the server's (the
+    /// browser tests' server).
+    Answer(u16, String),
+}
+
+thread_local! {
+    /// Set by the design gallery: requests are handed to it instead of the network.
+    static STAND_IN: RefCell<Option<StandIn>> = const { RefCell::new(None) };
+}
+
+/// From now on (until `None`), every request is first told to `stand_in` (its method
+/// and path), which decides what becomes of it. The design gallery holds them all,
+/// so its screens act but reach no server; browser tests answer for a server.
+pub fn stand_in(stand_in: Option<StandIn>) {
+    STAND_IN.with(|s| *s.borrow_mut() = stand_in);
+}
+
 /// What to expect of a successful answer.
 enum Answer {
     /// The contract's JSON for the call.
@@ -188,7 +216,34 @@ async fn call<B: Serialize, T: DeserializeOwned>(
     }
     // Only a body that does not serialize fails here; the contract's types always do.
     .map_err(|_| Failure::Network)?;
-    let res = request.send().await.map_err(|e| {
+    let stood_in = STAND_IN.with(|s| {
+        s.borrow().as_ref().map(|tell| {
+            let url = request.url();
+            let path = url.strip_prefix(&origin()).unwrap_or(&url).to_owned();
+            tell(request.method().as_ref(), &path)
+        })
+    });
+    let answered = match stood_in {
+        None | Some(StandInAnswer::Send) => None,
+        Some(StandInAnswer::Hold) => {
+            drop(screen);
+            return std::future::pending().await;
+        }
+        Some(StandInAnswer::Answer(status, body)) => Some(
+            web_sys::Response::new_with_opt_str_and_init(Some(&body), &{
+                let init = web_sys::ResponseInit::new();
+                init.set_status(status);
+                init
+            })
+            .map(gloo_net::http::Response::from)
+            .map_err(|_| Failure::Network)?,
+        ),
+    };
+    let sent = match answered {
+        Some(res) => Ok(res),
+        None => request.send().await,
+    };
+    let res = sent.map_err(|e| {
         if cancelled(&e) {
             Failure::Abandoned
         } else {
@@ -215,6 +270,12 @@ async fn call<B: Serialize, T: DeserializeOwned>(
     };
     drop(screen);
     result
+}
+
+fn origin() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
 }
 
 /// A GET of an API path (every read below goes through it).

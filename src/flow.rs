@@ -25,12 +25,31 @@ impl Auth {
     }
 }
 
+/// A new number as the person typed it on the phone screen (setup, a change): the code
+/// screen shows it whole with "Change" (GOV.UK), and going back fills it in again, so
+/// nothing typed is lost. Kept in sessionStorage with the code on its way.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnteredPhone {
+    /// What was typed, as typed.
+    pub number: String,
+    /// The selected country (ISO region).
+    pub region: String,
+    /// The number in international format, as checked ("+1 201-555-0123").
+    pub display: String,
+    /// The phone method whose number this replaces (a change), if any.
+    pub change_of: Option<i64>,
+}
+
 /// A code the person is waiting for, and where to go once it is accepted.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PendingCode {
     pub challenge: ChallengeView,
-    /// Path to open after the code is accepted.
+    /// Path to open after the code is accepted; [`METHOD_PLACEHOLDER`] in it becomes the
+    /// id of the method the code added or changed.
     pub next: String,
+    /// The new number it went to, when the person has just typed it.
+    #[serde(default)]
+    pub entered: Option<EnteredPhone>,
     /// Browser time (ms since the epoch) when the server's answer arrived: the
     /// server's "resend in" and "expires in" count from here.
     pub received_at_ms: f64,
@@ -43,6 +62,7 @@ impl PendingCode {
         PendingCode {
             challenge,
             next: next.into(),
+            entered: None,
             received_at_ms: now_ms,
             locked_until_ms: None,
         }
@@ -62,11 +82,34 @@ impl PendingCode {
         (self.challenge.expires_in_s - self.elapsed_s(now_ms)).max(0)
     }
 
+    /// Where the number went, as the code screen says it: the whole number just typed,
+    /// otherwise the server's masked one (its last four digits).
+    pub fn destination(&self) -> String {
+        match &self.entered {
+            Some(e) => e.display.clone(),
+            None => self.challenge.masked_phone.clone(),
+        }
+    }
+
     /// Seconds of lockout left (0: not locked).
     pub fn locked_for_s(&self, now_ms: f64) -> i64 {
         self.locked_until_ms
             .map(|until| ((until - now_ms) / 1000.0).ceil().max(0.0) as i64)
             .unwrap_or(0)
+    }
+}
+
+/// Stands in a `next` path for the id of a method that exists only once the code is
+/// accepted (a phone being added).
+pub const METHOD_PLACEHOLDER: &str = "{method}";
+
+impl PendingCode {
+    /// Where to go once the code was accepted, `method` being the one it added or changed.
+    pub fn next_after(&self, method: Option<i64>) -> String {
+        match method {
+            Some(id) => self.next.replace(METHOD_PLACEHOLDER, &id.to_string()),
+            None => self.next.clone(),
+        }
     }
 }
 
@@ -105,6 +148,39 @@ pub fn safe_next(next: Option<String>, default: &str) -> String {
     }
 }
 
+/// The moments a screen reader hears how long the code has left (login.gov): the
+/// countdown on screen changes every second and is hidden from screen readers; this
+/// changes only when a threshold is crossed, so a polite live region speaks four times
+/// at most. `None` while more than 5 minutes are left (the screen said "10 minutes"
+/// when the code was sent) and once it has expired (an alert says so).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExpiryStage {
+    FiveMinutes,
+    OneMinute,
+    ThirtySeconds,
+}
+
+impl ExpiryStage {
+    /// The time left it announces.
+    pub fn seconds(self) -> i64 {
+        match self {
+            ExpiryStage::FiveMinutes => 300,
+            ExpiryStage::OneMinute => 60,
+            ExpiryStage::ThirtySeconds => 30,
+        }
+    }
+}
+
+pub fn expiry_stage(expires_in_s: i64) -> Option<ExpiryStage> {
+    [
+        ExpiryStage::ThirtySeconds,
+        ExpiryStage::OneMinute,
+        ExpiryStage::FiveMinutes,
+    ]
+    .into_iter()
+    .find(|s| expires_in_s > 0 && expires_in_s <= s.seconds())
+}
+
 /// "m:ss" for countdowns.
 pub fn mm_ss(secs: i64) -> String {
     format!("{}:{:02}", secs / 60, secs % 60)
@@ -122,7 +198,8 @@ mod tests {
                 id: "c".into(),
                 purpose: Purpose::Setup,
                 channel: Channel::Sms,
-                masked_phone: "•••-•••-••23".into(),
+                masked_phone: "•••-•••-0123".into(),
+                new_phone: None,
                 channels: Channels {
                     sms: true,
                     voice: true,
@@ -162,6 +239,44 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example".into()), "/"), "/");
         assert_eq!(safe_next(Some("https://evil.example".into()), "/"), "/");
         assert_eq!(safe_next(None, "/account"), "/account");
+    }
+
+    #[test]
+    fn expiry_is_announced_at_five_minutes_one_minute_and_thirty_seconds_only() {
+        let stages: Vec<_> = (0..=600).rev().map(expiry_stage).collect();
+        let mut changes: Vec<Option<ExpiryStage>> = vec![];
+        for s in stages {
+            if changes.last() != Some(&s) {
+                changes.push(s);
+            }
+        }
+        use ExpiryStage::*;
+        assert_eq!(
+            changes,
+            [
+                None,
+                Some(FiveMinutes),
+                Some(OneMinute),
+                Some(ThirtySeconds),
+                None
+            ]
+        );
+        assert_eq!(expiry_stage(300), Some(FiveMinutes));
+        assert_eq!(expiry_stage(301), None);
+        assert_eq!(expiry_stage(30), Some(ThirtySeconds));
+    }
+
+    #[test]
+    fn the_code_screen_names_a_number_just_typed_in_full() {
+        let mut p = pending();
+        assert_eq!(p.destination(), "•••-•••-0123");
+        p.entered = Some(EnteredPhone {
+            number: "(201) 555-0123".into(),
+            region: "US".into(),
+            display: "+1 201-555-0123".into(),
+            change_of: None,
+        });
+        assert_eq!(p.destination(), "+1 201-555-0123");
     }
 
     #[test]

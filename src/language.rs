@@ -65,7 +65,8 @@ pub fn code_problem(i18n: leptos_i18n::I18nContext<Locale>, problem: CodeProblem
     match problem {
         CodeProblem::Empty => t_string!(i18n, code_problem.empty),
         CodeProblem::NotDigits => t_string!(i18n, code_problem.not_digits),
-        CodeProblem::WrongLength => t_string!(i18n, code_problem.wrong_length),
+        CodeProblem::MissingDigits => t_string!(i18n, code_problem.missing_digits),
+        CodeProblem::ExtraDigits => t_string!(i18n, code_problem.extra_digits),
     }
     .to_string()
 }

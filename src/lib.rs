@@ -22,9 +22,7 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_router::components::Router;
-use leptos_router::hooks::use_location;
 
-use routes::health::ServerStatus;
 pub(crate) use screens::preload_later_screens;
 
 /// The whole app, in the person's language: a header, the current screen, a footer.
@@ -93,16 +91,14 @@ fn Screens() -> impl IntoView {
     }
 }
 
-/// The footer, with the server's status except in the gallery (which calls no server).
+/// The footer: help in the same place on every screen (WCAG 2.2 "Consistent Help").
+/// The server's status is for operators (`/api/health/ready`), not for the people signing in.
 #[component]
 fn Footer() -> impl IntoView {
-    let location = use_location();
-    let in_gallery = move || location.pathname.get().starts_with("/gallery");
+    let i18n = use_i18n();
     view! {
         <footer class="site-footer">
-            <Show when=move || !in_gallery()>
-                <ServerStatus />
-            </Show>
+            <p><a href="/help/no-code">{t!(i18n, app.footer_help)}</a></p>
         </footer>
     }
 }

@@ -158,10 +158,16 @@ macro_rules! screens {
 
 screens! {
     SignIn at ["/", "/sign-in"], (eager),
-        gallery sign_in: ["sign-in" => sign_in_empty];
+        gallery sign_in: [
+            "sign-in" => sign_in_empty,
+            "sign-in-missing" => sign_in_missing,
+            "sign-in-refused" => sign_in_refused,
+            "sign-in-signed-out" => sign_in_signed_out,
+        ];
     CreateAccount at ["/create-account"], (lazy create_account_chunk),
         gallery create_account: [
             "create-account" => create_account_empty,
+            "create-account-errors" => create_account_errors,
             "create-account-check-email" => create_account_check_email,
         ];
     ContinueSignUp at ["/create-account/continue"], (lazy continue_sign_up_chunk),
@@ -189,7 +195,10 @@ screens! {
             "code-voice" => code_voice,
             "code-resend-ready" => code_resend_ready,
             "code-wrong-3-left" => code_wrong_3_left,
+            "code-wrong-1-left" => code_wrong_1_left,
             "code-locked" => code_locked,
+            "code-new-sent" => code_new_sent,
+            "code-rate-limited" => code_rate_limited,
             "code-expired" => code_expired,
             "code-landline" => code_landline,
             "code-delivered" => code_delivered,
@@ -200,11 +209,17 @@ screens! {
             "code-call-not-answered" => code_call_not_answered,
         ];
     PhoneConfirmed at ["/setup/confirmed"], (preloaded phone_confirmed_chunk),
-        gallery confirmed: ["confirmed" => confirmed_setup];
+        gallery confirmed: [
+            "confirmed" => confirmed_setup,
+            "confirmed-changed" => confirmed_changed,
+        ];
     AccountSecure at ["/setup/secure"], (preloaded account_secure_chunk),
         gallery secure: ["secure" => secure_done];
     SignInMethod at ["/sign-in/verify"], (preloaded sign_in_method_chunk),
-        gallery sign_in_method: ["sign-in-method" => sign_in_method_both];
+        gallery sign_in_method: [
+            "sign-in-method" => sign_in_method_both,
+            "sign-in-method-wrong-app-code" => sign_in_method_wrong_app_code,
+        ];
     Reauthenticate at ["/account/confirm"], (preloaded reauthenticate_chunk),
         gallery confirm: ["confirm-its-you" => confirm_before_adding];
     Dashboard at ["/account"], (preloaded dashboard_chunk),
@@ -213,6 +228,10 @@ screens! {
             "dashboard-one" => dashboard_one,
             "dashboard-two" => dashboard_two,
             "dashboard-five" => dashboard_five,
+            "dashboard-remove-confirm" => dashboard_remove_confirm,
+            "dashboard-saved" => dashboard_saved,
+            "dashboard-removed" => dashboard_removed,
+            "dashboard-prescriber" => dashboard_prescriber,
         ];
     NoCode at ["/help/no-code"], (preloaded no_code_chunk),
         gallery no_code: ["no-code" => no_code_nothing];
@@ -227,6 +246,9 @@ screens! {
     // Shown in place of a screen whose chunk failed to download: no path of its own.
     ScreenUnavailable at [], (eager),
         gallery unavailable: ["unavailable" => unavailable_offline];
+    // Any address that is no screen (the router's fallback): no path of its own.
+    NotFound at [], (eager),
+        gallery not_found: ["not-found" => not_found_page];
     GalleryRoute at ["/gallery", "/gallery/:state"], (lazy gallery_chunk),
         gallery gallery: [];
 }

@@ -185,19 +185,30 @@ async fn code_input_accepts_pasted_codes_and_submits_at_six_digits() {
     assert_eq!(input.get_attribute("inputmode").as_deref(), Some("numeric"));
     assert_eq!(input.type_(), "text");
 
+    // What is typed stays as typed: nothing is silently dropped.
     type_into(&input, "12a");
     tick().await;
-    assert_eq!(input.value(), "12");
+    assert_eq!(input.value(), "12a");
     assert!(submitted.get_untracked().is_empty());
 
     type_into(&input, "#123 456");
     tick().await;
-    assert_eq!(input.value(), "123456");
+    assert_eq!(input.value(), "#123 456");
     assert_eq!(submitted.get_untracked(), vec!["123456".to_owned()]);
+
+    // A seventh digit is not cut off and the rest sent.
+    type_into(&input, "1234567");
+    tick().await;
+    assert_eq!(input.value(), "1234567");
+    assert_eq!(submitted.get_untracked().len(), 1, "seven digits are not a code");
 
     type_into(&input, "１２３４５６");
     tick().await;
-    assert_eq!(input.value(), "", "fullwidth digits are not turned into a code");
+    assert_eq!(
+        submitted.get_untracked().len(),
+        1,
+        "fullwidth digits are not turned into a code"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -214,7 +225,9 @@ async fn code_input_shows_its_error_beside_the_field() {
     tick().await;
     let message: HtmlElement = query(&root, "#code-error");
     assert!(!message.hidden());
-    assert_eq!(message.get_attribute("aria-live").as_deref(), Some("assertive"));
+    // Not a live region: the screen's error summary is the one announcement.
+    assert_eq!(message.get_attribute("aria-live"), None);
+    assert_eq!(message.get_attribute("role"), None);
     let input: HtmlInputElement = query(&root, "#code");
     assert_eq!(
         input.get_attribute("aria-describedby").as_deref(),
@@ -268,7 +281,8 @@ fn pending_code(resend_in_s: i64) -> phone_mfa::flow::PendingCode {
             id: "test-challenge".into(),
             purpose: Purpose::Setup,
             channel: Channel::Sms,
-            masked_phone: "•••-•••-••23".into(),
+            masked_phone: "•••-•••-0123".into(),
+            new_phone: None,
             channels: Channels {
                 sms: true,
                 voice: true,
@@ -300,7 +314,7 @@ async fn the_code_screen_counts_down_to_send_a_new_code() {
     assert!(root
         .text_content()
         .unwrap()
-        .contains("We sent a text message with a 6-digit code to •••-•••-••23"));
+        .contains("We sent a text message with a 6-digit code to •••-•••-0123"));
     assert_eq!(
         resend.text_content().as_deref(),
         Some("Send a new code (available in 0:02)")
@@ -335,7 +349,7 @@ async fn the_code_screen_warns_at_three_attempts_left_and_not_at_four() {
         });
         tick().await;
         let warning = format!("You have {left} attempts left before your account is locked for 10 minutes.");
-        let shown = root.query_selector_all("p.alert.warning[role=status]").unwrap();
+        let shown = root.query_selector_all("#code-status .alert.warning").unwrap();
         let visible: Vec<String> = (0..shown.length())
             .filter_map(|i| shown.item(i))
             .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
@@ -367,12 +381,274 @@ async fn the_code_screen_shows_the_lockout_countdown() {
     tick().await;
     let text = root.text_content().unwrap();
     assert!(
-        text.contains("you can try again in 1:30") || text.contains("you can try again in 1:29"),
+        text.contains("Try again in 1:30") || text.contains("Try again in 1:29"),
         "{text}"
     );
     let input: HtmlInputElement = query(&root, "#code");
     assert!(input.disabled(), "no codes while locked");
+    // The alert says it once, in words that stay still; the countdown is not read out.
+    let alert: HtmlElement = query(&root, "#code-alert");
+    assert!(
+        alert.text_content().unwrap().contains("you can try again at "),
+        "{:?}",
+        alert.text_content()
+    );
+    let countdown: HtmlElement = query(&root, ".countdown:not([hidden])");
+    assert_eq!(countdown.get_attribute("aria-hidden").as_deref(), Some("true"));
+    assert!(alert.query_selector(".countdown").unwrap().is_none());
     phone_mfa::flow::clear_pending();
+}
+
+/// The code screen shows one message at a time: locked, it does not also warn of the
+/// last attempt, nor say the code is on its way.
+#[wasm_bindgen_test]
+async fn the_code_screen_shows_one_message_at_a_time() {
+    let mut locked = pending_code(0);
+    locked.challenge.attempts_left = 1;
+    locked.locked_until_ms = Some(phone_mfa::flow::now_ms() + 600_000.0);
+    phone_mfa::flow::save_pending(&locked);
+    let root = container();
+    let _mount = leptos::mount::mount_to(root.clone(), || {
+        phone_mfa::flow::Auth::provide();
+        view! { <I18nContextProvider> <phone_mfa::routes::code::EnterCode /> </I18nContextProvider> }
+    });
+    tick().await;
+    let alerts = root.query_selector_all(".alert").unwrap();
+    let shown: Vec<String> = (0..alerts.length())
+        .filter_map(|i| alerts.item(i))
+        .filter_map(|n| n.dyn_into::<HtmlElement>().ok())
+        .filter(|a| !a.hidden() && a.closest("[hidden]").unwrap().is_none())
+        .filter_map(|a| a.text_content())
+        .collect();
+    assert_eq!(shown.len(), 1, "{shown:?}");
+    assert!(shown[0].contains("Too many wrong codes"), "{shown:?}");
+    phone_mfa::flow::clear_pending();
+}
+
+/// login.gov's pattern: the expiry countdown changes every second on screen, but a
+/// screen reader hears only 5 minutes, 1 minute and 30 seconds left; at expiry an alert
+/// offers a new code in one action.
+#[wasm_bindgen_test]
+async fn the_code_screen_announces_expiry_at_five_minutes_one_minute_and_thirty_seconds() {
+    phone_mfa::flow::save_pending(&pending_code(0));
+    let start = phone_mfa::flow::now_ms();
+    let (now, set_now) = signal(start);
+    let root = container();
+    let _mount = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(phone_mfa::components::ManualNow(now));
+        phone_mfa::flow::Auth::provide();
+        view! { <I18nContextProvider> <phone_mfa::routes::code::EnterCode /> </I18nContextProvider> }
+    });
+    tick().await;
+    let region: HtmlElement = query(&root, "#expiry-announcement");
+    assert_eq!(region.get_attribute("aria-live").as_deref(), Some("polite"));
+    let countdown: HtmlElement = query(&root, ".countdown:not([hidden])");
+    assert_eq!(countdown.get_attribute("aria-hidden").as_deref(), Some("true"));
+    assert!(countdown.text_content().unwrap().contains("10:00"));
+    let mut heard: Vec<String> = vec![];
+    for second in 1..=600 {
+        set_now.set(start + f64::from(second) * 1000.0);
+        tick().await;
+        let words = region.text_content().unwrap_or_default();
+        if !words.is_empty() && heard.last() != Some(&words) {
+            heard.push(words);
+        }
+    }
+    assert_eq!(
+        heard,
+        [
+            "Your code expires in 5 minutes.",
+            "Your code expires in 1 minute.",
+            "Your code expires in 30 seconds.",
+        ]
+    );
+    let alert: HtmlElement = query(&root, "#code-alert");
+    assert!(alert.text_content().unwrap().contains("This code has expired."));
+    let again: web_sys::HtmlButtonElement = query(&root, "#code-alert button");
+    assert_eq!(again.text_content().as_deref(), Some("Send a new code"));
+    assert!(!again.disabled());
+    phone_mfa::flow::clear_pending();
+}
+
+/// Answers the code screen's requests for `challenge` as a server would, for one test.
+fn answer_for(challenge: &'static str, status: u16, body: serde_json::Value) {
+    use phone_mfa::api::{stand_in, StandInAnswer};
+    stand_in(Some(Box::new(move |_, path| {
+        if path.contains(challenge) {
+            StandInAnswer::Answer(status, body.to_string())
+        } else {
+            StandInAnswer::Send
+        }
+    })));
+}
+
+/// A wrong code: one message beside the field (with the attempts left), said once (the
+/// summary's alert), and the code stays in the field, selected for correction.
+#[wasm_bindgen_test]
+async fn a_wrong_code_stays_selected_and_is_announced_once() {
+    let mut pending = pending_code(0);
+    pending.challenge.id = "wrong-code-challenge".into();
+    phone_mfa::flow::save_pending(&pending);
+    answer_for(
+        "wrong-code-challenge",
+        422,
+        serde_json::json!({"error": "code_wrong", "message": "That code is not right. Check the code and try again", "attempts_left": 3}),
+    );
+    let root = container();
+    let focused = focus_log(&root);
+    let _mount = leptos::mount::mount_to(root.clone(), || {
+        phone_mfa::flow::Auth::provide();
+        view! { <I18nContextProvider> <phone_mfa::routes::code::EnterCode /> </I18nContextProvider> }
+    });
+    tick().await;
+    let live = |root: &HtmlElement| -> Vec<String> {
+        let regions = root
+            .query_selector_all("[role=alert], [role=status], [aria-live]")
+            .unwrap();
+        (0..regions.length())
+            .filter_map(|i| regions.item(i))
+            .filter_map(|n| n.dyn_into::<HtmlElement>().ok())
+            .filter(|r| r.closest("[hidden]").unwrap().is_none())
+            .filter_map(|r| r.text_content())
+            .filter(|t| !t.trim().is_empty())
+            .collect()
+    };
+    let before = live(&root);
+    let input: HtmlInputElement = query(&root, "#code");
+    type_into(&input, "123 456");
+    for _ in 0..20 {
+        tick().await;
+        next_frame().await;
+        if !query::<HtmlElement>(&root, "#code-error").hidden() {
+            break;
+        }
+    }
+    next_frame().await;
+    let error: HtmlElement = query(&root, "#code-error");
+    assert!(
+        error
+            .text_content()
+            .unwrap()
+            .contains("That code is not right. Check the code and try again. You have 3 attempts left"),
+        "{:?}",
+        error.text_content()
+    );
+    assert_eq!(input.value(), "123 456", "the code stays");
+    assert_eq!(
+        (input.selection_start().unwrap(), input.selection_end().unwrap()),
+        (Some(0), Some(7)),
+        "selected for correction"
+    );
+    assert_eq!(
+        focused.borrow().last().map(String::as_str),
+        Some("INPUT.code-input")
+    );
+    let after = live(&root);
+    let new: Vec<_> = after.iter().filter(|t| !before.contains(t)).collect();
+    assert_eq!(new.len(), 1, "one announcement: {new:?}");
+    assert!(new[0].contains("There is a problem"));
+    phone_mfa::api::stand_in(None);
+    phone_mfa::flow::clear_pending();
+}
+
+/// After "Send a new code" the button is disabled (the wait starts again): focus goes
+/// to the code field, where the new code is typed, not to the page's body.
+#[wasm_bindgen_test]
+async fn after_a_new_code_is_sent_focus_is_in_the_code_field() {
+    let mut pending = pending_code(0);
+    pending.challenge.id = "resend-challenge".into();
+    phone_mfa::flow::save_pending(&pending);
+    let mut resent = pending.challenge.clone();
+    resent.resend_in_s = 30;
+    answer_for("resend-challenge", 200, serde_json::to_value(&resent).unwrap());
+    let root = container();
+    let focused = focus_log(&root);
+    let _mount = leptos::mount::mount_to(root.clone(), || {
+        phone_mfa::flow::Auth::provide();
+        view! { <I18nContextProvider> <phone_mfa::routes::code::EnterCode /> </I18nContextProvider> }
+    });
+    tick().await;
+    let resend: web_sys::HtmlButtonElement = query(&root, "#resend");
+    resend.focus().unwrap();
+    resend.click();
+    for _ in 0..20 {
+        tick().await;
+        next_frame().await;
+        if focused.borrow().last().map(String::as_str) == Some("INPUT.code-input") {
+            break;
+        }
+    }
+    assert_eq!(
+        focused.borrow().last().map(String::as_str),
+        Some("INPUT.code-input")
+    );
+    assert!(root
+        .text_content()
+        .unwrap()
+        .contains("We sent a new code by text message."));
+    phone_mfa::api::stand_in(None);
+    phone_mfa::flow::clear_pending();
+}
+
+/// A summary that follows its fields (the phone screen) takes focus on submit only,
+/// never as the person types; the code screen's never takes it.
+#[wasm_bindgen_test]
+async fn the_error_summary_takes_focus_only_when_asked() {
+    use phone_mfa::components::SummaryFocus;
+    let root = container();
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let submits = RwSignal::new(0u32);
+    let focused = focus_log(&root);
+    let _mount = leptos::mount::mount_to(root.clone(), move || {
+        view! { <I18nContextProvider> <ErrorSummary errors=errors focus=SummaryFocus::OnSubmit(submits.into()) /> </I18nContextProvider> }
+    });
+    let problem = |m: &str| {
+        vec![FieldError {
+            field_id: "phone",
+            message: m.into(),
+        }]
+    };
+    tick().await;
+    errors.set(problem("Enter a phone number"));
+    tick().await;
+    next_frame().await;
+    assert_eq!(focused.borrow().len(), 0, "not before a submit");
+    submits.set(1);
+    tick().await;
+    next_frame().await;
+    assert_eq!(focused.borrow().len(), 1);
+    // Typing changes the field's message: the summary follows, focus stays put.
+    errors.set(problem("Phone number extensions are not supported"));
+    tick().await;
+    next_frame().await;
+    assert_eq!(focused.borrow().len(), 1);
+    let link: HtmlElement = query(&root, ".error-summary a");
+    assert_eq!(
+        link.text_content().as_deref(),
+        Some("Phone number extensions are not supported")
+    );
+}
+
+/// A step of a flow: Back (or Cancel) above the heading, and a way to sign out.
+#[wasm_bindgen_test]
+async fn a_step_has_a_way_back_and_a_way_out() {
+    use phone_mfa::components::StepBack;
+    let root = container();
+    let _mount = leptos::mount::mount_to(root.clone(), || {
+        phone_mfa::flow::Auth::provide();
+        view! { <I18nContextProvider>
+            <Page title="Enter your phone number" back=Signal::stored(Some(StepBack::Back("/setup".into()))) sign_out=true>
+                <p>"body"</p>
+            </Page>
+        </I18nContextProvider> }
+    });
+    tick().await;
+    let back: HtmlElement = query(&root, "a.back-link");
+    assert_eq!(back.get_attribute("href").as_deref(), Some("/setup"));
+    assert_eq!(back.text_content().as_deref(), Some("Back"));
+    assert!(back.next_element_sibling().unwrap().tag_name() == "H1");
+    let out: HtmlElement = query(&root, "#sign-out");
+    assert_eq!(out.text_content().as_deref(), Some("Sign out"));
 }
 
 /// Plural forms come from each language's rules: "1 attempt" / "3 attempts",

@@ -1,15 +1,15 @@
 use crate::i18n::*;
 use leptos::prelude::*;
-use phone_mfa_contract::code::digits_typed_so_far;
-use phone_mfa_contract::policy::CODE_LENGTH;
+use phone_mfa_contract::code::normalize_code;
 use wasm_bindgen::JsCast;
 
 /// The one-time-code field: one input (not six boxes), so paste, autofill and WebOTP
 /// all work (WCAG 2.2 "Accessible Authentication"). "123 456" or "#123456" are fine;
-/// at the sixth digit it submits itself.
+/// at the sixth digit it submits itself. What is typed stays as typed: a seventh digit
+/// or a letter is pointed out (by the screen, through `error`), never silently dropped.
 #[component]
 pub fn CodeInput(
-    /// The digits typed so far.
+    /// What is typed, as typed.
     value: RwSignal<String>,
     /// Called with the six digits once complete (typed, pasted or filled by WebOTP).
     on_complete: Callback<String>,
@@ -25,11 +25,10 @@ pub fn CodeInput(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let accept = move |raw: String| {
-        let digits = digits_typed_so_far(&raw);
-        let complete = digits.len() == CODE_LENGTH;
-        value.set(digits.clone());
-        if complete && !disabled.get_untracked() {
-            on_complete.run(digits);
+        let code = normalize_code(&raw).ok();
+        value.set(raw);
+        if let Some(code) = code.filter(|_| !disabled.get_untracked()) {
+            on_complete.run(code);
         }
     };
     if webotp {
@@ -38,7 +37,8 @@ pub fn CodeInput(
     view! {
         <div class=move || if error.get().is_some() { "field field-invalid" } else { "field" }>
             <label for="code">{t!(i18n, code.label)}</label>
-            <p id="code-error" class="field-error" aria-live="assertive" hidden=move || error.get().is_none()>
+            // Not a live region: the screen's error summary is the one announcement.
+            <p id="code-error" class="field-error" hidden=move || error.get().is_none()>
                 <span class="visually-hidden">{t!(i18n, app.error_prefix)}</span>
                 {move || error.get()}
             </p>

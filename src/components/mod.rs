@@ -8,8 +8,8 @@ pub mod text_field;
 pub mod ticker;
 
 pub use code_input::CodeInput;
-pub use error_summary::{ErrorSummary, FieldError};
-pub use page::Page;
+pub use error_summary::{ErrorSummary, FieldError, SummaryFocus};
+pub use page::{Page, SignOut, StepBack};
 pub use phone_input::PhoneInput;
 pub use text_field::TextField;
 pub use ticker::{use_now_ms, ManualNow};

@@ -39,6 +39,24 @@ pub fn show_while_typing(problem: PhoneProblem) -> bool {
     )
 }
 
+/// What the number field says is wrong, if anything: the server's word on this number,
+/// else the check's (every problem once touched, before that only those more typing
+/// cannot fix). The screen's error summary lists the same words.
+pub fn field_message(
+    i18n: leptos_i18n::I18nContext<Locale>,
+    server_error: Option<String>,
+    checked: Option<Verdict>,
+    touched: bool,
+) -> Option<String> {
+    if server_error.is_some() {
+        return server_error;
+    }
+    match checked {
+        Some(Err(p)) if touched || show_while_typing(p) => Some(phone_problem(i18n, p)),
+        _ => None,
+    }
+}
+
 /// Country selector and phone number field, validated in wasm as the person types.
 #[component]
 pub fn PhoneInput(
@@ -80,15 +98,8 @@ pub fn PhoneInput(
             }
         }
     });
-    let message = Signal::derive(move || {
-        if let Some(e) = server_error.get() {
-            return Some(e);
-        }
-        match checked.get() {
-            Some(Err(p)) if touched.get() || show_while_typing(p) => Some(phone_problem(i18n, p)),
-            _ => None,
-        }
-    });
+    let message =
+        Signal::derive(move || field_message(i18n, server_error.get(), checked.get(), touched.get()));
     let hint = move || match checked.get()? {
         Ok(phone) if !phone.channels.sms => {
             Some(t_string!(i18n, phone.landline_hint, number = phone.national).to_string())
@@ -129,7 +140,8 @@ pub fn PhoneInput(
             </select>
             <label for="phone">{t!(i18n, phone.number)}</label>
             <p id="phone-help" class="help">{t!(i18n, phone.help)}</p>
-            <p id="phone-error" class="field-error" aria-live="polite" hidden=move || message.get().is_none()>
+            // Not a live region: the screen's error summary is the one announcement.
+            <p id="phone-error" class="field-error" hidden=move || message.get().is_none()>
                 <span class="visually-hidden">{t!(i18n, app.error_prefix)}</span>
                 {move || message.get()}
             </p>

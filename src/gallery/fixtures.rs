@@ -4,11 +4,11 @@ use crate::flow::{now_ms, PendingCode};
 use phone_mfa_contract::phone::Channels;
 use phone_mfa_contract::*;
 
-pub fn phone(id: i64, last2: &str, is_default: bool, sms: bool, channel: Channel) -> MethodView {
+pub fn phone(id: i64, last4: &str, is_default: bool, sms: bool, channel: Channel) -> MethodView {
     MethodView {
         id,
         kind: MethodKind::Phone,
-        masked_phone: Some(format!("•••-•••-••{last2}")),
+        masked_phone: Some(format!("•••-•••-{last4}")),
         default_channel: Some(channel),
         channels: Some(Channels { sms, voice: true }),
         is_default,
@@ -36,6 +36,7 @@ pub fn session(stage: SessionStage, methods: Vec<MethodView>) -> SessionView {
         reauth_valid_for_s: 900,
         methods,
         language: Language::En,
+        phone_allowed: true,
     }
 }
 
@@ -57,6 +58,7 @@ pub fn options(phone_unavailable: Option<String>, mfa_required: bool, app_unavai
         ],
         mfa_required,
         phones_left: 5,
+        support_email: "support@example.com".into(),
     }
 }
 
@@ -67,7 +69,8 @@ pub fn pending(channel: Channel, sms_ok: bool, age_s: f64, resend_in_s: i64) -> 
             id: "gallery".into(),
             purpose: Purpose::Setup,
             channel,
-            masked_phone: "•••-•••-••23".into(),
+            masked_phone: "•••-•••-0123".into(),
+            new_phone: None,
             channels: Channels {
                 sms: sms_ok,
                 voice: true,

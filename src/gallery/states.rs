@@ -5,18 +5,20 @@
 
 use super::fixtures::*;
 use super::server_says;
+use crate::components::FieldError;
 use crate::flow::{now_ms, Auth};
 use crate::i18n::*;
 use crate::preview::Preview;
 use crate::routes::choose_method::ChooseMethod;
-use crate::routes::code::{CodePreview, EnterCode};
-use crate::routes::confirmed::PhoneConfirmed;
+use crate::routes::code::{wrong_code_message, CodePreview, EnterCode};
+use crate::routes::confirmed::{ConfirmedPreview, PhoneConfirmed};
 use crate::routes::continue_sign_up::LinkExpired;
-use crate::routes::create_account::{CheckYourEmail, CreateAccount};
-use crate::routes::current_method::{Reauthenticate, SignInMethod};
-use crate::routes::dashboard::Dashboard;
+use crate::routes::create_account::{CheckYourEmail, CreateAccount, CreateAccountPreview};
+use crate::routes::current_method::{AppCodePreview, Reauthenticate, SignInMethod};
+use crate::routes::dashboard::{Dashboard, DashboardPreview};
+use crate::routes::not_found::NotFound;
 use crate::routes::phone::{EnterPhone, PhonePreview};
-use crate::routes::sign_in::SignIn;
+use crate::routes::sign_in::{SignIn, SignInPreview};
 use crate::routes::success::AccountSecure;
 use crate::routes::this_wasnt_me::{ChangeUndone, ReportChange, ReportLinkFailed};
 use crate::routes::troubleshooting::NoCode;
@@ -56,6 +58,8 @@ fn code_screen(pending: crate::flow::PendingCode) -> CodePreview {
         pending,
         attempts_left: None,
         error: None,
+        sent: None,
+        resend_problem: None,
     }
 }
 
@@ -71,7 +75,56 @@ pub fn sign_in_empty(_: Ctx) -> AnyView {
     view! { <SignIn /> }.into_any()
 }
 
+fn problem(field_id: &'static str, message: String) -> FieldError {
+    FieldError { field_id, message }
+}
+
+pub fn sign_in_missing(i18n: Ctx) -> AnyView {
+    show(SignInPreview {
+        errors: vec![
+            problem("email", t_string!(i18n, sign_in.email_missing).to_string()),
+            problem("password", t_string!(i18n, sign_in.password_missing).to_string()),
+        ],
+        signed_out: false,
+    });
+    view! { <SignIn /> }.into_any()
+}
+
+pub fn sign_in_refused(i18n: Ctx) -> AnyView {
+    show(SignInPreview {
+        errors: vec![problem(
+            "email",
+            server_says(i18n, "errors.invalid_credentials", None),
+        )],
+        signed_out: false,
+    });
+    view! { <SignIn /> }.into_any()
+}
+
+pub fn sign_in_signed_out(_: Ctx) -> AnyView {
+    show(SignInPreview {
+        errors: vec![],
+        signed_out: true,
+    });
+    view! { <SignIn /> }.into_any()
+}
+
 pub fn create_account_empty(_: Ctx) -> AnyView {
+    view! { <CreateAccount /> }.into_any()
+}
+
+pub fn create_account_errors(i18n: Ctx) -> AnyView {
+    let min = phone_mfa_contract::policy::MIN_PASSWORD_CHARS;
+    show(CreateAccountPreview {
+        email: "pat@example".into(),
+        errors: vec![
+            problem("email", t_string!(i18n, create_account.email_invalid).to_string()),
+            problem(
+                "password",
+                t_string!(i18n, create_account.password_short, min = min).to_string(),
+            ),
+        ],
+    });
     view! { <CreateAccount /> }.into_any()
 }
 
@@ -167,20 +220,51 @@ pub fn code_resend_ready(_: Ctx) -> AnyView {
 pub fn code_wrong_3_left(i18n: Ctx) -> AnyView {
     show(CodePreview {
         attempts_left: Some(3),
-        error: Some(server_says(i18n, "errors.code_wrong", None)),
+        error: Some(wrong_code_message(
+            i18n,
+            &server_says(i18n, "errors.code_wrong", None),
+            Some(3),
+        )),
         ..code_screen(pending(Channel::Sms, true, 40.0, 30))
     });
     view! { <EnterCode /> }.into_any()
 }
 
-pub fn code_locked(i18n: Ctx) -> AnyView {
-    let minutes = phone_mfa_contract::policy::LOCKOUT_SECS / 60;
-    let mut locked = pending(Channel::Sms, true, 60.0, 30);
-    locked.locked_until_ms = Some(now_ms() + (minutes * 60_000) as f64);
+pub fn code_wrong_1_left(i18n: Ctx) -> AnyView {
     show(CodePreview {
-        error: Some(server_says(i18n, "codes.locked_out", Some(minutes))),
-        ..code_screen(locked)
+        attempts_left: Some(1),
+        error: Some(wrong_code_message(
+            i18n,
+            &server_says(i18n, "errors.code_wrong", None),
+            Some(1),
+        )),
+        ..code_screen(pending(Channel::Sms, true, 40.0, 30))
     });
+    view! { <EnterCode /> }.into_any()
+}
+
+pub fn code_new_sent(i18n: Ctx) -> AnyView {
+    show(CodePreview {
+        sent: Some(t_string!(i18n, code.resent_sms).to_string()),
+        ..code_screen(pending(Channel::Sms, true, 0.0, 30))
+    });
+    view! { <EnterCode /> }.into_any()
+}
+
+pub fn code_rate_limited(i18n: Ctx) -> AnyView {
+    let mut p = pending(Channel::Sms, true, 90.0, 30);
+    p.challenge.sends_left = 0;
+    show(CodePreview {
+        resend_problem: Some(server_says(i18n, "rate_limits.account", None)),
+        ..code_screen(p)
+    });
+    view! { <EnterCode /> }.into_any()
+}
+
+pub fn code_locked(_: Ctx) -> AnyView {
+    let mut locked = pending(Channel::Sms, true, 60.0, 30);
+    locked.locked_until_ms = Some(now_ms() + (phone_mfa_contract::policy::LOCKOUT_SECS * 1000) as f64);
+    show(code_screen(locked));
     view! { <EnterCode /> }.into_any()
 }
 
@@ -253,8 +337,23 @@ pub fn code_call_not_answered(_: Ctx) -> AnyView {
 pub fn confirmed_setup(_: Ctx) -> AnyView {
     signed_in(
         SessionStage::SignedIn,
-        vec![phone(1, "23", true, true, Channel::Sms)],
+        vec![phone(1, "0123", true, true, Channel::Sms)],
     );
+    view! { <PhoneConfirmed /> }.into_any()
+}
+
+pub fn confirmed_changed(_: Ctx) -> AnyView {
+    signed_in(
+        SessionStage::SignedIn,
+        vec![
+            authenticator_app(1, true),
+            phone(2, "0167", false, true, Channel::Sms),
+        ],
+    );
+    show(ConfirmedPreview {
+        changed: Some(2),
+        added: None,
+    });
     view! { <PhoneConfirmed /> }.into_any()
 }
 
@@ -266,10 +365,25 @@ pub fn sign_in_method_both(_: Ctx) -> AnyView {
     signed_in(
         SessionStage::MfaPending,
         vec![
-            phone(1, "23", true, true, Channel::Sms),
+            phone(1, "0123", true, true, Channel::Sms),
             authenticator_app(2, false),
         ],
     );
+    view! { <SignInMethod /> }.into_any()
+}
+
+pub fn sign_in_method_wrong_app_code(i18n: Ctx) -> AnyView {
+    signed_in(
+        SessionStage::MfaPending,
+        vec![
+            phone(1, "0123", true, true, Channel::Sms),
+            authenticator_app(2, false),
+        ],
+    );
+    show(AppCodePreview {
+        code: "492816".into(),
+        error: server_says(i18n, "errors.code_wrong", None),
+    });
     view! { <SignInMethod /> }.into_any()
 }
 
@@ -278,7 +392,7 @@ pub fn confirm_before_adding(_: Ctx) -> AnyView {
         SessionStage::SignedIn,
         vec![
             authenticator_app(1, true),
-            phone(2, "23", false, true, Channel::Sms),
+            phone(2, "0123", false, true, Channel::Sms),
         ],
     );
     view! { <Reauthenticate /> }.into_any()
@@ -292,7 +406,7 @@ pub fn dashboard_no_mfa(_: Ctx) -> AnyView {
 pub fn dashboard_one(_: Ctx) -> AnyView {
     signed_in(
         SessionStage::SignedIn,
-        vec![phone(1, "23", true, true, Channel::Sms)],
+        vec![phone(1, "0123", true, true, Channel::Sms)],
     );
     view! { <Dashboard /> }.into_any()
 }
@@ -302,17 +416,59 @@ pub fn dashboard_two(_: Ctx) -> AnyView {
         SessionStage::SignedIn,
         vec![
             authenticator_app(1, true),
-            phone(2, "23", false, false, Channel::Voice),
+            phone(2, "0123", false, false, Channel::Voice),
         ],
     );
     view! { <Dashboard /> }.into_any()
 }
 
+fn dashboard_with(state: DashboardPreview) -> AnyView {
+    signed_in(
+        SessionStage::SignedIn,
+        vec![
+            authenticator_app(1, true),
+            phone(2, "0123", false, true, Channel::Sms),
+        ],
+    );
+    show(state);
+    view! { <Dashboard /> }.into_any()
+}
+
+pub fn dashboard_remove_confirm(_: Ctx) -> AnyView {
+    dashboard_with(DashboardPreview {
+        confirming: Some(2),
+        status: None,
+    })
+}
+
+pub fn dashboard_saved(i18n: Ctx) -> AnyView {
+    dashboard_with(DashboardPreview {
+        confirming: None,
+        status: Some(t_string!(i18n, dashboard.saved).to_string()),
+    })
+}
+
+pub fn dashboard_removed(i18n: Ctx) -> AnyView {
+    signed_in(SessionStage::SignedIn, vec![authenticator_app(1, true)]);
+    show(DashboardPreview {
+        confirming: None,
+        status: Some(t_string!(i18n, dashboard.removed).to_string()),
+    });
+    view! { <Dashboard /> }.into_any()
+}
+
+pub fn dashboard_prescriber(_: Ctx) -> AnyView {
+    let mut s = session(SessionStage::SignedIn, vec![]);
+    s.phone_allowed = false;
+    Auth::get().session.update_untracked(|now| *now = Some(s));
+    view! { <Dashboard /> }.into_any()
+}
+
 pub fn dashboard_five(_: Ctx) -> AnyView {
     let mut methods = vec![authenticator_app(1, true)];
-    for (i, last2) in ["23", "45", "67", "89", "01"].iter().enumerate() {
+    for (i, last4) in ["0123", "0145", "0167", "0189", "0101"].iter().enumerate() {
         let channel = if i % 2 == 0 { Channel::Sms } else { Channel::Voice };
-        methods.push(phone(i as i64 + 2, last2, false, true, channel));
+        methods.push(phone(i as i64 + 2, last4, false, true, channel));
     }
     signed_in(SessionStage::SignedIn, methods);
     view! { <Dashboard /> }.into_any()
@@ -326,19 +482,23 @@ pub fn unavailable_offline(_: Ctx) -> AnyView {
     view! { <ScreenUnavailable /> }.into_any()
 }
 
+pub fn not_found_page(_: Ctx) -> AnyView {
+    view! { <NotFound /> }.into_any()
+}
+
 const CHANGE_MADE_AT: i64 = 1_790_000_000;
 
 fn removed_phone() -> AccountChangeView {
     AccountChangeView::PhoneRemoved {
-        masked_phone: "•••-•••-••45".into(),
+        masked_phone: "•••-•••-0145".into(),
     }
 }
 
 pub fn this_wasnt_me_asking(_: Ctx) -> AnyView {
     let report = ChangeReportView {
         change: AccountChangeView::PhoneChanged {
-            from_masked: "•••-•••-••23".into(),
-            to_masked: "•••-•••-••67".into(),
+            from_masked: "•••-•••-0123".into(),
+            to_masked: "•••-•••-0167".into(),
         },
         made_at: CHANGE_MADE_AT,
     };

@@ -57,6 +57,7 @@ pub fn ChooseMethod() -> impl IntoView {
         // A prescriber of controlled substances can use neither method offered here yet:
         // say so and what to do, rather than offer a Continue that leads nowhere.
         let none_available = !opts.options.iter().any(|o| o.available);
+        let support = opts.support_email.clone();
         let items = opts
             .options
             .into_iter()
@@ -98,8 +99,12 @@ pub fn ChooseMethod() -> impl IntoView {
                 </fieldset>
                 {if none_available {
                     view! {
-                        <div class="alert warning" role="status">
+                        <div class="alert warning" id="none-available">
                             <p>{t!(i18n, choose_method.none_available)}</p>
+                            <p>
+                                {t!(i18n, choose_method.contact_support)}
+                                <a href=format!("mailto:{support}")>{support.clone()}</a>
+                            </p>
                         </div>
                     }
                         .into_any()
@@ -119,7 +124,7 @@ pub fn ChooseMethod() -> impl IntoView {
         }
     };
     view! {
-        <Page title=Signal::derive(move || t_string!(i18n, choose_method.title).to_string())>
+        <Page title=Signal::derive(move || t_string!(i18n, choose_method.title).to_string()) sign_out=true>
             <p>{t!(i18n, choose_method.intro)}</p>
             <details class="before-you-start">
                 <summary>{t!(i18n, choose_method.before_you_start)}</summary>

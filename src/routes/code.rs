@@ -1,18 +1,24 @@
 use crate::api::{self, Failure};
-use crate::components::{use_now_ms, CodeInput, ErrorSummary, FieldError, Page};
-use crate::flow::{clear_pending, load_pending, mm_ss, now_ms, save_pending, Auth, PendingCode};
+use crate::components::{use_now_ms, CodeInput, ErrorSummary, FieldError, Page, StepBack, SummaryFocus};
+use crate::flow::{
+    clear_pending, expiry_stage, load_pending, mm_ss, now_ms, save_pending, Auth, PendingCode,
+};
 use crate::i18n::*;
 use crate::language::code_problem;
 use crate::routes::go;
+use crate::routes::sign_in::SIGNED_OUT_PATH;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
-use phone_mfa_contract::code::normalize_code;
-use phone_mfa_contract::policy::{ATTEMPTS_LEFT_WARNING_AT, CODE_TTL_SECS, LOCKOUT_SECS};
+use phone_mfa_contract::code::{normalize_code, problem_while_typing};
+use phone_mfa_contract::policy::{
+    ATTEMPTS_LEFT_WARNING_AT, CODE_TTL_SECS, LOCKOUT_SECS, SENDS_LEFT_SHOWN_AT,
+};
 use phone_mfa_contract::{
     Channel, DeliveryProblem, DeliveryStatus, DeliveryView, ErrorCode, Purpose, VerifiedView,
 };
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use wasm_bindgen::JsCast;
 
 /// How the code screen follows a text or call the provider has not settled: first
 /// after 3 s, then twice as long each time up to 24 s, for 2 minutes after the send
@@ -22,14 +28,32 @@ const DELIVERY_POLL_FIRST_MS: u32 = 3_000;
 const DELIVERY_POLL_MAX_MS: u32 = 24_000;
 const DELIVERY_POLL_FOR_MS: f64 = 120_000.0;
 
-/// Words for where the code went.
+/// Words for where the code went: the whole number just typed, with a way back to
+/// correct it (GOV.UK); a number already on the account by its last four digits.
 fn sent_line(i18n: I18nContext<Locale>, p: &PendingCode) -> impl IntoView {
-    let masked = p.challenge.masked_phone.clone();
-    // The masked number is one word: never broken across lines.
-    let phone = move || view! { <span class="nowrap">{masked.clone()}</span> };
-    match p.challenge.channel {
+    let to = p.destination();
+    // The number is one word: never broken across lines.
+    let phone = move || view! { <span class="nowrap">{to.clone()}</span> };
+    let words = match p.challenge.channel {
         Channel::Sms => t!(i18n, code.sent_sms, phone).into_any(),
         Channel::Voice => t!(i18n, code.sent_voice, phone).into_any(),
+    };
+    let change = p.entered.is_some().then(|| {
+        let href = phone_screen_for(p);
+        view! {
+            " "
+            <a href=href>{t!(i18n, code.change)}<span class="visually-hidden">{t!(i18n, code.change_what)}</span></a>
+        }
+    });
+    view! { {words} {change} }
+}
+
+/// The phone screen this code's number came from (where "Change" and "Use a different
+/// number" go; it fills in what was typed).
+fn phone_screen_for(p: &PendingCode) -> String {
+    match p.entered.as_ref().and_then(|e| e.change_of) {
+        Some(id) => format!("/setup/phone?change={id}"),
+        None => "/setup/phone".into(),
     }
 }
 
@@ -76,6 +100,91 @@ pub fn attempts_warning(i18n: I18nContext<Locale>, attempts_left: Option<u32>) -
     }
 }
 
+/// The one message the code screen shows above the field, most important first (a
+/// locked account is not also told it has one attempt left, an expired code is not
+/// also "on its way").
+#[derive(Debug, Clone, PartialEq)]
+enum Banner {
+    /// Too many wrong codes, until this clock time (words that stay still: the
+    /// countdown beside them is hidden from screen readers).
+    Locked { until: String },
+    /// The code expired: a new one is one action away (login.gov).
+    Expired,
+    /// The text or call will not arrive, and what to do instead.
+    DeliveryFailed(String),
+    /// A new code was sent (until the provider reports on it).
+    Sent(String),
+    /// The provider says it arrived.
+    Delivered(String),
+    /// Few attempts are left (after a reload; a wrong code says it beside the field).
+    AttemptsLeft(String),
+}
+
+impl Banner {
+    /// Said at once, interrupting (an alert), rather than when the reader is free.
+    fn urgent(&self) -> bool {
+        matches!(
+            self,
+            Banner::Locked { .. } | Banner::Expired | Banner::DeliveryFailed(_)
+        )
+    }
+}
+
+/// A time of day in the person's language ("2:41 PM", "14:41").
+fn clock_time(i18n: I18nContext<Locale>, at_ms: f64) -> String {
+    let date = js_sys::Date::new(&at_ms.into());
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"hour".into(), &"numeric".into());
+    let _ = js_sys::Reflect::set(&options, &"minute".into(), &"2-digit".into());
+    date.to_locale_time_string_with_options(i18n.get_locale_untracked().as_str(), &options)
+        .into()
+}
+
+/// After an action that took focus away (the focused control was disabled while it
+/// ran), puts it somewhere sensible once the screen has settled: the code field, its
+/// text selected for correction when `select`; or, when the field cannot be used,
+/// the first of `fallbacks` that is on screen.
+fn refocus(select: bool, fallbacks: &'static [&'static str]) {
+    request_animation_frame(move || {
+        let doc = document();
+        let field = doc
+            .get_element_by_id("code")
+            .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .filter(|f| !f.disabled());
+        if let Some(field) = field {
+            let _ = field.focus();
+            if select {
+                field.select();
+            }
+            return;
+        }
+        for selector in fallbacks {
+            if let Some(el) = doc
+                .query_selector(selector)
+                .ok()
+                .flatten()
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = el.focus();
+                return;
+            }
+        }
+    });
+}
+
+/// One message for a wrong code: what went wrong and, once few are left, how many
+/// tries remain.
+pub fn wrong_code_message(
+    i18n: I18nContext<Locale>,
+    server_says: &str,
+    attempts_left: Option<u32>,
+) -> String {
+    match attempts_warning(i18n, attempts_left) {
+        Some(warning) => format!("{}. {warning}", server_says.trim_end_matches('.')),
+        None => server_says.to_owned(),
+    }
+}
+
 /// A state of the code screen to start in, for the design gallery
 /// (`crate::preview`; never set in production builds).
 #[derive(Debug, Clone)]
@@ -83,6 +192,10 @@ pub struct CodePreview {
     pub pending: PendingCode,
     pub attempts_left: Option<u32>,
     pub error: Option<String>,
+    /// "A new code was sent" (the state after a resend).
+    pub sent: Option<String>,
+    /// A refused resend (a send limit).
+    pub resend_problem: Option<String>,
 }
 
 /// Enter the 6-digit code: the same screen for setup, sign-in, re-authentication and a
@@ -98,13 +211,19 @@ pub fn EnterCode() -> impl IntoView {
     let auth = Auth::get();
     let preview_attempts = preview.as_ref().and_then(|p| p.attempts_left);
     let preview_error = preview.as_ref().and_then(|p| p.error.clone());
+    let preview_sent = preview.as_ref().and_then(|p| p.sent.clone());
+    let preview_resend_problem = preview.as_ref().and_then(|p| p.resend_problem.clone());
     let pending = RwSignal::new(match preview {
         Some(p) => Some(p.pending),
         None => load_pending(),
     });
     let now = use_now_ms();
     let code = RwSignal::new(String::new());
+    // The server's (or the last submit's) word on the code: it stands until the code
+    // is changed.
     let error = RwSignal::new(preview_error);
+    // A refused "Send a new code" / "Call me instead", shown beside those buttons.
+    let resend_problem = RwSignal::new(preview_resend_problem);
     // Back on this screen (a reload) with few attempts left: the warning shows at once.
     let attempts_left = RwSignal::new(preview_attempts.or_else(|| {
         pending
@@ -112,7 +231,7 @@ pub fn EnterCode() -> impl IntoView {
             .map(|p| p.challenge.attempts_left)
             .filter(|n| *n <= ATTEMPTS_LEFT_WARNING_AT)
     }));
-    let status = RwSignal::new(None::<String>);
+    let status = RwSignal::new(preview_sent);
 
     let verify = Action::new_local(move |code: &String| {
         let code = code.clone();
@@ -132,12 +251,8 @@ pub fn EnterCode() -> impl IntoView {
     });
 
     let locked_for = move || pending.get().map(|p| p.locked_for_s(now.get())).unwrap_or(0);
-    let expired = move || {
-        pending
-            .get()
-            .map(|p| p.expires_in_s(now.get()) == 0)
-            .unwrap_or(false)
-    };
+    let expires_in = move || pending.get().map(|p| p.expires_in_s(now.get())).unwrap_or(0);
+    let expired = move || pending.get().is_some() && expires_in() == 0;
     let resend_wait = move || pending.get().map(|p| p.resend_wait_s(now.get())).unwrap_or(0);
     let busy = Signal::derive(move || verify.pending().get() || resend.pending().get());
     let locked = move || locked_for() > 0;
@@ -205,6 +320,10 @@ pub fn EnterCode() -> impl IntoView {
                         .as_mut()
                         .filter(|p| p.challenge.id == id && p.challenge.delivery.status <= report.status)
                     {
+                        // A later word on the send replaces "a new code was sent".
+                        if p.challenge.delivery.status != report.status {
+                            status.set(None);
+                        }
                         p.challenge.delivery = report;
                         save_pending(p);
                     }
@@ -222,35 +341,69 @@ pub fn EnterCode() -> impl IntoView {
         })
     };
 
+    // A problem more typing cannot fix (a letter, a seventh digit) is said as it is
+    // typed; otherwise the last answer about the code, until the code changes.
+    let field_error = Signal::derive(move || {
+        let typed = code.get();
+        match problem_while_typing(&typed) {
+            Some(p) => Some(code_problem(i18n, p)),
+            None => error.get(),
+        }
+    });
+    Effect::new(move |first: Option<()>| {
+        code.track();
+        if first.is_some() {
+            error.set(None);
+        }
+    });
+
     Effect::new(move |_| {
         let Some(result) = verify.value().get() else {
             return;
         };
         match result {
-            Ok(VerifiedView { session, .. }) => {
+            Ok(VerifiedView { session, method }) => {
                 let next = pending
                     .get_untracked()
-                    .map(|p| p.next)
+                    .map(|p| p.next_after(method.map(|m| m.id)))
                     .unwrap_or_else(|| "/account".into());
                 auth.session.set(Some(session));
                 clear_pending();
                 go(&next, true);
             }
-            Err(Failure::Api(e)) => {
-                code.set(String::new());
-                match e.error {
-                    ErrorCode::CodeWrong => attempts_left.set(e.attempts_left),
-                    ErrorCode::LockedOut => lock(e.retry_after_s.unwrap_or(600)),
-                    ErrorCode::CodeExpired => pending.update(|p| {
+            Err(Failure::Api(e)) => match e.error {
+                // The session ended (30 minutes idle): sign in again, told why.
+                ErrorCode::Unauthenticated => {
+                    clear_pending();
+                    go(SIGNED_OUT_PATH, true);
+                }
+                ErrorCode::CodeWrong => {
+                    attempts_left.set(e.attempts_left);
+                    error.set(Some(wrong_code_message(i18n, &e.message, e.attempts_left)));
+                    refocus(true, &[]);
+                }
+                // The banner says it (and only it): the field is off until the lock ends.
+                ErrorCode::LockedOut => {
+                    lock(e.retry_after_s.unwrap_or(LOCKOUT_SECS));
+                    refocus(false, &["#code-alert .alert"]);
+                }
+                ErrorCode::CodeExpired => {
+                    pending.update(|p| {
                         if let Some(p) = p {
                             p.challenge.expires_in_s = 0;
                         }
-                    }),
-                    _ => {}
+                    });
+                    refocus(false, &["#code-alert button", "#code-alert .alert"]);
                 }
-                error.set(Some(e.message));
+                _ => {
+                    error.set(Some(e.message));
+                    refocus(true, &[]);
+                }
+            },
+            Err(network) => {
+                error.set(Some(network.message()));
+                refocus(true, &[]);
             }
-            Err(network) => error.set(Some(network.message())),
         }
     });
 
@@ -264,6 +417,17 @@ pub fn EnterCode() -> impl IntoView {
                     Channel::Sms => t_string!(i18n, code.resent_sms),
                     Channel::Voice => t_string!(i18n, code.resent_voice),
                 };
+                // One message for the new send: with what the provider already said of
+                // it, if its answer says (a later report replaces the message).
+                let words = match delivery_line(
+                    i18n,
+                    challenge.channel,
+                    challenge.channels.sms,
+                    &challenge.delivery,
+                ) {
+                    Some(Ok(arrived)) => format!("{how} {arrived}"),
+                    _ => how.to_string(),
+                };
                 attempts_left.set(Some(challenge.attempts_left).filter(|n| *n <= ATTEMPTS_LEFT_WARNING_AT));
                 pending.update(|p| {
                     if let Some(p) = p {
@@ -272,9 +436,16 @@ pub fn EnterCode() -> impl IntoView {
                         save_pending(p);
                     }
                 });
-                error.set(None);
+                resend_problem.set(None);
                 code.set(String::new());
-                status.set(Some(how.to_string()));
+                error.set(None);
+                status.set(Some(words));
+                // The person's next step is typing the new code.
+                refocus(false, &[]);
+            }
+            Err(Failure::Api(e)) if e.error == ErrorCode::Unauthenticated => {
+                clear_pending();
+                go(SIGNED_OUT_PATH, true);
             }
             Err(Failure::Api(e)) => {
                 if let Some(wait) = e.retry_after_s {
@@ -294,40 +465,133 @@ pub fn EnterCode() -> impl IntoView {
                     }
                 }
                 status.set(None);
-                error.set(Some(e.message));
+                if e.error != ErrorCode::LockedOut {
+                    resend_problem.set(Some(e.message));
+                }
+                request_animation_frame(|| {
+                    if let Some(el) = document()
+                        .query_selector("#resend-error:not([hidden]), #code-alert .alert")
+                        .ok()
+                        .flatten()
+                        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                    {
+                        let _ = el.focus();
+                    }
+                });
             }
-            Err(network) => error.set(Some(network.message())),
+            Err(network) => {
+                resend_problem.set(Some(network.message()));
+                refocus(false, &["#resend-error"]);
+            }
         }
     });
 
-    let submit = move |digits: String| {
+    let submit = move |typed: String| {
         if busy.get_untracked() || locked() {
             return;
         }
-        match normalize_code(&digits) {
+        match normalize_code(&typed) {
             Ok(c) => {
                 error.set(None);
                 status.set(None);
                 verify.dispatch_local(c);
             }
-            Err(p) => error.set(Some(code_problem(i18n, p))),
+            Err(p) => {
+                error.set(Some(code_problem(i18n, p)));
+                refocus(true, &[]);
+            }
         }
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         submit(code.get_untracked());
     };
+    let send_again = move |channel: Option<Channel>| {
+        resend_problem.set(None);
+        resend.dispatch_local(channel);
+    };
+    // The summary lists exactly what the screen shows beside its controls.
     let errors = Signal::derive(move || {
-        error
-            .get()
-            .map(|m| {
-                vec![FieldError {
-                    field_id: "code",
-                    message: m,
-                }]
-            })
-            .unwrap_or_default()
+        let mut all = vec![];
+        if let Some(message) = field_error.get() {
+            all.push(FieldError {
+                field_id: "code",
+                message,
+            });
+        }
+        if let Some(message) = resend_problem.get() {
+            all.push(FieldError {
+                field_id: "resend",
+                message,
+            });
+        }
+        all
     });
+    let banner = Memo::new(move |_| {
+        let p = pending.get()?;
+        if locked() {
+            let until = p.locked_until_ms.unwrap_or_default();
+            return Some(Banner::Locked {
+                until: clock_time(i18n, until),
+            });
+        }
+        if expired() {
+            return Some(Banner::Expired);
+        }
+        let line = line();
+        if let Some(Err(words)) = line {
+            return Some(Banner::DeliveryFailed(words));
+        }
+        if let Some(words) = status.get() {
+            return Some(Banner::Sent(words));
+        }
+        if let Some(Ok(words)) = line {
+            return Some(Banner::Delivered(words));
+        }
+        if error.get().is_none() {
+            return attempts_warning(i18n, attempts_left.get()).map(Banner::AttemptsLeft);
+        }
+        None
+    });
+    let render = move |b: Banner| -> AnyView {
+        match b {
+            Banner::Locked { until } => view! {
+                <div class="alert error" tabindex="-1">
+                    <p>{t_string!(i18n, code.locked_until, time = until).to_string()}</p>
+                </div>
+            }
+            .into_any(),
+            Banner::Expired => view! {
+                <div class="alert info" tabindex="-1">
+                    <p>{t!(i18n, code.expired, minutes = CODE_TTL_SECS / 60)}</p>
+                    <button type="button" class="button primary" prop:disabled=resend_blocked
+                        on:click=move |_| send_again(None)>
+                        {t!(i18n, code.send_new)}
+                    </button>
+                </div>
+            }
+            .into_any(),
+            Banner::DeliveryFailed(words) => {
+                view! { <div class="alert error" id="delivery-failed" tabindex="-1"><p>{words}</p></div> }
+                    .into_any()
+            }
+            Banner::Delivered(words) => {
+                view! { <div class="alert success" id="delivery-ok"><p>{words}</p></div> }.into_any()
+            }
+            Banner::Sent(words) => view! { <div class="alert success"><p>{words}</p></div> }.into_any(),
+            Banner::AttemptsLeft(words) => {
+                view! { <div class="alert warning"><p>{words}</p></div> }.into_any()
+            }
+        }
+    };
+    // Heard four times at most (5 and 1 minutes, 30 s left; expiry is the alert).
+    let stage = Memo::new(move |_| expiry_stage(expires_in()));
+    let stage_words = move || {
+        stage.get().map(|s| match s.seconds() {
+            secs if secs >= 60 => t_string!(i18n, code.expires_soon, count = (secs / 60) as u32).to_string(),
+            secs => t_string!(i18n, code.expires_in_seconds, seconds = secs).to_string(),
+        })
+    };
     let title = Signal::derive(move || {
         match pending.get().map(|p| p.challenge.channel) {
             Some(Channel::Voice) => t_string!(i18n, code.title_voice),
@@ -336,10 +600,25 @@ pub fn EnterCode() -> impl IntoView {
         }
         .to_string()
     });
+    // Rendered again only when the code on its way is replaced, not every second.
+    let shown = Memo::new(move |_| pending.get().map(|p| (p.challenge.id.clone(), p.received_at_ms)));
+
+    let back = Signal::derive(move || {
+        let p = pending.get()?;
+        let from_account = auth
+            .session
+            .with(|s| s.as_ref().is_some_and(|s| !s.methods.is_empty()));
+        Some(match p.challenge.purpose {
+            Purpose::SignIn => StepBack::Back("/sign-in/verify".into()),
+            Purpose::Reauth | Purpose::PhoneChange => StepBack::Cancel("/account".into()),
+            Purpose::Setup if from_account => StepBack::Cancel("/account".into()),
+            Purpose::Setup => StepBack::Back(phone_screen_for(&p)),
+        })
+    });
 
     view! {
-        <Page title=title>
-            {move || match pending.get() {
+        <Page title=title back=back sign_out=true>
+            {move || match shown.get().and(pending.get_untracked()) {
                 None => view! {
                     <p>{t!(i18n, code.none_pending)}</p>
                     <p><a href="/">{t!(i18n, app.start_again)}</a></p>
@@ -347,33 +626,30 @@ pub fn EnterCode() -> impl IntoView {
                 Some(p) => {
                     let other = p.challenge.channel.other();
                     let can_switch = other == Channel::Voice || p.challenge.channels.sms;
-                    let new_number = matches!(p.challenge.purpose, Purpose::Setup | Purpose::PhoneChange);
+                    let new_number = p.entered.is_some()
+                        || matches!(p.challenge.purpose, Purpose::Setup | Purpose::PhoneChange);
+                    let different_number = phone_screen_for(&p);
                     view! {
-                        <ErrorSummary errors=errors />
-                        <p class="sent-to">{sent_line(i18n, &p)} {t!(i18n, code.expires, minutes = CODE_TTL_SECS / 60)}</p>
-                        <p class="alert warning" role="status" hidden=move || attempts_warning(i18n, attempts_left.get()).is_none()>
-                            {move || attempts_warning(i18n, attempts_left.get())}
+                        <ErrorSummary errors=errors focus=SummaryFocus::Never />
+                        <p class="sent-to">{sent_line(i18n, &p)}</p>
+                        <p class="hint">{t!(i18n, code.do_not_share)}</p>
+                        // One message at a time, in one of two live regions that stay in
+                        // place (a region added with its words is not reliably read).
+                        <div id="code-alert" role="alert">{move || banner.get().filter(Banner::urgent).map(render)}</div>
+                        <div id="code-status" role="status">{move || banner.get().filter(|b| !b.urgent()).map(render)}</div>
+                        // Every second on screen; never read out (the region below is).
+                        <p class="countdown" aria-hidden="true" hidden=move || !locked()>
+                            {move || t_string!(i18n, code.locked_countdown, time = mm_ss(locked_for())).to_string()}
                         </p>
-                        <p class="alert error" role="alert" hidden=move || !locked()>
-                            {move || t_string!(i18n, code.locked, time = mm_ss(locked_for())).to_string()}
+                        <p class="countdown" aria-hidden="true" hidden=move || locked() || expired()>
+                            {move || t_string!(i18n, code.expires_countdown, time = mm_ss(expires_in())).to_string()}
                         </p>
-                        <p class="alert info" hidden=move || !expired() || locked()>
-                            {t!(i18n, code.expired)}
-                        </p>
-                        <p class="alert success" role="status" hidden=move || status.get().is_none()>{move || status.get()}</p>
-                        <p class="alert success" role="status" id="delivery-ok"
-                            hidden=move || !matches!(line(), Some(Ok(_)))>
-                            {move || line().and_then(Result::ok)}
-                        </p>
-                        <p class="alert error" role="alert" id="delivery-failed"
-                            hidden=move || !matches!(line(), Some(Err(_)))>
-                            {move || line().and_then(Result::err)}
-                        </p>
+                        <p class="visually-hidden" aria-live="polite" id="expiry-announcement">{stage_words}</p>
                         <form on:submit=on_submit novalidate>
                             <CodeInput
                                 value=code
                                 on_complete=Callback::new(submit)
-                                error=error
+                                error=field_error
                                 disabled=Signal::derive(move || busy.get() || locked())
                                 webotp=p.challenge.channel == Channel::Sms
                             />
@@ -384,29 +660,37 @@ pub fn EnterCode() -> impl IntoView {
                         </form>
                         <div class="resend">
                             <h2>{t!(i18n, code.didnt_get_it)}</h2>
+                            // Always a link that works (WCAG 2.2 "Consistent Help"), even
+                            // while the buttons below wait.
+                            <p><a href="/help/no-code">{t!(i18n, code.no_code)}</a></p>
+                            <p id="resend-error" class="field-error" tabindex="-1" hidden=move || resend_problem.get().is_none()>
+                                <span class="visually-hidden">{t!(i18n, app.error_prefix)}</span>
+                                {move || resend_problem.get()}
+                            </p>
                             <button type="button" class="button secondary" id="resend"
                                 prop:disabled=resend_blocked
-                                on:click=move |_| { resend.dispatch_local(None); }>
+                                aria-busy=move || (resend.pending().get() && resend.input().get() == Some(None)).to_string()
+                                on:click=move |_| send_again(None)>
+                                // While locked the lock's own countdown is the one that matters.
                                 {move || match resend_wait() {
-                                    0 => t_string!(i18n, code.send_new).to_string(),
-                                    s => t_string!(i18n, code.send_new_in, time = mm_ss(s)).to_string(),
+                                    s if s > 0 && !locked() => t_string!(i18n, code.send_new_in, time = mm_ss(s)).to_string(),
+                                    _ => t_string!(i18n, code.send_new).to_string(),
                                 }}
                             </button>
                             {can_switch.then(|| view! {
                                 <button type="button" class="button link" id="switch-channel"
                                     prop:disabled=switch_blocked
-                                    on:click=move |_| { resend.dispatch_local(Some(other)); }>
+                                    on:click=move |_| send_again(Some(other))>
                                     {move || match other { Channel::Voice => t_string!(i18n, code.call_instead), Channel::Sms => t_string!(i18n, code.text_instead) }}
                                 </button>
                             })}
-                            <p class="small" aria-live="polite">
+                            // The budget only when it matters.
+                            <p class="small" id="sends-left" hidden=move || pending.get().is_none_or(|p| p.challenge.sends_left > SENDS_LEFT_SHOWN_AT)>
                                 {move || pending.get().map(|p| {
-                                    let left = p.challenge.sends_left;
-                                    t_string!(i18n, code.sends_left, count = left).to_string()
+                                    t_string!(i18n, code.sends_left, count = p.challenge.sends_left).to_string()
                                 })}
                             </p>
-                            {new_number.then(|| view! { <p><a href="/setup/phone">{t!(i18n, code.different_number)}</a></p> })}
-                            <p><a href="/help/no-code">{t!(i18n, code.no_code)}</a></p>
+                            {new_number.then(|| view! { <p><a href=different_number>{t!(i18n, code.different_number)}</a></p> })}
                         </div>
                     }.into_any()
                 }

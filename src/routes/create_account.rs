@@ -39,12 +39,21 @@ pub fn CheckYourEmail(email: String, on_again: impl Fn() + Send + Sync + 'static
     }
 }
 
+/// The sign-up form with these problems showing, for the design gallery
+/// (`crate::preview`; never set in production builds).
+#[derive(Debug, Clone, Default)]
+pub struct CreateAccountPreview {
+    pub email: String,
+    pub errors: Vec<FieldError>,
+}
+
 #[component]
 fn SignUpForm(sent_to: RwSignal<Option<String>>) -> impl IntoView {
     let i18n = use_i18n();
-    let email = RwSignal::new(String::new());
+    let preview = crate::preview::preview::<CreateAccountPreview>().unwrap_or_default();
+    let email = RwSignal::new(preview.email);
     let password = RwSignal::new(String::new());
-    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let errors = RwSignal::new(preview.errors);
     let submit = Action::new_local(|req: &SignUpRequest| {
         let req = req.clone();
         async move { api::sign_up(&req).await }

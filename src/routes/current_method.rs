@@ -1,11 +1,19 @@
 use crate::api;
-use crate::components::{CodeInput, ErrorSummary, FieldError, Page};
+use crate::components::{CodeInput, ErrorSummary, FieldError, Page, StepBack};
 use crate::flow::{now_ms, safe_next, save_pending, Auth, PendingCode};
 use crate::i18n::*;
 use crate::routes::{go, use_session_guard};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use phone_mfa_contract::{Channel, MethodKind, MethodView, Purpose, StartChallengeRequest};
+
+/// The authenticator-app form open with this error, for the design gallery
+/// (`crate::preview`; never set in production builds).
+#[derive(Debug, Clone)]
+pub struct AppCodePreview {
+    pub code: String,
+    pub error: String,
+}
 
 /// Confirm it's you with a method you already have: the second step of sign-in
 /// (`Purpose::SignIn`) and the re-authentication before changing methods
@@ -17,9 +25,10 @@ pub fn CurrentMethod(purpose: Purpose) -> impl IntoView {
     let auth = Auth::get();
     let next = safe_next(use_query_map().get_untracked().get("next"), "/account");
     let errors = RwSignal::new(Vec::<FieldError>::new());
-    let app_code = RwSignal::new(String::new());
-    let app_error = RwSignal::new(None::<String>);
-    let show_app = RwSignal::new(false);
+    let preview = crate::preview::preview::<AppCodePreview>();
+    let show_app = RwSignal::new(preview.is_some());
+    let app_code = RwSignal::new(preview.as_ref().map(|p| p.code.clone()).unwrap_or_default());
+    let app_error = RwSignal::new(preview.map(|p| p.error));
 
     let send = Action::new_local(move |req: &StartChallengeRequest| {
         let req = req.clone();
@@ -51,8 +60,17 @@ pub fn CurrentMethod(purpose: Purpose) -> impl IntoView {
                 go(&next, true);
             }
             Err(e) => {
-                app_code.set(String::new());
+                // The code stays, selected, for correction.
                 app_error.set(Some(e.message()));
+                request_animation_frame(|| {
+                    if let Some(field) = document()
+                        .get_element_by_id("code")
+                        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(e).ok())
+                    {
+                        let _ = field.focus();
+                        field.select();
+                    }
+                });
             }
         }
     });
@@ -125,7 +143,10 @@ pub fn CurrentMethod(purpose: Purpose) -> impl IntoView {
         }
     };
     view! {
-        <Page title=title>
+        // Signing in, the way out is signing out; confirming it's you before a change,
+        // Cancel goes back to Sign in & Security.
+        <Page title=title sign_out=signing_in
+            back=Signal::stored((!signing_in).then(|| StepBack::Cancel("/account".into())))>
             <ErrorSummary errors=errors />
             <p>{intro}</p>
             <ul class="methods" id="methods" tabindex="-1">

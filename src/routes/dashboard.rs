@@ -3,9 +3,11 @@ use crate::components::Page;
 use crate::flow::Auth;
 use crate::i18n::*;
 use crate::routes::{go, use_session_guard};
+use leptos::html;
 use leptos::prelude::*;
 use phone_mfa_contract::policy::MAX_PHONES_PER_ACCOUNT;
 use phone_mfa_contract::{Channel, ErrorCode, MethodKind, MethodView, UpdateMethodRequest};
+use wasm_bindgen::JsCast;
 
 /// Sends the person to confirm it's them, then on to `next`.
 fn confirm_then(next: &str) {
@@ -15,16 +17,45 @@ fn confirm_then(next: &str) {
     );
 }
 
+/// A state of the dashboard to start in, for the design gallery
+/// (`crate::preview`; never set in production builds).
+#[derive(Debug, Clone, Default)]
+pub struct DashboardPreview {
+    /// The remove confirmation open for this method.
+    pub confirming: Option<i64>,
+    /// The banner after a change ("Saved.", "The method was removed…").
+    pub status: Option<String>,
+}
+
+/// Focuses the banner that says how an action went: the control that started it has
+/// gone (a removed method's buttons, "Make default" once it is) or was disabled.
+fn focus_banner(id: &'static str) {
+    request_animation_frame(move || {
+        if let Some(el) = document()
+            .get_element_by_id(id)
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
+    });
+}
+
 /// "Sign in & Security": the account's methods, with set up, change number, text or
 /// call, and remove.
 #[component]
 pub fn Dashboard() -> impl IntoView {
     let i18n = use_i18n();
-    let known = use_session_guard();
+    let preview = crate::preview::preview::<DashboardPreview>();
+    let known = if preview.is_some() {
+        Signal::stored(true)
+    } else {
+        use_session_guard()
+    };
+    let preview = preview.unwrap_or_default();
     let auth = Auth::get();
-    let status = RwSignal::new(None::<String>);
+    let status = RwSignal::new(preview.status);
     let problem = RwSignal::new(None::<String>);
-    let confirming = RwSignal::new(None::<i64>);
+    let confirming = RwSignal::new(preview.confirming);
 
     // `api::session` is the app's, not the screen's: it runs to the end even if the
     // person leaves, and the session it refreshes is the whole app's.
@@ -43,11 +74,17 @@ pub fn Dashboard() -> impl IntoView {
         confirming.set(None);
         match result {
             Ok(()) => {
+                problem.set(None);
                 status.set(Some(t_string!(i18n, dashboard.removed).to_string()));
                 refresh();
+                focus_banner("dashboard-status");
             }
             Err(e) if e.code() == Some(ErrorCode::ReauthRequired) => confirm_then("/account"),
-            Err(e) => problem.set(Some(e.message())),
+            Err(e) => {
+                status.set(None);
+                problem.set(Some(e.message()));
+                focus_banner("dashboard-problem");
+            }
         }
     });
     let update = Action::new_local(|(id, req): &(i64, UpdateMethodRequest)| {
@@ -60,19 +97,46 @@ pub fn Dashboard() -> impl IntoView {
         };
         match result {
             Ok(_) => {
+                problem.set(None);
                 status.set(Some(t_string!(i18n, dashboard.saved).to_string()));
                 refresh();
+                // "Make default" is gone once it is: say it worked where focus can land.
+                // A radio button stays where it is, focused.
+                let on_radio = document()
+                    .active_element()
+                    .is_some_and(|e| e.get_attribute("type").as_deref() == Some("radio"));
+                if !on_radio {
+                    focus_banner("dashboard-status");
+                }
             }
-            Err(e) => problem.set(Some(e.message())),
+            Err(e) => {
+                status.set(None);
+                problem.set(Some(e.message()));
+                focus_banner("dashboard-problem");
+            }
         }
     });
-    let sign_out = Action::new_local(|_: &()| api::sign_out());
+    // The remove confirmation: a modal dialog (the platform's), so focus goes into it,
+    // stays there, and Escape or Cancel closes it and returns focus to "Remove".
+    let dialog = NodeRef::<html::Dialog>::new();
     Effect::new(move |_| {
-        if sign_out.value().get().is_some() {
-            auth.session.set(None);
-            go("/sign-in", true);
+        let Some(d) = dialog.get() else { return };
+        match confirming.get() {
+            Some(_) if !d.open() => {
+                let _ = d.show_modal();
+            }
+            None if d.open() => d.close(),
+            _ => {}
         }
     });
+    let confirm_words = move || {
+        let id = confirming.get()?;
+        let method = auth.session.get()?.methods.into_iter().find(|m| m.id == id)?;
+        Some(match method.masked_phone {
+            Some(phone) => t_string!(i18n, dashboard.confirm_remove_phone, phone = phone).to_string(),
+            None => t_string!(i18n, dashboard.confirm_remove_app).to_string(),
+        })
+    };
 
     let method_row = move |m: MethodView, count: usize, reauth_ok: bool| {
         let id = m.id;
@@ -102,7 +166,6 @@ pub fn Dashboard() -> impl IntoView {
                 </span>
             }
         };
-        let masked_for_confirm = masked.clone();
         view! {
             <li class="method">
                 <h3>{name} {m.is_default.then(|| view! { <span class="badge">{t!(i18n, dashboard.default)}</span> })}</h3>
@@ -135,26 +198,30 @@ pub fn Dashboard() -> impl IntoView {
                         }>{t!(i18n, dashboard.remove)}</button>
                 </div>
                 {(count <= 1).then(|| view! { <p id=format!("only-{id}") class="hint">{t!(i18n, dashboard.only_method)}</p> })}
-                <div class="confirm" role="alertdialog" aria-labelledby=format!("confirm-{id}") hidden=move || confirming.get() != Some(id)>
-                    <p id=format!("confirm-{id}")>
-                        {move || if is_phone {
-                            t_string!(i18n, dashboard.confirm_remove_phone, phone = masked_for_confirm.clone()).to_string()
-                        } else {
-                            t_string!(i18n, dashboard.confirm_remove_app).to_string()
-                        }}
-                    </p>
-                    <button type="button" class="button danger" prop:disabled=move || remove.pending().get()
-                        on:click=move |_| { remove.dispatch_local(id); }>{t!(i18n, dashboard.yes_remove)}</button>
-                    <button type="button" class="button secondary" on:click=move |_| confirming.set(None)>{t!(i18n, dashboard.cancel)}</button>
-                </div>
             </li>
         }
     };
 
     view! {
-        <Page title=Signal::derive(move || t_string!(i18n, dashboard.title).to_string()) class="wide">
-            <p class="alert success" role="status" hidden=move || status.get().is_none()>{move || status.get()}</p>
-            <p class="alert error" role="alert" hidden=move || problem.get().is_none()>{move || problem.get()}</p>
+        <Page title=Signal::derive(move || t_string!(i18n, dashboard.title).to_string()) class="wide" sign_out=true>
+            <div role="status">
+                <p class="alert success" id="dashboard-status" tabindex="-1" hidden=move || status.get().is_none()>{move || status.get()}</p>
+            </div>
+            <div role="alert">
+                <p class="alert error" id="dashboard-problem" tabindex="-1" hidden=move || problem.get().is_none()>{move || problem.get()}</p>
+            </div>
+            <dialog node_ref=dialog class="confirm-dialog" aria-labelledby="confirm-remove-words"
+                on:close=move |_| confirming.set(None)>
+                <p id="confirm-remove-words">{confirm_words}</p>
+                <button type="button" class="button danger" id="confirm-remove" prop:disabled=move || remove.pending().get()
+                    on:click=move |_| { if let Some(id) = confirming.get_untracked() { remove.dispatch_local(id); } }>
+                    {t!(i18n, dashboard.yes_remove)}
+                </button>
+                // The safe choice is where focus starts.
+                <button type="button" class="button secondary" autofocus on:click=move |_| confirming.set(None)>
+                    {t!(i18n, dashboard.cancel)}
+                </button>
+            </dialog>
             {move || {
                 if !known.get() {
                         return None;
@@ -176,24 +243,31 @@ pub fn Dashboard() -> impl IntoView {
                         {session.methods.into_iter().map(|m| method_row(m, count, reauth_ok)).collect_view()}
                     </ul>
                     <h2>{t!(i18n, dashboard.add_method)}</h2>
-                    <div class="method add">
-                        <h3>{t!(i18n, methods.phone)}</h3>
-                        <p class="hint">{t!(i18n, dashboard.phone_hint)}</p>
-                        {if phones >= MAX_PHONES_PER_ACCOUNT {
-                            view! { <p class="hint">{t!(i18n, dashboard.phones_full, count = MAX_PHONES_PER_ACCOUNT)}</p> }.into_any()
-                        } else {
-                            view! {
-                                <button type="button" class="button primary" id="setup-phone" on:click=move |_| match add_target {
-                                    // Adding a method always asks for the current one first.
-                                    Some(t) => confirm_then(t),
-                                    None => go("/setup/phone", false),
-                                }>{t!(i18n, dashboard.set_up)}</button>
-                            }.into_any()
-                        }}
-                    </div>
+                    // Only what this account can use is offered: a prescriber of
+                    // controlled substances is told why there is no phone to add.
+                    {if !session.phone_allowed {
+                        view! { <p class="hint" id="phone-not-allowed">{t!(i18n, dashboard.phone_not_allowed)}</p> }.into_any()
+                    } else {
+                        view! {
+                            <div class="method add">
+                                <h3>{t!(i18n, methods.phone)}</h3>
+                                <p class="hint">{t!(i18n, dashboard.phone_hint)}</p>
+                                {if phones >= MAX_PHONES_PER_ACCOUNT {
+                                    view! { <p class="hint">{t!(i18n, dashboard.phones_full, count = MAX_PHONES_PER_ACCOUNT)}</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <button type="button" class="button primary" id="setup-phone" on:click=move |_| match add_target {
+                                            // Adding a method always asks for the current one first.
+                                            Some(t) => confirm_then(t),
+                                            None => go("/setup/phone", false),
+                                        }>{t!(i18n, dashboard.set_up)}</button>
+                                    }.into_any()
+                                }}
+                            </div>
+                        }.into_any()
+                    }}
                 })
             }}
-            <button type="button" class="button link" on:click=move |_| { sign_out.dispatch_local(()); }>{t!(i18n, dashboard.sign_out)}</button>
         </Page>
     }
 }

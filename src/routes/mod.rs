@@ -7,7 +7,6 @@ pub mod continue_sign_up;
 pub mod create_account;
 pub mod current_method;
 pub mod dashboard;
-pub mod health;
 pub mod not_found;
 pub mod phone;
 pub mod sign_in;
@@ -44,7 +43,7 @@ pub fn use_session_guard() -> Signal<bool> {
             match api::session().await {
                 Ok(s) => auth.session.set(Some(s)),
                 Err(e) if e.code() == Some(ErrorCode::Unauthenticated) => navigate(
-                    "/sign-in",
+                    sign_in::SIGNED_OUT_PATH,
                     NavigateOptions {
                         replace: true,
                         ..Default::default()

@@ -4,7 +4,21 @@ use crate::flow::Auth;
 use crate::i18n::*;
 use crate::routes::{go, home_for};
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use phone_mfa_contract::policy::SESSION_IDLE_SECS;
 use phone_mfa_contract::SignInRequest;
+
+/// A state of the sign-in screen to start in, for the design gallery
+/// (`crate::preview`; never set in production builds).
+#[derive(Debug, Clone, Default)]
+pub struct SignInPreview {
+    pub errors: Vec<FieldError>,
+    /// Opened because the session ended (`?signed_out=1`).
+    pub signed_out: bool,
+}
+
+/// Where a screen sends someone whose session has ended: sign in, told why.
+pub const SIGNED_OUT_PATH: &str = "/sign-in?signed_out=1";
 
 /// Sign in: the password half. Where it leads depends on the account: setup, the
 /// second factor, or straight to the dashboard.
@@ -14,7 +28,12 @@ pub fn SignIn() -> impl IntoView {
     let auth = Auth::get();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let preview = crate::preview::preview::<SignInPreview>();
+    let signed_out = match &preview {
+        Some(p) => p.signed_out,
+        None => use_query_map().get_untracked().get("signed_out").is_some(),
+    };
+    let errors = RwSignal::new(preview.map(|p| p.errors).unwrap_or_default());
     let submit = Action::new_local(|req: &SignInRequest| {
         let req = req.clone();
         async move { api::sign_in(&req).await }
@@ -62,6 +81,11 @@ pub fn SignIn() -> impl IntoView {
     view! {
         <Page title=Signal::derive(move || t_string!(i18n, sign_in.title).to_string())>
             <ErrorSummary errors=errors />
+            {signed_out.then(|| view! {
+                <div class="alert info" id="signed-out">
+                    <p>{t!(i18n, sign_in.signed_out, minutes = SESSION_IDLE_SECS / 60)}</p>
+                </div>
+            })}
             <form on:submit=on_submit novalidate>
                 <TextField id="email" label=Signal::derive(move || t_string!(i18n, sign_in.email).to_string()) input_type="email" autocomplete="username" value=email errors=errors />
                 <TextField id="password" label=Signal::derive(move || t_string!(i18n, sign_in.password).to_string()) input_type="password" autocomplete="current-password" value=password errors=errors />

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 pub fn AccountSecure() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Page title=Signal::derive(move || t_string!(i18n, secure.title).to_string())>
+        <Page title=Signal::derive(move || t_string!(i18n, secure.title).to_string()) sign_out=true>
             <div class="alert success" role="status">
                 <p>{t!(i18n, secure.done)}</p>
             </div>

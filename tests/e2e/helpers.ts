@@ -155,10 +155,12 @@ export async function signIn(page: Page, email: string) {
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
-/** The "this wasn't me" link of the newest account-change e-mail to `email` (path and
- * fragment, as `signUpLink`). */
-export async function reportLink(request: APIRequestContext, email: string): Promise<string> {
-  const mail = await emailTo(request, email, (m) => m.body.includes('/this-wasnt-me#token='));
+/** The "this wasn't me" link of the newest account-change e-mail to `email` whose body
+ * has `about` (path and fragment, as `signUpLink`). The e-mails leave from the delivery
+ * workers, so the newest one present may be the change before the one awaited: say
+ * which. */
+export async function reportLink(request: APIRequestContext, email: string, about = ''): Promise<string> {
+  const mail = await emailTo(request, email, (m) => m.body.includes('/this-wasnt-me#token=') && m.body.includes(about));
   const url = new URL(mail.body.match(/https?:\/\/\S+\/this-wasnt-me#token=\S+/)![0]);
   return url.pathname + url.hash;
 }

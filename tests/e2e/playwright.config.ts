@@ -17,5 +17,5 @@ export default defineConfig({
   use: { baseURL: `http://127.0.0.1:${port}`, browserName: 'chromium', launchOptions, trace: 'off' },
   // Every test signs up from 127.0.0.1: the per-IP send and sign-up limits would trip
   // across the suite. The limits themselves are covered by the server's integration tests.
-  webServer: realServer(port, 'e2e', { PHONE_MFA_IP_SENDS_PER_5_MIN: '1000', PHONE_MFA_IP_SIGN_UPS_PER_HOUR: '1000' }),
+  webServer: realServer(port, 'e2e', { PHONE_MFA_IP_SENDS_PER_5_MIN: '1000', PHONE_MFA_IP_SIGN_UPS_PER_HOUR: '1000', PHONE_MFA_SUPPORT_EMAIL: 'help@example.com' }),
 });

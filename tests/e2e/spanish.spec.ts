@@ -14,7 +14,8 @@ test.describe('in Spanish', () => {
     await expectAccessible(page);
     // A mistake first: the errors are in Spanish too.
     await page.getByRole('button', { name: 'Crear cuenta' }).click();
-    await expect(page.getByRole('alert').filter({ hasText: 'Hay un problema' })).toBeFocused();
+    await expect(page.locator('.error-summary')).toBeFocused();
+    await expect(page.locator('.error-summary')).toContainText('Hay un problema');
     await expect(page.getByRole('link', { name: 'Escribe un correo electrónico, como nombre@ejemplo.com' })).toBeVisible();
     await page.getByLabel('Correo electrónico').fill(email);
     await page.getByLabel('Crea una contraseña').fill(PASSWORD);
@@ -45,12 +46,12 @@ test.describe('in Spanish', () => {
     await page.getByRole('button', { name: 'Continuar' }).click();
 
     await expect(page.getByRole('heading', { level: 1, name: 'Revisa tu teléfono' })).toBeVisible();
-    await expect(page.getByText(`Enviamos un mensaje de texto con un código de 6 dígitos al •••-•••-••${last2}.`)).toBeVisible();
+    await expect(page.locator('.sent-to')).toContainText(`Enviamos un mensaje de texto con un código de 6 dígitos al +1 201-555-01${last2}.`);
     await expect(page.getByRole('button', { name: /Enviar un código nuevo \(disponible en 0:[0-9]{2}\)/ })).toBeDisabled();
     await expectAccessible(page);
     const e164 = `+1201555${'01' + last2}`;
     const sent = (await outbox(request)).filter((m) => m.to === e164 && m.kind === 'sms');
-    expect(sent.at(-1)!.body).toMatch(/^Tu código de Phone MFA es \d{6}\. Vence en 10 minutos\./);
+    expect(sent.at(-1)!.body).toMatch(/^\d{6} es tu código de Phone MFA\. No lo compartas con nadie: nunca te lo pediremos\. Vence en 10 minutos\./);
     const { code } = await latestCode(request, e164);
     await page.getByLabel('Escribe el código de 6 dígitos').fill(code);
 

@@ -94,7 +94,7 @@ flow('sign-in-by-call', async ({ shot, page, request }) => {
   await shot('choose-method');
   // Only a code sent from now on: each variant calls the same number.
   const before = Math.max(0, ...(await outbox(request)).map((m) => m.id));
-  await page.getByRole('button', { name: 'Call me at •••-•••-••00' }).click();
+  await page.getByRole('button', { name: 'Call me at •••-•••-0100' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Answer your phone' })).toBeVisible();
   await shot('enter-code');
   const { code } = await latestCode(request, '+12015550100', before);
@@ -132,4 +132,55 @@ flow('this-wasnt-me', async ({ shot, page, request }) => {
   await page.getByRole('button', { name: "I didn't make this change: undo it" }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'We secured your account' })).toBeVisible();
   await shot('account-secured');
+});
+
+// Changing a number from Sign in & Security: it ends on its own confirmation.
+flow('number-change', async ({ shot, page, request }) => {
+  const first = fresh();
+  await createAccount(page, first.email);
+  await page.goto('/setup/phone');
+  await page.getByLabel('Phone number').fill(first.national);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByLabel('Enter the 6-digit code').fill((await latestCode(request, `+1201555${'01' + first.last2}`)).code);
+  await expect(page.getByRole('heading', { level: 1, name: /confirmed/ })).toBeVisible();
+  await page.goto('/account');
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in & Security' })).toBeVisible();
+  await shot('dashboard');
+  await page.getByRole('button', { name: 'Change number' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Enter your new phone number' })).toBeVisible();
+  const second = fresh();
+  await page.getByLabel('Phone number').fill(second.national);
+  await shot('new-number');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Check your phone' })).toBeVisible();
+  await shot('enter-code');
+  await page.getByLabel('Enter the 6-digit code').fill((await latestCode(request, `+1201555${'01' + second.last2}`)).code);
+  await expect(page.getByRole('heading', { level: 1, name: 'Your new number is confirmed' })).toBeVisible();
+  await shot('number-changed');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in & Security' })).toBeVisible();
+  await shot('dashboard-after');
+});
+
+// Wrong codes, the last-attempt warning, then the lockout.
+flow('lockout', async ({ shot, page, request }) => {
+  const { email, national, last2 } = fresh();
+  await createAccount(page, email);
+  await page.goto('/setup/phone');
+  await page.getByLabel('Phone number').fill(national);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  const { code } = await latestCode(request, `+1201555${'01' + last2}`);
+  const wrong = code.slice(0, 5) + String((Number(code[5]) + 1) % 10);
+  const field = page.getByLabel('Enter the 6-digit code');
+  await field.fill(wrong);
+  await expect(page.locator('#code-error')).toContainText('not right');
+  await shot('wrong-code');
+  for (let i = 2; i <= 9; i++) {
+    await field.fill(wrong);
+    await expect(page.locator('#code-error')).toContainText(i >= 7 ? `You have ${10 - i} attempt` : 'not right');
+  }
+  await shot('last-attempt');
+  await field.fill(wrong);
+  await expect(field).toBeDisabled();
+  await shot('locked');
 });

@@ -141,6 +141,9 @@ pub struct SessionView {
     pub methods: Vec<MethodView>,
     /// The language texts, calls and emails to this account are in.
     pub language: Language,
+    /// Whether this account may use Text Message or Phone Call at all (not a medical
+    /// provider who prescribes controlled substances): screens do not offer it otherwise.
+    pub phone_allowed: bool,
 }
 
 // ---------------------------------------------------------------- methods
@@ -267,6 +270,9 @@ pub struct MfaOptions {
     pub mfa_required: bool,
     /// Phone numbers the account may still add.
     pub phones_left: usize,
+    /// Where a person who cannot use any method offered here gets help (the operator's
+    /// `PHONE_MFA_SUPPORT_EMAIL`).
+    pub support_email: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -345,6 +351,11 @@ pub struct ChallengeView {
     pub purpose: Purpose,
     pub channel: Channel,
     pub masked_phone: String,
+    /// A number the person has just typed (setup, a change), whole and in international
+    /// format, so the code screen can show it with "Change" (GOV.UK). Never a number
+    /// already on the account: those are only ever shown masked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_phone: Option<String>,
     pub channels: Channels,
     pub expires_in_s: i64,
     pub resend_in_s: i64,

@@ -15,8 +15,11 @@ pub enum CodeProblem {
     Empty,
     /// Something other than ASCII digits, spaces or one leading `#`.
     NotDigits,
-    /// Digits, but not exactly [`CODE_LENGTH`] of them.
-    WrongLength,
+    /// Fewer digits than [`CODE_LENGTH`].
+    MissingDigits,
+    /// More digits than [`CODE_LENGTH`]: never cut down to six (the extra digit may be
+    /// anywhere, and a silently changed code is a confusing "wrong code").
+    ExtraDigits,
 }
 
 /// Longest input worth looking at; anything longer is not a code (and not worth a scan).
@@ -25,7 +28,7 @@ const MAX_CODE_INPUT_CHARS: usize = 64;
 /// Returns the six ASCII digits of a typed or pasted code.
 pub fn normalize_code(input: &str) -> Result<String, CodeProblem> {
     if input.len() > MAX_CODE_INPUT_CHARS * 4 {
-        return Err(CodeProblem::WrongLength);
+        return Err(CodeProblem::ExtraDigits);
     }
     let trimmed = input.trim();
     let body = trimmed.strip_prefix('#').unwrap_or(trimmed);
@@ -40,21 +43,20 @@ pub fn normalize_code(input: &str) -> Result<String, CodeProblem> {
             _ => return Err(CodeProblem::NotDigits),
         }
     }
-    if digits.len() != CODE_LENGTH {
-        return Err(CodeProblem::WrongLength);
+    match digits.len() {
+        n if n < CODE_LENGTH => Err(CodeProblem::MissingDigits),
+        n if n > CODE_LENGTH => Err(CodeProblem::ExtraDigits),
+        _ => Ok(digits),
     }
-    Ok(digits)
 }
 
-/// Keeps only what could belong to a code while someone types, so the field never
-/// shows more than it will send: used by the code input as the person types.
-pub fn digits_typed_so_far(input: &str) -> String {
-    let trimmed = input.trim_start();
-    let body = trimmed.strip_prefix('#').unwrap_or(trimmed);
-    body.chars()
-        .filter(char::is_ascii_digit)
-        .take(CODE_LENGTH)
-        .collect()
+/// What to say while someone is still typing: a problem that more typing cannot fix
+/// (a letter, a seventh digit) at once; "too few" and "empty" only when they submit.
+pub fn problem_while_typing(input: &str) -> Option<CodeProblem> {
+    match normalize_code(input) {
+        Err(p @ (CodeProblem::NotDigits | CodeProblem::ExtraDigits)) => Some(p),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -73,8 +75,8 @@ mod tests {
     fn refuses_everything_the_security_rules_list() {
         assert_eq!(normalize_code(""), Err(CodeProblem::Empty));
         assert_eq!(normalize_code("   "), Err(CodeProblem::Empty));
-        assert_eq!(normalize_code("12345"), Err(CodeProblem::WrongLength));
-        assert_eq!(normalize_code("1234567"), Err(CodeProblem::WrongLength));
+        assert_eq!(normalize_code("12345"), Err(CodeProblem::MissingDigits));
+        assert_eq!(normalize_code("1234567"), Err(CodeProblem::ExtraDigits));
         assert_eq!(normalize_code("12a456"), Err(CodeProblem::NotDigits));
         assert_eq!(normalize_code("١٢٣٤٥٦"), Err(CodeProblem::NotDigits));
         assert_eq!(normalize_code("１２３４５６"), Err(CodeProblem::NotDigits));
@@ -84,10 +86,13 @@ mod tests {
     }
 
     #[test]
-    fn typing_keeps_at_most_six_digits() {
-        assert_eq!(digits_typed_so_far("#12 3"), "123");
-        assert_eq!(digits_typed_so_far("1234567"), "123456");
-        assert_eq!(digits_typed_so_far("１２"), "");
+    fn typing_is_told_only_what_more_typing_cannot_fix() {
+        assert_eq!(problem_while_typing(""), None);
+        assert_eq!(problem_while_typing("#12 3"), None);
+        assert_eq!(problem_while_typing("123456"), None);
+        assert_eq!(problem_while_typing("1234567"), Some(CodeProblem::ExtraDigits));
+        assert_eq!(problem_while_typing("12a"), Some(CodeProblem::NotDigits));
+        assert_eq!(problem_while_typing("１２"), Some(CodeProblem::NotDigits));
     }
 
     #[cfg(not(target_arch = "wasm32"))]

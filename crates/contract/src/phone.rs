@@ -480,13 +480,14 @@ fn length_problem(db: &Database, number: &PhoneNumber) -> Option<PhoneProblem> {
     }
 }
 
-/// Shows only the last two digits of a number: all that logs, e-mails and screens
-/// may show (security rules, "logs"). "+12015550123" becomes "•••-•••-••23".
+/// Shows only the last four digits of a number: all that logs, e-mails and screens
+/// may show (security rules, "logs"; login.gov and banks show the same four, enough
+/// for a person to recognise their phone). "+12015550123" becomes "•••-•••-0123".
 pub fn mask_e164(e164: &str) -> String {
     let digits: Vec<char> = e164.chars().filter(char::is_ascii_digit).collect();
-    let keep = 2.min(digits.len());
+    let keep = 4.min(digits.len());
     let tail: String = digits[digits.len() - keep..].iter().collect();
-    format!("•••-•••-••{tail}")
+    format!("•••-•••-{tail}")
 }
 
 #[cfg(test)]
@@ -588,9 +589,10 @@ mod tests {
     }
 
     #[test]
-    fn masks_all_but_the_last_two_digits() {
-        assert_eq!(mask_e164("+12015550123"), "•••-•••-••23");
-        assert!(!mask_e164("+12015550123").contains("0123"));
+    fn masks_all_but_the_last_four_digits() {
+        assert_eq!(mask_e164("+12015550123"), "•••-•••-0123");
+        assert!(!mask_e164("+12015550123").contains("555"));
+        assert_eq!(mask_e164("+447700900123"), "•••-•••-0123");
     }
 
     #[cfg(not(target_arch = "wasm32"))]

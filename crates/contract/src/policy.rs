@@ -14,6 +14,9 @@ pub const MAX_WRONG_CODES: u32 = 10;
 pub const LOCKOUT_SECS: i64 = 10 * 60;
 /// Show "N attempts left" once N is at most this (login.gov `otp_min_attempts_remaining_warning_count`).
 pub const ATTEMPTS_LEFT_WARNING_AT: u32 = 3;
+/// The code screen says how many more codes may be sent once this few are left (before
+/// that, the count is noise).
+pub const SENDS_LEFT_SHOWN_AT: u32 = 3;
 
 /// Wait between two sends of the same challenge (Okta `SHOW_RESEND_TIMEOUT`).
 pub const RESEND_COOLDOWN_SECS: i64 = 30;

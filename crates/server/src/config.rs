@@ -55,6 +55,10 @@ pub struct Config {
     /// `PHONE_MFA_AUDIT_RETENTION_DAYS`: how long the audit log is kept (default 400:
     /// a year and its review).
     pub audit_retention_days: i64,
+    /// `PHONE_MFA_SUPPORT_EMAIL`: where people who can use none of the methods offered
+    /// (a prescriber of controlled substances) are sent for help. Default
+    /// `support@` the public host's name (see `support_email()`).
+    pub support_email: Option<String>,
 }
 
 /// Send limits (security rules, "Send limits"). Defaults are the policy constants; the
@@ -129,6 +133,7 @@ impl Config {
             metrics_addr: None,
             metrics_public: true,
             audit_retention_days: 400,
+            support_email: None,
         }
     }
 
@@ -229,6 +234,15 @@ impl Config {
                     .map_err(|e| ConfigError(format!("PHONE_MFA_METRICS_ADDR: {addr}: {e}")))?,
             );
         }
+        if let Some(address) = var("PHONE_MFA_SUPPORT_EMAIL") {
+            let address = address.trim();
+            if !address.contains('@') || address.chars().any(char::is_whitespace) {
+                return Err(ConfigError(format!(
+                    "PHONE_MFA_SUPPORT_EMAIL is not an e-mail address: {address}"
+                )));
+            }
+            config.support_email = Some(address.to_owned());
+        }
         if let Some(days) = var("PHONE_MFA_AUDIT_RETENTION_DAYS") {
             config.audit_retention_days = days.parse().ok().filter(|d| *d >= 1).ok_or_else(|| {
                 ConfigError(format!(
@@ -273,6 +287,18 @@ impl Config {
     pub fn public_origin(&self) -> String {
         let scheme = if self.dev_mode { "http" } else { "https" };
         format!("{scheme}://{}", self.public_host)
+    }
+
+    /// Where people are sent for help: `PHONE_MFA_SUPPORT_EMAIL`, or `support@` the
+    /// public host's name.
+    pub fn support_email(&self) -> String {
+        self.support_email.clone().unwrap_or_else(|| {
+            let host = self
+                .public_host
+                .rsplit_once(':')
+                .map_or(self.public_host.as_str(), |(h, _)| h);
+            format!("support@{host}")
+        })
     }
 
     pub fn country_allowed(&self, region: &str) -> bool {

@@ -562,14 +562,14 @@ mod tests {
         for language in Language::ALL {
             for change in [
                 AccountChangeView::PhoneAdded {
-                    masked_phone: "•••-•••-••23".into(),
+                    masked_phone: "•••-•••-0123".into(),
                 },
                 AccountChangeView::PhoneChanged {
-                    from_masked: "•••-•••-••23".into(),
-                    to_masked: "•••-•••-••45".into(),
+                    from_masked: "•••-•••-0123".into(),
+                    to_masked: "•••-•••-0145".into(),
                 },
                 AccountChangeView::PhoneRemoved {
-                    masked_phone: "•••-•••-••23".into(),
+                    masked_phone: "•••-•••-0123".into(),
                 },
                 AccountChangeView::AppRemoved,
             ] {
@@ -578,7 +578,7 @@ mod tests {
                 assert!(!subject.is_empty());
                 assert!(body.contains(link), "{body}");
                 if change != AccountChangeView::AppRemoved {
-                    assert!(body.contains("•••-•••-••23"), "{body}");
+                    assert!(body.contains("•••-•••-0123"), "{body}");
                 }
             }
         }
@@ -589,7 +589,8 @@ mod tests {
         for language in Language::ALL {
             let body = sms_body(language, "123456", "example.com");
             assert!(body.ends_with("\n\n@example.com #123456"), "{body}");
-            assert!(body.contains("123456."), "{body}");
+            // The code first, so it shows in the notification preview.
+            assert!(body.starts_with("123456 "), "{body}");
             assert_eq!(
                 voice_script(language, "123456")
                     .matches("1, 2, 3, 4, 5, 6")

@@ -123,7 +123,7 @@ async fn sign_in_with_a_text_or_a_call() {
         let before = c.cookie.lock().unwrap().clone();
         let view: SessionView = serde_json::from_value(c.session().await.body).unwrap();
         let phone = view.methods.iter().find(|m| m.kind == MethodKind::Phone).unwrap();
-        assert_eq!(phone.masked_phone.as_deref(), Some("•••-•••-••00"));
+        assert_eq!(phone.masked_phone.as_deref(), Some("•••-•••-0100"));
         let r = c.start(Purpose::SignIn, channel, None, Some(phone.id)).await;
         assert_eq!(r.status, 201, "{:?}", r.body);
         assert_eq!(s.last_delivery().channel, channel);
@@ -208,6 +208,12 @@ async fn text_and_phone_are_unavailable_to_prescribers_of_controlled_substances(
         .await;
     assert_eq!((r.status, r.error()), (403, "method_unavailable"));
     assert_eq!(s.sends(), 0);
+    // Every screen knows, so none offers it (the dashboard's "Set up" included), and
+    // the way on is a person to write to.
+    assert_eq!(c.session().await.body["phone_allowed"], false);
+    assert_eq!(options.support_email, "support@127.0.0.1");
+    let other = s.password_only("new@example.com").await;
+    assert_eq!(other.session().await.body["phone_allowed"], true);
 }
 
 async fn signed_in_with_app(s: &TestServer, email: &str) -> Client {
@@ -314,7 +320,7 @@ async fn every_add_change_and_remove_notifies_by_email_with_the_masked_number() 
     for (mail, endings) in all.iter().zip(expect) {
         for ending in endings {
             assert!(
-                mail.contains(&format!("•••-•••-••{ending}")),
+                mail.contains(&format!("•••-•••-01{ending}")),
                 "{ending} in {mail}"
             );
         }
@@ -406,12 +412,12 @@ async fn a_new_number_replaces_the_old_only_once_its_code_is_confirmed() {
     );
     assert_eq!(
         c.methods().await[0].masked_phone.as_deref(),
-        Some("•••-•••-••23"),
+        Some("•••-•••-0123"),
         "unchanged until confirmed"
     );
     let v = c.verify(&challenge_id(&r), &s.last_code()).await;
     assert_eq!(v.status, 200);
-    assert_eq!(c.methods().await[0].masked_phone.as_deref(), Some("•••-•••-••45"));
+    assert_eq!(c.methods().await[0].masked_phone.as_deref(), Some("•••-•••-0145"));
 }
 
 /// Rule A3.

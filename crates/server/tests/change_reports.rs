@@ -67,7 +67,7 @@ async fn a6_this_wasnt_me_puts_a_removed_number_back_ends_every_session_and_paus
     assert_eq!(
         look.change,
         AccountChangeView::PhoneRemoved {
-            masked_phone: "•••-•••-••45".into()
+            masked_phone: "•••-•••-0145".into()
         }
     );
     assert_eq!(c.session().await.status, 200);
@@ -97,7 +97,7 @@ async fn a6_this_wasnt_me_puts_a_removed_number_back_ends_every_session_and_paus
     // The number is back, and for a day no method can be added, changed or removed.
     let c = signed_in(&s).await;
     let methods = c.methods().await;
-    assert_eq!(phones(&methods), ["•••-•••-••23", "•••-•••-••45"]);
+    assert_eq!(phones(&methods), ["•••-•••-0123", "•••-•••-0145"]);
     let back = methods[1].id;
     let r = c.send(reqwest::Method::DELETE, &paths::method(back), None).await;
     assert_eq!((r.status, r.error()), (403, "changes_paused"), "{:?}", r.body);
@@ -148,7 +148,7 @@ async fn a6_this_wasnt_me_removes_an_added_number_and_puts_a_replaced_one_back()
         .await;
     assert_eq!(
         r.body["change"],
-        json!({"kind": "phone_changed", "from_masked": "•••-•••-••45", "to_masked": "•••-•••-••67"})
+        json!({"kind": "phone_changed", "from_masked": "•••-•••-0145", "to_masked": "•••-•••-0167"})
     );
     let r = s
         .client()
@@ -157,7 +157,7 @@ async fn a6_this_wasnt_me_removes_an_added_number_and_puts_a_replaced_one_back()
     assert_eq!(r.body["outcome"], "undone", "{:?}", r.body);
     assert_eq!(
         phones(&signed_in(&s).await.methods().await),
-        ["•••-•••-••23", "•••-•••-••45"]
+        ["•••-•••-0123", "•••-•••-0145"]
     );
 
     // Then the add: 0145 goes, the first number stays the default.
@@ -167,7 +167,7 @@ async fn a6_this_wasnt_me_removes_an_added_number_and_puts_a_replaced_one_back()
         .await;
     assert_eq!(r.body["outcome"], "undone", "{:?}", r.body);
     let methods = signed_in(&s).await.methods().await;
-    assert_eq!(phones(&methods), ["•••-•••-••23"]);
+    assert_eq!(phones(&methods), ["•••-•••-0123"]);
     assert!(methods[0].is_default);
 }
 
@@ -290,7 +290,7 @@ async fn a6_undoing_a_change_undoes_the_changes_made_after_it() {
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert_eq!(r.body["outcome"], "undone");
     assert_eq!(r.body["later_changes_undone"], 1);
-    assert_eq!(phones(&signed_in(&s).await.methods().await), ["•••-•••-••23"]);
+    assert_eq!(phones(&signed_in(&s).await.methods().await), ["•••-•••-0123"]);
 
     // A→B→C on one method, reported at A→B: back to A.
     let s = server().await;
@@ -316,7 +316,7 @@ async fn a6_undoing_a_change_undoes_the_changes_made_after_it() {
         ),
         (Some("undone"), Some(1))
     );
-    assert_eq!(phones(&signed_in(&s).await.methods().await), ["•••-•••-••23"]);
+    assert_eq!(phones(&signed_in(&s).await.methods().await), ["•••-•••-0123"]);
     // The later change's link was used up with it.
     let r = s
         .client()

@@ -22,11 +22,36 @@ async fn first_time_setup_secures_the_account() {
     let r = c.verify(&id, &s.last_code()).await;
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert_eq!(r.body["session"]["stage"], "signed_in");
-    assert_eq!(r.body["method"]["masked_phone"], "•••-•••-••23");
+    assert_eq!(r.body["method"]["masked_phone"], "•••-•••-0123");
     let methods = c.methods().await;
     assert_eq!(methods.len(), 1);
     assert_eq!(methods[0].default_channel, Some(Channel::Sms));
     assert!(methods[0].is_default);
+}
+
+/// The code screen names a number just typed in full ("+1 201-555-0123", with
+/// "Change"); a number already on the account only masked, never whole.
+#[tokio::test]
+async fn a_new_number_comes_back_whole_and_an_accounts_number_only_masked() {
+    let s = server().await;
+    let c = s.signed_up("a@example.com").await;
+    let r = c
+        .start(Purpose::Setup, Channel::Sms, Some("(201) 555-0123"), None)
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    assert_eq!(r.body["new_phone"], "+1 201-555-0123");
+    assert_eq!(r.body["masked_phone"], "•••-•••-0123");
+    c.verify(&challenge_id(&r), &s.last_code()).await;
+    let phone = c.methods().await[0].id;
+    s.clock.advance(RESEND_COOLDOWN_SECS);
+    let r = c.start(Purpose::Reauth, Channel::Sms, None, Some(phone)).await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    assert!(r.body.get("new_phone").is_none(), "{:?}", r.body);
+    assert!(!r.body.to_string().contains("555-0123"), "{:?}", r.body);
+    let id = challenge_id(&r);
+    s.clock.advance(RESEND_COOLDOWN_SECS);
+    let r = c.resend(&id, None).await;
+    assert!(r.body.get("new_phone").is_none(), "{:?}", r.body);
 }
 
 /// Rule C1.
@@ -93,6 +118,38 @@ async fn c4_the_code_before_a_resend_still_works_and_using_one_voids_both() {
     let again = c.copy();
     let r = again.verify(&id, &third).await;
     assert_ne!(r.status, 200, "using one code voided the other: {:?}", r.body);
+}
+
+/// Rule C4: the two live codes share one failure budget (rule G1): guesses spread over
+/// both lock the account after ten, and a resend does not buy more (rule G3).
+#[tokio::test]
+async fn c4_both_live_codes_count_against_one_failure_budget() {
+    let s = server().await;
+    let (c, id) = setup_challenge(&s, "a@example.com").await;
+    let first = s.last_code();
+    for _ in 0..5 {
+        assert_eq!(c.verify(&id, &wrong(&first)).await.error(), "code_wrong");
+    }
+    s.clock.advance(RESEND_COOLDOWN_SECS);
+    assert_eq!(c.resend(&id, None).await.status, 200);
+    let second = s.last_code();
+    let neither = |c: &str| c != first && c != second;
+    let guess = (0..1_000_000)
+        .map(|n| format!("{n:06}"))
+        .find(|g| neither(g))
+        .unwrap();
+    for i in 0..MAX_WRONG_CODES - 5 {
+        let r = c.verify(&id, &guess).await;
+        let expected = if i + 5 + 1 < MAX_WRONG_CODES {
+            "code_wrong"
+        } else {
+            "locked_out"
+        };
+        assert_eq!(r.error(), expected, "wrong code {}: {:?}", i + 6, r.body);
+    }
+    // Locked: neither live code works now.
+    assert_eq!(c.verify(&id, &first).await.error(), "locked_out");
+    assert_eq!(c.verify(&id, &second).await.error(), "locked_out");
 }
 
 /// Rule C4: the code before a resend keeps its own ten minutes, not the new code's.

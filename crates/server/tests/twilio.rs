@@ -131,7 +131,7 @@ async fn a_spanish_account_gets_its_text_and_call_in_spanish() {
     }
     let seen = seen.0.lock().unwrap();
     let body = &seen[0].2["Body"];
-    assert!(body.starts_with("Tu código de Phone MFA es 402913."), "{body}");
+    assert!(body.starts_with("402913 es tu código de Phone MFA."), "{body}");
     assert!(body.ends_with("@mfa.example.com #402913"), "{body}");
     let twiml = &seen[1].2["Twiml"];
     assert!(twiml.contains(r#"<Say language="es-MX">"#), "{twiml}");

@@ -75,6 +75,8 @@ pub async fn session_view(
             .map(MethodRow::view)
             .collect(),
         language: profile.language,
+        // A prescriber of controlled substances may not use text or call codes (EPCS).
+        phone_allowed: !profile.epcs_prescriber,
     })
 }
 

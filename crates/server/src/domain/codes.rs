@@ -63,6 +63,8 @@ fn channel_not_supported() -> AppError {
 
 struct Destination {
     e164: String,
+    /// A new number, formatted for the person who just typed it.
+    typed: Option<String>,
     sms_ok: bool,
     method_id: Option<i64>,
 }
@@ -121,6 +123,7 @@ pub async fn send(
                     let phone = new_phone.expect("checked above");
                     ensure_can_add_phone(&methods, &phone.e164)?;
                     Destination {
+                        typed: Some(phone.international),
                         e164: phone.e164,
                         sms_ok: phone.channels.sms,
                         method_id: None,
@@ -136,6 +139,7 @@ pub async fn send(
                         return Err(already_added());
                     }
                     Destination {
+                        typed: Some(phone.international),
                         e164: phone.e164,
                         sms_ok: phone.channels.sms,
                         method_id: Some(existing),
@@ -144,6 +148,7 @@ pub async fn send(
                 Purpose::SignIn | Purpose::Reauth => {
                     let m = phone_method(&methods, req.method_id)?;
                     Destination {
+                        typed: None,
                         e164: m.phone_e164.clone().unwrap_or_default(),
                         sms_ok: m.sms_ok,
                         method_id: Some(m.id),
@@ -159,7 +164,8 @@ pub async fn send(
                 channel: req.channel,
                 language: session.language,
             };
-            let (code, sent) = prepare_send(tx, st, &ticket, (&id, 1), req.purpose, now).await?;
+            let (code, mut sent) = prepare_send(tx, st, &ticket, (&id, 1), req.purpose, now).await?;
+            sent.view.new_phone = dest.typed.clone();
             store::challenges::insert(
                 tx,
                 &store::challenges::NewChallenge {
@@ -238,6 +244,7 @@ async fn prepare_send(
             purpose,
             channel: t.channel,
             masked_phone: mask_e164(t.e164),
+            new_phone: None,
             channels: Channels {
                 sms: t.sms_ok,
                 voice: true,

@@ -48,6 +48,7 @@ pub async fn options(State(state): State<AppState>, session: Session) -> AppResu
         ],
         mfa_required: session.mfa_required,
         phones_left: MAX_PHONES_PER_ACCOUNT.saturating_sub(phones),
+        support_email: state.config.support_email(),
     }))
 }
 

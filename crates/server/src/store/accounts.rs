@@ -10,17 +10,20 @@ pub struct Profile {
     pub email: String,
     pub mfa_required: bool,
     pub language: Language,
+    pub epcs_prescriber: bool,
 }
 
 pub async fn profile(c: &mut Conn, account_id: i64) -> StoreResult<Profile> {
-    let row = sqlx::query("SELECT email, mfa_required, language FROM accounts WHERE id = $1")
-        .bind(account_id)
-        .fetch_one(&mut *c)
-        .await?;
+    let row =
+        sqlx::query("SELECT email, mfa_required, language, epcs_prescriber FROM accounts WHERE id = $1")
+            .bind(account_id)
+            .fetch_one(&mut *c)
+            .await?;
     Ok(Profile {
         email: row.try_get(0)?,
         mfa_required: row.try_get::<Flag, _>(1)?.0,
         language: row.try_get::<Col<Language>, _>(2)?.0,
+        epcs_prescriber: row.try_get::<Flag, _>(3)?.0,
     })
 }
 
