@@ -164,32 +164,53 @@ fn cancelled(error: &gloo_net::Error) -> bool {
     matches!(error, gloo_net::Error::JsError(e) if e.name == "AbortError")
 }
 
-/// Told each request's method and path before it is sent (see [`stand_in`]).
-pub type StandIn = Box<dyn Fn(&str, &str) -> StandInAnswer>;
+#[cfg(feature = "gallery")]
+pub use stand_in::*;
 
-/// What becomes of a request a stand-in was told of.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StandInAnswer {
-    /// It goes to the network as usual.
-    Send,
-    /// It never leaves the browser and never answers: the screen stays as it is while
-    /// a request is in flight (the design gallery).
-    Hold,
-    /// The stand-in answers it: this status and JSON body, read as the server's (the
-    /// browser tests' server).
-    Answer(u16, String),
-}
+/// The design gallery's (and the browser tests') stand-in for the server. Built only
+/// with the `gallery` feature: production has no way to hold or answer a request.
+#[cfg(feature = "gallery")]
+mod stand_in {
+    use std::cell::RefCell;
 
-thread_local! {
-    /// Set by the design gallery: requests are handed to it instead of the network.
-    static STAND_IN: RefCell<Option<StandIn>> = const { RefCell::new(None) };
-}
+    /// Told each request's method and path before it is sent (see [`stand_in`]).
+    pub type StandIn = Box<dyn Fn(&str, &str) -> StandInAnswer>;
 
-/// From now on (until `None`), every request is first told to `stand_in` (its method
-/// and path), which decides what becomes of it. The design gallery holds them all,
-/// so its screens act but reach no server; browser tests answer for a server.
-pub fn stand_in(stand_in: Option<StandIn>) {
-    STAND_IN.with(|s| *s.borrow_mut() = stand_in);
+    /// What becomes of a request a stand-in was told of.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub enum StandInAnswer {
+        /// It goes to the network as usual.
+        Send,
+        /// It never leaves the browser and never answers: the screen stays as it is while
+        /// a request is in flight (the design gallery).
+        Hold,
+        /// The stand-in answers it: this status and JSON body, read as the server's (the
+        /// browser tests' server).
+        Answer(u16, String),
+    }
+
+    thread_local! {
+        /// Set by the design gallery: requests are handed to it instead of the network.
+        static STAND_IN: RefCell<Option<StandIn>> = const { RefCell::new(None) };
+    }
+
+    /// From now on (until `None`), every request is first told to `stand_in` (its method
+    /// and path), which decides what becomes of it. The design gallery holds them all,
+    /// so its screens act but reach no server; browser tests answer for a server.
+    pub fn stand_in(stand_in: Option<StandIn>) {
+        STAND_IN.with(|s| *s.borrow_mut() = stand_in);
+    }
+
+    /// What the stand-in, if any, makes of this request.
+    pub(super) fn decide(request: &gloo_net::http::Request) -> Option<StandInAnswer> {
+        STAND_IN.with(|s| {
+            s.borrow().as_ref().map(|tell| {
+                let url = request.url();
+                let path = url.strip_prefix(&super::origin()).unwrap_or(&url).to_owned();
+                tell(request.method().as_ref(), &path)
+            })
+        })
+    }
 }
 
 /// What to expect of a successful answer.
@@ -216,14 +237,8 @@ async fn call<B: Serialize, T: DeserializeOwned>(
     }
     // Only a body that does not serialize fails here; the contract's types always do.
     .map_err(|_| Failure::Network)?;
-    let stood_in = STAND_IN.with(|s| {
-        s.borrow().as_ref().map(|tell| {
-            let url = request.url();
-            let path = url.strip_prefix(&origin()).unwrap_or(&url).to_owned();
-            tell(request.method().as_ref(), &path)
-        })
-    });
-    let answered = match stood_in {
+    #[cfg(feature = "gallery")]
+    let answered = match stand_in::decide(&request) {
         None | Some(StandInAnswer::Send) => None,
         Some(StandInAnswer::Hold) => {
             drop(screen);
@@ -239,6 +254,8 @@ async fn call<B: Serialize, T: DeserializeOwned>(
             .map_err(|_| Failure::Network)?,
         ),
     };
+    #[cfg(not(feature = "gallery"))]
+    let answered: Option<gloo_net::http::Response> = None;
     let sent = match answered {
         Some(res) => Ok(res),
         None => request.send().await,
@@ -272,6 +289,7 @@ async fn call<B: Serialize, T: DeserializeOwned>(
     result
 }
 
+#[cfg(feature = "gallery")]
 fn origin() -> String {
     web_sys::window()
         .and_then(|w| w.location().origin().ok())

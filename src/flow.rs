@@ -113,6 +113,24 @@ impl PendingCode {
     }
 }
 
+/// sessionStorage: this tab has had a session, so a guard that finds none can say it
+/// ended (rather than greet a first visit with "you were signed out").
+const HAD_SESSION_KEY: &str = "phone-mfa.had-session";
+
+pub fn note_signed_in() {
+    if let Some(s) = storage() {
+        let _ = s.set_item(HAD_SESSION_KEY, "1");
+    }
+}
+
+/// Whether this tab had a session (and forgets it).
+pub fn take_had_session() -> bool {
+    let Some(s) = storage() else { return false };
+    let had = s.get_item(HAD_SESSION_KEY).ok().flatten().is_some();
+    let _ = s.remove_item(HAD_SESSION_KEY);
+    had
+}
+
 const PENDING_KEY: &str = "phone-mfa.pending-code";
 
 fn storage() -> Option<web_sys::Storage> {

@@ -47,6 +47,11 @@ fn Screens() -> impl IntoView {
         }
     });
     let auth = flow::Auth::provide();
+    Effect::new(move |_| {
+        if auth.session.with(Option::is_some) {
+            flow::note_signed_in();
+        }
+    });
     // The sign-in screen needs none of the later screens; once there is a session, fetch
     // them all while the person reads (see `preload_later_screens`).
     Effect::new(move |_| {

@@ -470,9 +470,18 @@ async fn the_code_screen_announces_expiry_at_five_minutes_one_minute_and_thirty_
     phone_mfa::flow::clear_pending();
 }
 
-/// Answers the code screen's requests for `challenge` as a server would, for one test.
-fn answer_for(challenge: &'static str, status: u16, body: serde_json::Value) {
+/// Answers the code screen's requests for `challenge` as a server would, until the
+/// returned guard drops (also when the test fails, so no other test is affected).
+#[must_use]
+fn answer_for(challenge: &'static str, status: u16, body: serde_json::Value) -> impl Drop {
     use phone_mfa::api::{stand_in, StandInAnswer};
+    struct Answering;
+    impl Drop for Answering {
+        fn drop(&mut self) {
+            stand_in(None);
+            phone_mfa::flow::clear_pending();
+        }
+    }
     stand_in(Some(Box::new(move |_, path| {
         if path.contains(challenge) {
             StandInAnswer::Answer(status, body.to_string())
@@ -480,6 +489,7 @@ fn answer_for(challenge: &'static str, status: u16, body: serde_json::Value) {
             StandInAnswer::Send
         }
     })));
+    Answering
 }
 
 /// A wrong code: one message beside the field (with the attempts left), said once (the
@@ -489,7 +499,7 @@ async fn a_wrong_code_stays_selected_and_is_announced_once() {
     let mut pending = pending_code(0);
     pending.challenge.id = "wrong-code-challenge".into();
     phone_mfa::flow::save_pending(&pending);
-    answer_for(
+    let _answering = answer_for(
         "wrong-code-challenge",
         422,
         serde_json::json!({"error": "code_wrong", "message": "That code is not right. Check the code and try again", "attempts_left": 3}),
@@ -547,8 +557,6 @@ async fn a_wrong_code_stays_selected_and_is_announced_once() {
     let new: Vec<_> = after.iter().filter(|t| !before.contains(t)).collect();
     assert_eq!(new.len(), 1, "one announcement: {new:?}");
     assert!(new[0].contains("There is a problem"));
-    phone_mfa::api::stand_in(None);
-    phone_mfa::flow::clear_pending();
 }
 
 /// After "Send a new code" the button is disabled (the wait starts again): focus goes
@@ -560,7 +568,7 @@ async fn after_a_new_code_is_sent_focus_is_in_the_code_field() {
     phone_mfa::flow::save_pending(&pending);
     let mut resent = pending.challenge.clone();
     resent.resend_in_s = 30;
-    answer_for("resend-challenge", 200, serde_json::to_value(&resent).unwrap());
+    let _answering = answer_for("resend-challenge", 200, serde_json::to_value(&resent).unwrap());
     let root = container();
     let focused = focus_log(&root);
     let _mount = leptos::mount::mount_to(root.clone(), || {
@@ -586,8 +594,6 @@ async fn after_a_new_code_is_sent_focus_is_in_the_code_field() {
         .text_content()
         .unwrap()
         .contains("We sent a new code by text message."));
-    phone_mfa::api::stand_in(None);
-    phone_mfa::flow::clear_pending();
 }
 
 /// A summary that follows its fields (the phone screen) takes focus on submit only,

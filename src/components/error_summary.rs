@@ -33,6 +33,9 @@ pub fn ErrorSummary(
     #[prop(optional)] focus: SummaryFocus,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    // Drawn (and so announced) again only when the list itself changes, not each time
+    // a field's check runs and finds the same problem.
+    let errors = Memo::new(move |_| errors.get());
     let node = NodeRef::<html::Div>::new();
     let take_focus = move || {
         if let Some(el) = node.get_untracked() {

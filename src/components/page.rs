@@ -72,6 +72,7 @@ pub fn SignOut() -> impl IntoView {
         // and a network failure still leaves this browser signed out.
         if sign_out.value().get().is_some() {
             clear_pending();
+            let _ = crate::flow::take_had_session();
             auth.session.set(None);
             crate::routes::go("/sign-in", true);
         }

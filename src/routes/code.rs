@@ -1,7 +1,7 @@
 use crate::api::{self, Failure};
 use crate::components::{use_now_ms, CodeInput, ErrorSummary, FieldError, Page, StepBack, SummaryFocus};
 use crate::flow::{
-    clear_pending, expiry_stage, load_pending, mm_ss, now_ms, save_pending, Auth, PendingCode,
+    clear_pending, expiry_stage, load_pending, mm_ss, now_ms, save_pending, Auth, ExpiryStage, PendingCode,
 };
 use crate::i18n::*;
 use crate::language::code_problem;
@@ -38,6 +38,11 @@ fn sent_line(i18n: I18nContext<Locale>, p: &PendingCode) -> impl IntoView {
         Channel::Sms => t!(i18n, code.sent_sms, phone).into_any(),
         Channel::Voice => t!(i18n, code.sent_voice, phone).into_any(),
     };
+    // When, as a time of day: true after a reload too, and read once (the countdown
+    // on screen is hidden from screen readers).
+    let expires_at = p.received_at_ms + p.challenge.expires_in_s as f64 * 1000.0;
+    let until = clock_time(i18n, expires_at);
+    let expires = move || t_string!(i18n, code.expires_at, time = until.clone()).to_string();
     let change = p.entered.is_some().then(|| {
         let href = phone_screen_for(p);
         view! {
@@ -45,7 +50,7 @@ fn sent_line(i18n: I18nContext<Locale>, p: &PendingCode) -> impl IntoView {
             <a href=href>{t!(i18n, code.change)}<span class="visually-hidden">{t!(i18n, code.change_what)}</span></a>
         }
     });
-    view! { {words} {change} }
+    view! { {words} {change} " " {expires} }
 }
 
 /// The phone screen this code's number came from (where "Change" and "Use a different
@@ -185,6 +190,23 @@ pub fn wrong_code_message(
     }
 }
 
+/// Focuses the first of `selectors` on screen, once the screen has settled.
+fn focus_first(selectors: &'static [&'static str]) {
+    request_animation_frame(move || {
+        for selector in selectors {
+            if let Some(el) = document()
+                .query_selector(selector)
+                .ok()
+                .flatten()
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = el.focus();
+                return;
+            }
+        }
+    });
+}
+
 /// A state of the code screen to start in, for the design gallery
 /// (`crate::preview`; never set in production builds).
 #[derive(Debug, Clone)]
@@ -232,6 +254,9 @@ pub fn EnterCode() -> impl IntoView {
             .filter(|n| *n <= ATTEMPTS_LEFT_WARNING_AT)
     }));
     let status = RwSignal::new(preview_sent);
+    // "N attempts left" on its own is for a screen opened (or reloaded) with few left;
+    // after a wrong code it is part of that code's message, and not said again.
+    let attempts_banner = RwSignal::new(true);
 
     let verify = Action::new_local(move |code: &String| {
         let code = code.clone();
@@ -320,8 +345,11 @@ pub fn EnterCode() -> impl IntoView {
                         .as_mut()
                         .filter(|p| p.challenge.id == id && p.challenge.delivery.status <= report.status)
                     {
-                        // A later word on the send replaces "a new code was sent".
-                        if p.challenge.delivery.status != report.status {
+                        // A later word on the send (one with words for the person)
+                        // replaces "a new code was sent".
+                        if delivery_line(i18n, p.challenge.channel, p.challenge.channels.sms, &report)
+                            .is_some()
+                        {
                             status.set(None);
                         }
                         p.challenge.delivery = report;
@@ -340,6 +368,20 @@ pub fn EnterCode() -> impl IntoView {
             }
         })
     };
+
+    // The lock's alert had focus; when the lock ends it goes: focus the field again.
+    Effect::new(move |was_locked: Option<bool>| {
+        let now_locked = locked();
+        if was_locked == Some(true) && !now_locked {
+            let lost = document()
+                .active_element()
+                .is_none_or(|e| e.tag_name() == "BODY" || !e.is_connected());
+            if lost {
+                refocus(false, &[]);
+            }
+        }
+        now_locked
+    });
 
     // A problem more typing cannot fix (a letter, a seventh digit) is said as it is
     // typed; otherwise the last answer about the code, until the code changes.
@@ -361,6 +403,7 @@ pub fn EnterCode() -> impl IntoView {
         let Some(result) = verify.value().get() else {
             return;
         };
+        attempts_banner.set(false);
         match result {
             Ok(VerifiedView { session, method }) => {
                 let next = pending
@@ -393,7 +436,8 @@ pub fn EnterCode() -> impl IntoView {
                             p.challenge.expires_in_s = 0;
                         }
                     });
-                    refocus(false, &["#code-alert button", "#code-alert .alert"]);
+                    // login.gov: a new code is one action away, and focus is on it.
+                    focus_first(&["#code-alert button", "#code-alert .alert"]);
                 }
                 _ => {
                     error.set(Some(e.message));
@@ -468,16 +512,8 @@ pub fn EnterCode() -> impl IntoView {
                 if e.error != ErrorCode::LockedOut {
                     resend_problem.set(Some(e.message));
                 }
-                request_animation_frame(|| {
-                    if let Some(el) = document()
-                        .query_selector("#resend-error:not([hidden]), #code-alert .alert")
-                        .ok()
-                        .flatten()
-                        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-                    {
-                        let _ = el.focus();
-                    }
-                });
+                // The refusal beside the buttons (the lock's alert if that was it).
+                focus_first(&["#resend-error:not([hidden])", "#code-alert .alert"]);
             }
             Err(network) => {
                 resend_problem.set(Some(network.message()));
@@ -548,7 +584,7 @@ pub fn EnterCode() -> impl IntoView {
         if let Some(Ok(words)) = line {
             return Some(Banner::Delivered(words));
         }
-        if error.get().is_none() {
+        if error.get().is_none() && attempts_banner.get() {
             return attempts_warning(i18n, attempts_left.get()).map(Banner::AttemptsLeft);
         }
         None
@@ -586,12 +622,21 @@ pub fn EnterCode() -> impl IntoView {
     };
     // Heard four times at most (5 and 1 minutes, 30 s left; expiry is the alert).
     let stage = Memo::new(move |_| expiry_stage(expires_in()));
-    let stage_words = move || {
-        stage.get().map(|s| match s.seconds() {
-            secs if secs >= 60 => t_string!(i18n, code.expires_soon, count = (secs / 60) as u32).to_string(),
-            secs => t_string!(i18n, code.expires_in_seconds, seconds = secs).to_string(),
-        })
-    };
+    // Said only when a threshold is crossed while the screen is open: opened (or
+    // reloaded) with 4 minutes left, nothing claims "5 minutes".
+    let stage_words = RwSignal::new(None::<String>);
+    Effect::new(move |seen: Option<Option<ExpiryStage>>| {
+        let now = stage.get();
+        if seen.is_some_and(|before| before != now) {
+            stage_words.set(now.map(|s| match s.seconds() {
+                secs if secs >= 60 => {
+                    t_string!(i18n, code.expires_soon, count = (secs / 60) as u32).to_string()
+                }
+                secs => t_string!(i18n, code.expires_in_seconds, seconds = secs).to_string(),
+            }));
+        }
+        now
+    });
     let title = Signal::derive(move || {
         match pending.get().map(|p| p.challenge.channel) {
             Some(Channel::Voice) => t_string!(i18n, code.title_voice),
@@ -616,35 +661,39 @@ pub fn EnterCode() -> impl IntoView {
         })
     });
 
+    // The parts that follow the code on its way (where it went, the channel's buttons)
+    // are drawn again for each send; the live regions and the summary never are: a
+    // region added with its words is not reliably read.
+    let per_send = move || shown.get().and(pending.get_untracked());
     view! {
         <Page title=title back=back sign_out=true>
-            {move || match shown.get().and(pending.get_untracked()) {
-                None => view! {
-                    <p>{t!(i18n, code.none_pending)}</p>
-                    <p><a href="/">{t!(i18n, app.start_again)}</a></p>
-                }.into_any(),
-                Some(p) => {
+            <Show when=move || shown.with(Option::is_some) fallback=move || view! {
+                <p>{t!(i18n, code.none_pending)}</p>
+                <p><a href="/">{t!(i18n, app.start_again)}</a></p>
+            }>
+                <ErrorSummary errors=errors focus=SummaryFocus::Never />
+                {move || per_send().map(|p| view! {
+                    <p class="sent-to">{sent_line(i18n, &p)}</p>
+                })}
+                <p class="hint">{t!(i18n, code.do_not_share)}</p>
+                // One message at a time, in one of two live regions that stay in place.
+                <div id="code-alert" role="alert">{move || banner.get().filter(Banner::urgent).map(render)}</div>
+                <div id="code-status" role="status">{move || banner.get().filter(|b| !b.urgent()).map(render)}</div>
+                // Every second on screen; never read out (the region below is).
+                <p class="countdown" aria-hidden="true" hidden=move || !locked()>
+                    {move || t_string!(i18n, code.locked_countdown, time = mm_ss(locked_for())).to_string()}
+                </p>
+                <p class="countdown" aria-hidden="true" hidden=move || locked() || expired()>
+                    {move || t_string!(i18n, code.expires_countdown, time = mm_ss(expires_in())).to_string()}
+                </p>
+                <p class="visually-hidden" aria-live="polite" id="expiry-announcement">{move || stage_words.get()}</p>
+                {move || per_send().map(|p| {
                     let other = p.challenge.channel.other();
                     let can_switch = other == Channel::Voice || p.challenge.channels.sms;
                     let new_number = p.entered.is_some()
                         || matches!(p.challenge.purpose, Purpose::Setup | Purpose::PhoneChange);
                     let different_number = phone_screen_for(&p);
                     view! {
-                        <ErrorSummary errors=errors focus=SummaryFocus::Never />
-                        <p class="sent-to">{sent_line(i18n, &p)}</p>
-                        <p class="hint">{t!(i18n, code.do_not_share)}</p>
-                        // One message at a time, in one of two live regions that stay in
-                        // place (a region added with its words is not reliably read).
-                        <div id="code-alert" role="alert">{move || banner.get().filter(Banner::urgent).map(render)}</div>
-                        <div id="code-status" role="status">{move || banner.get().filter(|b| !b.urgent()).map(render)}</div>
-                        // Every second on screen; never read out (the region below is).
-                        <p class="countdown" aria-hidden="true" hidden=move || !locked()>
-                            {move || t_string!(i18n, code.locked_countdown, time = mm_ss(locked_for())).to_string()}
-                        </p>
-                        <p class="countdown" aria-hidden="true" hidden=move || locked() || expired()>
-                            {move || t_string!(i18n, code.expires_countdown, time = mm_ss(expires_in())).to_string()}
-                        </p>
-                        <p class="visually-hidden" aria-live="polite" id="expiry-announcement">{stage_words}</p>
                         <form on:submit=on_submit novalidate>
                             <CodeInput
                                 value=code
@@ -671,11 +720,16 @@ pub fn EnterCode() -> impl IntoView {
                                 prop:disabled=resend_blocked
                                 aria-busy=move || (resend.pending().get() && resend.input().get() == Some(None)).to_string()
                                 on:click=move |_| send_again(None)>
-                                // While locked the lock's own countdown is the one that matters.
-                                {move || match resend_wait() {
-                                    s if s > 0 && !locked() => t_string!(i18n, code.send_new_in, time = mm_ss(s)).to_string(),
-                                    _ => t_string!(i18n, code.send_new).to_string(),
-                                }}
+                                {t!(i18n, code.send_new)}
+                                // The wait, on screen only: a name that changes every
+                                // second would be read again and again.
+                                <span aria-hidden="true">
+                                    {move || match resend_wait() {
+                                        // While locked the lock's own countdown is the one that matters.
+                                        s if s > 0 && !locked() => t_string!(i18n, code.available_in, time = mm_ss(s)).to_string(),
+                                        _ => String::new(),
+                                    }}
+                                </span>
                             </button>
                             {can_switch.then(|| view! {
                                 <button type="button" class="button link" id="switch-channel"
@@ -692,9 +746,9 @@ pub fn EnterCode() -> impl IntoView {
                             </p>
                             {new_number.then(|| view! { <p><a href=different_number>{t!(i18n, code.different_number)}</a></p> })}
                         </div>
-                    }.into_any()
-                }
-            }}
+                    }
+                })}
+            </Show>
         </Page>
     }
 }

@@ -1,10 +1,12 @@
 use crate::api;
-use crate::components::{CodeInput, ErrorSummary, FieldError, Page, StepBack};
+use crate::components::{CodeInput, ErrorSummary, FieldError, Page, StepBack, SummaryFocus};
 use crate::flow::{now_ms, safe_next, save_pending, Auth, PendingCode};
 use crate::i18n::*;
+use crate::language::code_problem;
 use crate::routes::{go, use_session_guard};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
+use phone_mfa_contract::code::{normalize_code, problem_while_typing};
 use phone_mfa_contract::{Channel, MethodKind, MethodView, Purpose, StartChallengeRequest};
 
 /// The authenticator-app form open with this error, for the design gallery
@@ -25,6 +27,8 @@ pub fn CurrentMethod(purpose: Purpose) -> impl IntoView {
     let auth = Auth::get();
     let next = safe_next(use_query_map().get_untracked().get("next"), "/account");
     let errors = RwSignal::new(Vec::<FieldError>::new());
+    // The summary takes focus when an action fails, never as a code is typed.
+    let submits = RwSignal::new(0u32);
     let preview = crate::preview::preview::<AppCodePreview>();
     let show_app = RwSignal::new(preview.is_some());
     let app_code = RwSignal::new(preview.as_ref().map(|p| p.code.clone()).unwrap_or_default());
@@ -42,10 +46,13 @@ pub fn CurrentMethod(purpose: Purpose) -> impl IntoView {
                 save_pending(&PendingCode::new(challenge, next_after_code.clone(), now_ms()));
                 go("/verify", false);
             }
-            Err(e) => errors.set(vec![FieldError {
-                field_id: "methods",
-                message: e.message(),
-            }]),
+            Err(e) => {
+                errors.set(vec![FieldError {
+                    field_id: "methods",
+                    message: e.message(),
+                }]);
+                submits.update(|n| *n += 1);
+            }
         }
     });
     let totp = Action::new_local(move |code: &String| {
@@ -74,12 +81,38 @@ pub fn CurrentMethod(purpose: Purpose) -> impl IntoView {
             }
         }
     });
-    let submit_app = move |code: String| {
-        if !totp.pending().get_untracked() {
-            app_error.set(None);
-            totp.dispatch_local(code);
+    let submit_app = move |typed: String| {
+        if totp.pending().get_untracked() {
+            return;
+        }
+        match normalize_code(&typed) {
+            Ok(code) => {
+                app_error.set(None);
+                totp.dispatch_local(code);
+            }
+            Err(p) => {
+                app_error.set(Some(code_problem(i18n, p)));
+                submits.update(|n| *n += 1);
+            }
         }
     };
+    // As on the code screen: a problem more typing cannot fix is said as it is typed,
+    // and the summary lists what the fields say.
+    let app_field_error = Signal::derive(move || {
+        problem_while_typing(&app_code.get())
+            .map(|p| code_problem(i18n, p))
+            .or_else(|| app_error.get())
+    });
+    let summary = Signal::derive(move || {
+        let mut all = errors.get();
+        if let Some(message) = app_field_error.get() {
+            all.push(FieldError {
+                field_id: "code",
+                message,
+            });
+        }
+        all
+    });
     let busy = move || send.pending().get() || totp.pending().get();
     let phone_row = move |m: MethodView| {
         let sms = m.channels.map(|c| c.sms).unwrap_or(false);
@@ -119,7 +152,7 @@ pub fn CurrentMethod(purpose: Purpose) -> impl IntoView {
                     ev.prevent_default();
                     submit_app(app_code.get_untracked());
                 }>
-                    <CodeInput value=app_code on_complete=Callback::new(submit_app) error=app_error
+                    <CodeInput value=app_code on_complete=Callback::new(submit_app) error=app_field_error
                         disabled=Signal::derive(move || totp.pending().get()) />
                     <button type="submit" class="button primary" prop:disabled=move || totp.pending().get()>{t!(i18n, app.continue_label)}</button>
                 </form>
@@ -147,7 +180,7 @@ pub fn CurrentMethod(purpose: Purpose) -> impl IntoView {
         // Cancel goes back to Sign in & Security.
         <Page title=title sign_out=signing_in
             back=Signal::stored((!signing_in).then(|| StepBack::Cancel("/account".into())))>
-            <ErrorSummary errors=errors />
+            <ErrorSummary errors=summary focus=SummaryFocus::OnSubmit(submits.into()) />
             <p>{intro}</p>
             <ul class="methods" id="methods" tabindex="-1">
                 {move || {

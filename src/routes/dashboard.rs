@@ -100,14 +100,10 @@ pub fn Dashboard() -> impl IntoView {
                 problem.set(None);
                 status.set(Some(t_string!(i18n, dashboard.saved).to_string()));
                 refresh();
-                // "Make default" is gone once it is: say it worked where focus can land.
-                // A radio button stays where it is, focused.
-                let on_radio = document()
-                    .active_element()
-                    .is_some_and(|e| e.get_attribute("type").as_deref() == Some("radio"));
-                if !on_radio {
-                    focus_banner("dashboard-status");
-                }
+                // The rows are drawn again from the refreshed session ("Make default"
+                // is gone once it is; a radio is a new element): say it worked where
+                // focus can land.
+                focus_banner("dashboard-status");
             }
             Err(e) => {
                 status.set(None);
@@ -138,7 +134,7 @@ pub fn Dashboard() -> impl IntoView {
         })
     };
 
-    let method_row = move |m: MethodView, count: usize, reauth_ok: bool| {
+    let method_row = move |m: MethodView, count: usize, reauth_ok: bool, phone_allowed: bool| {
         let id = m.id;
         let masked = m.masked_phone.clone().unwrap_or_default();
         let is_phone = m.kind == MethodKind::Phone;
@@ -178,7 +174,8 @@ pub fn Dashboard() -> impl IntoView {
                     </fieldset>
                 })}
                 <div class="actions">
-                    {is_phone.then(|| {
+                    // A number this account may not use for codes cannot be changed to another.
+                    {(is_phone && phone_allowed).then(|| {
                         let target = format!("/setup/phone?change={id}");
                         view! {
                             <button type="button" class="button secondary" on:click=move |_| {
@@ -240,7 +237,7 @@ pub fn Dashboard() -> impl IntoView {
                     })}
                     <h2>{t!(i18n, dashboard.your_methods)}</h2>
                     <ul class="methods">
-                        {session.methods.into_iter().map(|m| method_row(m, count, reauth_ok)).collect_view()}
+                        {session.methods.into_iter().map(|m| method_row(m, count, reauth_ok, session.phone_allowed)).collect_view()}
                     </ul>
                     <h2>{t!(i18n, dashboard.add_method)}</h2>
                     // Only what this account can use is offered: a prescriber of

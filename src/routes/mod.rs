@@ -43,7 +43,16 @@ pub fn use_session_guard() -> Signal<bool> {
             match api::session().await {
                 Ok(s) => auth.session.set(Some(s)),
                 Err(e) if e.code() == Some(ErrorCode::Unauthenticated) => navigate(
-                    sign_in::SIGNED_OUT_PATH,
+                    {
+                        // Nothing of a session that ended stays in this tab (a typed
+                        // number among it); say why only to someone who had one.
+                        crate::flow::clear_pending();
+                        if crate::flow::take_had_session() {
+                            sign_in::SIGNED_OUT_PATH
+                        } else {
+                            "/sign-in"
+                        }
+                    },
                     NavigateOptions {
                         replace: true,
                         ..Default::default()

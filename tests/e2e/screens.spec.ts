@@ -73,7 +73,12 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await page.keyboard.press('Tab');
     const button = page.getByRole('button', { name: 'Sign in' });
     await expect(button).toBeFocused();
-    const ring = await button.evaluate((b) => getComputedStyle(b).boxShadow.match(/rgba?\([^)]+\)/)![0]);
+    // The ring is the outer shadow; the inner one is a gap of the card's colour, so the
+    // ring never sits against the button's own fill.
+    const shadows = await button.evaluate((b) => getComputedStyle(b).boxShadow.match(/rgba?\([^)]+\)/g)!);
+    const ring = shadows.at(-1)!;
+    const surface = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--color-surface').trim());
+    expect(await contrast(page, shadows[0], surface), 'the gap is the card colour').toBeLessThan(1.01);
     await page.keyboard.press('Tab');
     const link = page.getByRole('link', { name: 'Create an account' });
     await expect(link).toBeFocused();
@@ -128,7 +133,8 @@ test('a wrong code is announced once, stays selected for correction, and seven d
   await field.fill(wrong);
   await expect(page.locator('#code-error')).toContainText('not right');
   await expect.poll(() => field.evaluate((f: HTMLInputElement) => [f.selectionStart, f.selectionEnd, document.activeElement === f])).toEqual([0, 6, true]);
-  await page.waitForTimeout(300);
+  // Whatever else would be said comes within a frame or two: give it time, on purpose.
+  await page.waitForTimeout(500);
   const said = await announced(page);
   expect(said, 'one announcement for one wrong code').toHaveLength(1);
   expect(said[0]).toContain('not right');
@@ -195,9 +201,21 @@ test('every setup step has a way back and a way out; "Change" and "Use a differe
   await expect(page.getByLabel('Phone number')).toHaveValue(national);
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Sign in to Phone MFA' })).toBeVisible();
+  await expect(page.getByText('Sign in to continue.'), 'signed out on purpose: nothing to explain').toHaveCount(0);
   await page.goto('/setup/phone');
   await expect(page.getByRole('heading', { level: 1, name: 'Sign in to Phone MFA' })).toBeVisible();
-  await expect(page.getByText('Sign in to continue.')).toBeVisible();
+  expect(await page.evaluate(() => sessionStorage.getItem('phone-mfa.pending-code')), 'the typed number is gone').toBeNull();
+});
+
+test('a session that ended elsewhere sends to sign in, saying why', async ({ page }) => {
+  const { email } = fresh();
+  await createAccount(page, email);
+  // The session ends on the server (as after 30 idle minutes), not through this tab.
+  const r = await page.request.post('/api/auth/sign-out', { headers: { 'x-phone-mfa': '1' }, data: {} });
+  expect(r.status()).toBe(204);
+  await page.goto('/setup/phone');
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in to Phone MFA' })).toBeVisible();
+  await expect(page.getByText('Sign in to continue. For your security, we sign you out after 30 minutes without activity.')).toBeVisible();
 });
 
 test('the dashboard offers only methods the account can use', async ({ page }) => {

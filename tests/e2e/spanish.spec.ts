@@ -47,7 +47,8 @@ test.describe('in Spanish', () => {
 
     await expect(page.getByRole('heading', { level: 1, name: 'Revisa tu teléfono' })).toBeVisible();
     await expect(page.locator('.sent-to')).toContainText(`Enviamos un mensaje de texto con un código de 6 dígitos al +1 201-555-01${last2}.`);
-    await expect(page.getByRole('button', { name: /Enviar un código nuevo \(disponible en 0:[0-9]{2}\)/ })).toBeDisabled();
+    await expect(page.locator('#resend')).toHaveText(/^Enviar un código nuevo \(disponible en 0:[0-9]{2}\)$/);
+    await expect(page.getByRole('button', { name: 'Enviar un código nuevo', exact: true })).toBeDisabled();
     await expectAccessible(page);
     const e164 = `+1201555${'01' + last2}`;
     const sent = (await outbox(request)).filter((m) => m.to === e164 && m.kind === 'sms');

@@ -238,7 +238,7 @@ impl Channel {
 pub struct MethodView {
     pub id: i64,
     pub kind: MethodKind,
-    /// For phone methods: the number with all but the last two digits hidden.
+    /// For phone methods: the number with all but the last four digits hidden.
     pub masked_phone: Option<String>,
     /// For phone methods: text or call, as the person chose.
     pub default_channel: Option<Channel>,
