@@ -403,23 +403,73 @@ pub async fn delivery(id: &str) -> ApiResult<DeliveryView> {
     get(&paths::challenge_delivery(id)).await
 }
 
-pub async fn verify(id: &str, code: &str) -> ApiResult<VerifiedView> {
+/// `remember_browser`: "Don't ask again on this browser" (a sign-in's code only).
+pub async fn verify(id: &str, code: &str, remember_browser: bool) -> ApiResult<VerifiedView> {
     post(
         &paths::challenge_verify(id),
         &VerifyCodeRequest {
+            code: code.to_owned(),
+            remember_browser,
+        },
+    )
+    .await
+}
+
+pub async fn verify_totp(purpose: Purpose, code: &str, remember_browser: bool) -> ApiResult<VerifiedView> {
+    post(
+        paths::TOTP_VERIFY,
+        &TotpVerifyRequest {
+            purpose,
+            code: code.to_owned(),
+            remember_browser,
+        },
+    )
+    .await
+}
+
+/// A new authenticator-app key (and its QR code) for this session.
+pub async fn app_setup() -> ApiResult<AppSetupView> {
+    post(paths::APP_SETUP, &serde_json::json!({})).await
+}
+
+/// The app's first code: adds the method.
+pub async fn app_confirm(code: &str) -> ApiResult<VerifiedView> {
+    post(
+        paths::APP_CONFIRM,
+        &AppConfirmRequest {
             code: code.to_owned(),
         },
     )
     .await
 }
 
-pub async fn verify_totp(purpose: Purpose, code: &str) -> ApiResult<VerifiedView> {
+/// A new set of recovery codes (the old set stops working).
+pub async fn new_recovery_codes() -> ApiResult<RecoveryCodesView> {
+    post(paths::RECOVERY_CODES, &serde_json::json!({})).await
+}
+
+/// "I do not have access to my phone": a recovery code as a sign-in's second factor.
+pub async fn recovery_sign_in(code: &str) -> ApiResult<VerifiedView> {
     post(
-        paths::TOTP_VERIFY,
-        &TotpVerifyRequest {
-            purpose,
+        paths::RECOVERY_SIGN_IN,
+        &RecoveryCodeRequest {
             code: code.to_owned(),
         },
+    )
+    .await
+}
+
+/// Forgets one remembered browser (`Some(id)`) or all of them.
+pub async fn forget_browsers(id: Option<i64>) -> ApiResult<SessionView> {
+    let path = match id {
+        Some(id) => paths::remembered_browser(id),
+        None => paths::REMEMBERED_BROWSERS.to_owned(),
+    };
+    call(
+        guarded(Request::delete(&path)),
+        None::<&()>,
+        Answer::Json,
+        Scope::Screen,
     )
     .await
 }

@@ -10,12 +10,16 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy)]
 pub struct Auth {
     pub session: RwSignal<Option<SessionView>>,
+    /// Recovery codes just made, until the person has saved them: in memory only (never
+    /// in storage), so they are gone with the tab, as a shown-once secret should be.
+    pub new_recovery_codes: RwSignal<Vec<String>>,
 }
 
 impl Auth {
     pub fn provide() -> Auth {
         let auth = Auth {
             session: RwSignal::new(None),
+            new_recovery_codes: RwSignal::new(Vec::new()),
         };
         provide_context(auth);
         auth

@@ -10,6 +10,7 @@ use crate::i18n::*;
 use leptos::prelude::*;
 use phone_mfa_contract::code::CodeProblem;
 use phone_mfa_contract::phone::PhoneProblem;
+use phone_mfa_contract::recovery::RecoveryCodeProblem;
 use phone_mfa_contract::Language;
 
 /// localStorage key of a language the person chose (absent: follow the browser).
@@ -69,6 +70,22 @@ pub fn code_problem(i18n: leptos_i18n::I18nContext<Locale>, problem: CodeProblem
         CodeProblem::ExtraDigits => t_string!(i18n, code_problem.extra_digits),
     }
     .to_string()
+}
+
+/// The words for a typed recovery-code problem, in the current language.
+pub fn recovery_problem(i18n: leptos_i18n::I18nContext<Locale>, problem: RecoveryCodeProblem) -> String {
+    match problem {
+        RecoveryCodeProblem::Empty => t_string!(i18n, recovery_problem.empty).to_string(),
+        RecoveryCodeProblem::NotRecoveryCode => {
+            t_string!(i18n, recovery_problem.not_recovery_code).to_string()
+        }
+        RecoveryCodeProblem::WrongLength => t_string!(
+            i18n,
+            recovery_problem.wrong_length,
+            recovery_chars = phone_mfa_contract::policy::RECOVERY_CODE_CHARS
+        )
+        .to_string(),
+    }
 }
 
 /// A selector country's name in the current language (the region code if unknown).

@@ -1,11 +1,12 @@
 //! Phone MFA, the single-page app: every screen of text-message and phone-call
 //! multi-factor authentication, written with Leptos (client-side rendered).
 //!
-//! `api` is all HTTP, `flow` the state shared between screens, `components` the
+//! `api` is all HTTP, `browser` the clipboard, downloads and printing, `flow` the state shared between screens, `components` the
 //! building blocks, `routes` one screen a file and `screens` the one list of them
 //! (paths, chunks, preloads, gallery states).
 
 pub mod api;
+pub mod browser;
 pub mod components;
 pub mod flow;
 #[cfg(feature = "gallery")]

@@ -28,6 +28,7 @@
 #[cfg(feature = "gallery")]
 use crate::i18n::*;
 use crate::routes::{
+    app_setup::SetUpApp,
     choose_method::ChooseMethod,
     code::EnterCode,
     confirmed::PhoneConfirmed,
@@ -37,6 +38,8 @@ use crate::routes::{
     dashboard::Dashboard,
     not_found::NotFound,
     phone::EnterPhone,
+    recovery_codes::SaveRecoveryCodes,
+    recovery_sign_in::UseRecoveryCode,
     sign_in::SignIn,
     success::AccountSecure,
     this_wasnt_me::ThisWasntMe,
@@ -192,6 +195,7 @@ screens! {
     EnterCode at ["/verify"], (preloaded enter_code_chunk),
         gallery code: [
             "code-fresh" => code_fresh,
+            "code-sign-in" => code_sign_in,
             "code-voice" => code_voice,
             "code-resend-ready" => code_resend_ready,
             "code-wrong-3-left" => code_wrong_3_left,
@@ -208,6 +212,18 @@ screens! {
             "code-blocked" => code_blocked,
             "code-call-not-answered" => code_call_not_answered,
         ];
+    SetUpApp at ["/setup/app"], (preloaded app_setup_chunk),
+        gallery app_setup: [
+            "app-setup" => app_setup_fresh,
+            "app-setup-wrong-code" => app_setup_wrong_code,
+            "app-setup-expired" => app_setup_expired,
+        ];
+    // Shown once, after the first method is set up or new codes are asked for.
+    SaveRecoveryCodes at ["/recovery-codes"], (preloaded recovery_codes_chunk),
+        gallery recovery_codes: [
+            "recovery-codes" => recovery_codes_shown,
+            "recovery-codes-gone" => recovery_codes_gone,
+        ];
     PhoneConfirmed at ["/setup/confirmed"], (preloaded phone_confirmed_chunk),
         gallery confirmed: [
             "confirmed" => confirmed_setup,
@@ -219,6 +235,12 @@ screens! {
         gallery sign_in_method: [
             "sign-in-method" => sign_in_method_both,
             "sign-in-method-wrong-app-code" => sign_in_method_wrong_app_code,
+        ];
+    // "I do not have access to my phone": rare, so fetched only when opened.
+    UseRecoveryCode at ["/sign-in/recovery"], (lazy recovery_sign_in_chunk),
+        gallery recovery_sign_in: [
+            "recovery-sign-in" => recovery_sign_in_empty,
+            "recovery-sign-in-wrong" => recovery_sign_in_wrong,
         ];
     Reauthenticate at ["/account/confirm"], (preloaded reauthenticate_chunk),
         gallery confirm: ["confirm-its-you" => confirm_before_adding];
@@ -232,6 +254,8 @@ screens! {
             "dashboard-saved" => dashboard_saved,
             "dashboard-removed" => dashboard_removed,
             "dashboard-prescriber" => dashboard_prescriber,
+            "dashboard-alternatives" => dashboard_alternatives,
+            "dashboard-recovered" => dashboard_recovered,
         ];
     NoCode at ["/help/no-code"], (preloaded no_code_chunk),
         gallery no_code: ["no-code" => no_code_nothing];

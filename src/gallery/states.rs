@@ -9,6 +9,7 @@ use crate::components::FieldError;
 use crate::flow::{now_ms, Auth};
 use crate::i18n::*;
 use crate::preview::Preview;
+use crate::routes::app_setup::{AppSetupPreview, SetUpApp};
 use crate::routes::choose_method::ChooseMethod;
 use crate::routes::code::{wrong_code_message, CodePreview, EnterCode};
 use crate::routes::confirmed::{ConfirmedPreview, PhoneConfirmed};
@@ -18,6 +19,8 @@ use crate::routes::current_method::{AppCodePreview, Reauthenticate, SignInMethod
 use crate::routes::dashboard::{Dashboard, DashboardPreview};
 use crate::routes::not_found::NotFound;
 use crate::routes::phone::{EnterPhone, PhonePreview};
+use crate::routes::recovery_codes::SaveRecoveryCodes;
+use crate::routes::recovery_sign_in::{RecoverySignInPreview, UseRecoveryCode};
 use crate::routes::sign_in::{SignIn, SignInPreview};
 use crate::routes::success::AccountSecure;
 use crate::routes::this_wasnt_me::{ChangeUndone, ReportChange, ReportLinkFailed};
@@ -63,12 +66,8 @@ fn code_screen(pending: crate::flow::PendingCode) -> CodePreview {
     }
 }
 
-fn method_options(i18n: Ctx, phone_unavailable: Option<String>, required: bool) {
-    show(options(
-        phone_unavailable,
-        required,
-        server_says(i18n, "methods.app_setup_soon", None),
-    ));
+fn method_options(_: Ctx, phone_unavailable: Option<String>, required: bool) {
+    show(options(phone_unavailable, required));
 }
 
 pub fn sign_in_empty(_: Ctx) -> AnyView {
@@ -204,6 +203,16 @@ pub fn phone_change(_: Ctx) -> AnyView {
 
 pub fn code_fresh(_: Ctx) -> AnyView {
     show(code_screen(pending(Channel::Sms, true, 0.0, 30)));
+    view! { <EnterCode /> }.into_any()
+}
+
+/// A sign-in's code: "Don't ask again on this browser" and "I do not have access to my
+/// phone" are offered.
+pub fn code_sign_in(_: Ctx) -> AnyView {
+    let mut p = pending(Channel::Sms, true, 0.0, 30);
+    p.challenge.purpose = phone_mfa_contract::Purpose::SignIn;
+    p.next = "/account".into();
+    show(code_screen(p));
     view! { <EnterCode /> }.into_any()
 }
 
@@ -455,6 +464,110 @@ pub fn dashboard_removed(i18n: Ctx) -> AnyView {
         status: Some(t_string!(i18n, dashboard.removed).to_string()),
     });
     view! { <Dashboard /> }.into_any()
+}
+
+/// Every way in: an app, a phone, few recovery codes left, two remembered browsers.
+pub fn dashboard_alternatives(_: Ctx) -> AnyView {
+    let mut s = session(
+        SessionStage::SignedIn,
+        vec![
+            authenticator_app(1, true),
+            phone(2, "0123", false, true, Channel::Sms),
+        ],
+    );
+    s.recovery_codes_left = 3;
+    s.remembered_browsers = vec![
+        remembered_browser(7, "Firefox, Windows", 1),
+        remembered_browser(8, "", 12),
+    ];
+    Auth::get().session.update_untracked(|now| *now = Some(s));
+    view! { <Dashboard /> }.into_any()
+}
+
+/// Signed in with a recovery code after losing the phone.
+pub fn dashboard_recovered(i18n: Ctx) -> AnyView {
+    let mut s = session(
+        SessionStage::SignedIn,
+        vec![phone(1, "0123", true, true, Channel::Sms)],
+    );
+    s.recovery_codes_left = 9;
+    Auth::get().session.update_untracked(|now| *now = Some(s));
+    show(DashboardPreview {
+        confirming: None,
+        status: Some(t_string!(i18n, dashboard.recovered, count = 9).to_string()),
+    });
+    view! { <Dashboard /> }.into_any()
+}
+
+pub fn app_setup_fresh(_: Ctx) -> AnyView {
+    signed_in(SessionStage::MfaSetup, vec![]);
+    show(AppSetupPreview {
+        setup: app_setup(),
+        code: String::new(),
+        error: None,
+        expired: false,
+    });
+    view! { <SetUpApp /> }.into_any()
+}
+
+pub fn app_setup_wrong_code(i18n: Ctx) -> AnyView {
+    signed_in(SessionStage::MfaSetup, vec![]);
+    show(AppSetupPreview {
+        setup: app_setup(),
+        code: "492816".into(),
+        error: Some(server_says(i18n, "errors.code_wrong", None)),
+        expired: false,
+    });
+    view! { <SetUpApp /> }.into_any()
+}
+
+pub fn app_setup_expired(i18n: Ctx) -> AnyView {
+    signed_in(SessionStage::MfaSetup, vec![]);
+    show(AppSetupPreview {
+        setup: app_setup(),
+        code: String::new(),
+        error: Some(server_says(i18n, "methods.app_setup_expired", None)),
+        expired: true,
+    });
+    view! { <SetUpApp /> }.into_any()
+}
+
+pub fn recovery_codes_shown(_: Ctx) -> AnyView {
+    signed_in(SessionStage::SignedIn, vec![authenticator_app(1, true)]);
+    Auth::get()
+        .new_recovery_codes
+        .update_untracked(|c| *c = recovery_codes());
+    view! { <SaveRecoveryCodes /> }.into_any()
+}
+
+pub fn recovery_codes_gone(_: Ctx) -> AnyView {
+    signed_in(SessionStage::SignedIn, vec![authenticator_app(1, true)]);
+    Auth::get().new_recovery_codes.update_untracked(Vec::clear);
+    view! { <SaveRecoveryCodes /> }.into_any()
+}
+
+pub fn recovery_sign_in_empty(_: Ctx) -> AnyView {
+    signed_in(
+        SessionStage::MfaPending,
+        vec![phone(1, "0123", true, true, Channel::Sms)],
+    );
+    show(RecoverySignInPreview {
+        code: String::new(),
+        error: None,
+    });
+    view! { <UseRecoveryCode /> }.into_any()
+}
+
+pub fn recovery_sign_in_wrong(i18n: Ctx) -> AnyView {
+    signed_in(
+        SessionStage::MfaPending,
+        vec![phone(1, "0123", true, true, Channel::Sms)],
+    );
+    show(RecoverySignInPreview {
+        code: "7KQ4-M2XH-9PD3X".into(),
+        error: Some(server_says(i18n, "errors.code_wrong", None)),
+    });
+    view! { <UseRecoveryCode /> }.into_any()
 }
 
 pub fn dashboard_prescriber(_: Ctx) -> AnyView {

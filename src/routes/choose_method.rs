@@ -6,9 +6,10 @@ use crate::routes::{go, use_session_guard};
 use leptos::prelude::*;
 use phone_mfa_contract::{MethodKind, MfaOptions};
 
-/// First-time setup, step 1: choose an MFA method. Text Message or Phone Call is
-/// offered beside the authenticator app, marked as the less secure ("restricted") one,
-/// and shown as unavailable, with the reason, where the account may not use it.
+/// First-time setup, step 1: choose an MFA method. The authenticator app comes first;
+/// Text Message or Phone Call is offered beside it, marked as the less secure
+/// ("restricted") one (rule A8), and shown as unavailable, with the reason, where the
+/// account may not use it. Where only one method is available it is chosen already.
 #[component]
 pub fn ChooseMethod() -> impl IntoView {
     // The gallery's options instead of the server's (never in production builds).
@@ -47,7 +48,8 @@ pub fn ChooseMethod() -> impl IntoView {
         ev.prevent_default();
         match choice.get_untracked() {
             Some(MethodKind::Phone) => go("/setup/phone", false),
-            _ => error.set(Some(
+            Some(MethodKind::AuthenticatorApp) => go("/setup/app", false),
+            None => error.set(Some(
                 t_string!(i18n, choose_method.choose_to_continue).to_string(),
             )),
         }
@@ -56,7 +58,16 @@ pub fn ChooseMethod() -> impl IntoView {
         let required = opts.mfa_required;
         // A prescriber of controlled substances can use neither method offered here yet:
         // say so and what to do, rather than offer a Continue that leads nowhere.
-        let none_available = !opts.options.iter().any(|o| o.available);
+        let available: Vec<MethodKind> = opts
+            .options
+            .iter()
+            .filter(|o| o.available)
+            .map(|o| o.kind)
+            .collect();
+        let none_available = available.is_empty();
+        if let [only] = available[..] {
+            choice.set(Some(only));
+        }
         let support = opts.support_email.clone();
         let items = opts
             .options
@@ -77,6 +88,7 @@ pub fn ChooseMethod() -> impl IntoView {
                 view! {
                     <div class="choice" class:unavailable=!o.available>
                         <input type="radio" name="method" id=id disabled=!o.available
+                            prop:checked=move || choice.get() == Some(kind)
                             aria-describedby=format!("{id}-hint")
                             on:change=move |_| { choice.set(Some(kind)); error.set(None); } />
                         <label for=id>{label}</label>

@@ -1,5 +1,7 @@
 use crate::api::{self, Failure};
-use crate::components::{use_now_ms, CodeInput, ErrorSummary, FieldError, Page, StepBack, SummaryFocus};
+use crate::components::{
+    use_now_ms, CodeInput, ErrorSummary, FieldError, Page, RememberBrowser, StepBack, SummaryFocus,
+};
 use crate::flow::{
     clear_pending, expiry_stage, load_pending, mm_ss, now_ms, save_pending, Auth, ExpiryStage, PendingCode,
 };
@@ -258,13 +260,16 @@ pub fn EnterCode() -> impl IntoView {
     // after a wrong code it is part of that code's message, and not said again.
     let attempts_banner = RwSignal::new(true);
 
+    // "Don't ask again on this browser": offered when the code is a sign-in's.
+    let remember = RwSignal::new(false);
     let verify = Action::new_local(move |code: &String| {
         let code = code.clone();
-        let id = pending
+        let (id, signing_in) = pending
             .get_untracked()
-            .map(|p| p.challenge.id)
+            .map(|p| (p.challenge.id, p.challenge.purpose == Purpose::SignIn))
             .unwrap_or_default();
-        async move { api::verify(&id, &code).await }
+        let remember = signing_in && remember.get_untracked();
+        async move { api::verify(&id, &code, remember).await }
     });
     let resend = Action::new_local(move |channel: &Option<Channel>| {
         let channel = *channel;
@@ -405,12 +410,21 @@ pub fn EnterCode() -> impl IntoView {
         };
         attempts_banner.set(false);
         match result {
-            Ok(VerifiedView { session, method }) => {
+            Ok(VerifiedView {
+                session,
+                method,
+                recovery_codes,
+            }) => {
                 let next = pending
                     .get_untracked()
                     .map(|p| p.next_after(method.map(|m| m.id)))
                     .unwrap_or_else(|| "/account".into());
                 auth.session.set(Some(session));
+                // The account's first method: its recovery codes, shown after the
+                // confirmation (crate::routes::confirmed).
+                if !recovery_codes.is_empty() {
+                    auth.new_recovery_codes.set(recovery_codes);
+                }
                 clear_pending();
                 go(&next, true);
             }
@@ -693,6 +707,7 @@ pub fn EnterCode() -> impl IntoView {
                     let new_number = p.entered.is_some()
                         || matches!(p.challenge.purpose, Purpose::Setup | Purpose::PhoneChange);
                     let different_number = phone_screen_for(&p);
+                    let signing_in = p.challenge.purpose == Purpose::SignIn;
                     view! {
                         <form on:submit=on_submit novalidate>
                             <CodeInput
@@ -702,6 +717,7 @@ pub fn EnterCode() -> impl IntoView {
                                 disabled=Signal::derive(move || busy.get() || locked())
                                 webotp=p.challenge.channel == Channel::Sms
                             />
+                            {signing_in.then(|| view! { <RememberBrowser checked=remember /> })}
                             <button type="submit" class="button primary" prop:disabled=move || busy.get() || locked()
                                 aria-busy=move || verify.pending().get().to_string()>
                                 {move || if verify.pending().get() { t_string!(i18n, code.checking) } else { t_string!(i18n, app.continue_label) }}
@@ -712,6 +728,9 @@ pub fn EnterCode() -> impl IntoView {
                             // Always a link that works (WCAG 2.2 "Consistent Help"), even
                             // while the buttons below wait.
                             <p><a href="/help/no-code">{t!(i18n, code.no_code)}</a></p>
+                            {signing_in.then(|| view! {
+                                <p><a href="/sign-in/recovery" id="no-phone-access">{t!(i18n, current_method.no_phone_access)}</a></p>
+                            })}
                             <p id="resend-error" class="field-error" tabindex="-1" hidden=move || resend_problem.get().is_none()>
                                 <span class="visually-hidden">{t!(i18n, app.error_prefix)}</span>
                                 {move || resend_problem.get()}

@@ -55,13 +55,19 @@ pub fn PhoneConfirmed() -> impl IntoView {
     } else {
         "/setup/secure"
     };
+    // The account's first method brought recovery codes: they are shown next, once.
+    let next = if auth.new_recovery_codes.with_untracked(Vec::is_empty) {
+        next.to_owned()
+    } else {
+        format!("/recovery-codes?next={next}")
+    };
     view! {
         <Page title=title sign_out=which.is_none()>
             <div class="alert success" role="status">
                 <p>{move || phone().map(|p| t_string!(i18n, confirmed.send_to, phone = p).to_string())}</p>
             </div>
             {changed.is_some().then(|| view! { <p>{t!(i18n, confirmed.old_number_told)}</p> })}
-            <button type="button" class="button primary" id="confirmed-continue" on:click=move |_| go(next, true)>
+            <button type="button" class="button primary" id="confirmed-continue" on:click=move |_| go(&next, true)>
                 {t!(i18n, app.continue_label)}
             </button>
         </Page>

@@ -1,5 +1,5 @@
 use crate::api;
-use crate::components::{CodeInput, ErrorSummary, FieldError, Page, StepBack, SummaryFocus};
+use crate::components::{CodeInput, ErrorSummary, FieldError, Page, RememberBrowser, StepBack, SummaryFocus};
 use crate::flow::{now_ms, safe_next, save_pending, Auth, PendingCode};
 use crate::i18n::*;
 use crate::language::code_problem;
@@ -55,9 +55,12 @@ pub fn CurrentMethod(purpose: Purpose) -> impl IntoView {
             }
         }
     });
+    // "Don't ask again on this browser" (a sign-in only).
+    let remember = RwSignal::new(false);
     let totp = Action::new_local(move |code: &String| {
         let code = code.clone();
-        async move { api::verify_totp(purpose, &code).await }
+        let remember = purpose == Purpose::SignIn && remember.get_untracked();
+        async move { api::verify_totp(purpose, &code, remember).await }
     });
     Effect::new(move |_| {
         let Some(result) = totp.value().get() else { return };
@@ -154,6 +157,7 @@ pub fn CurrentMethod(purpose: Purpose) -> impl IntoView {
                 }>
                     <CodeInput value=app_code on_complete=Callback::new(submit_app) error=app_field_error
                         disabled=Signal::derive(move || totp.pending().get()) />
+                    {(purpose == Purpose::SignIn).then(|| view! { <RememberBrowser checked=remember /> })}
                     <button type="submit" class="button primary" prop:disabled=move || totp.pending().get()>{t!(i18n, app.continue_label)}</button>
                 </form>
             </li>
@@ -197,6 +201,11 @@ pub fn CurrentMethod(purpose: Purpose) -> impl IntoView {
                         .collect_view())
                 }}
             </ul>
+            // Lost the phone: a recovery code instead (a sign-in only; changing methods
+            // needs a method the person has).
+            {signing_in.then(|| view! {
+                <p><a href="/sign-in/recovery" id="no-phone-access">{t!(i18n, current_method.no_phone_access)}</a></p>
+            })}
         </Page>
     }
 }

@@ -2,20 +2,15 @@ use crate::api;
 use crate::components::Page;
 use crate::flow::Auth;
 use crate::i18n::*;
-use crate::routes::{go, use_session_guard};
+use crate::routes::{confirm_then, go, use_session_guard};
 use leptos::html;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 use phone_mfa_contract::policy::MAX_PHONES_PER_ACCOUNT;
-use phone_mfa_contract::{Channel, ErrorCode, MethodKind, MethodView, UpdateMethodRequest};
+use phone_mfa_contract::{
+    Channel, ErrorCode, MethodKind, MethodView, RememberedBrowserView, UpdateMethodRequest,
+};
 use wasm_bindgen::JsCast;
-
-/// Sends the person to confirm it's them, then on to `next`.
-fn confirm_then(next: &str) {
-    go(
-        &format!("/account/confirm?next={}", js_sys::encode_uri_component(next)),
-        false,
-    );
-}
 
 /// A state of the dashboard to start in, for the design gallery
 /// (`crate::preview`; never set in production builds).
@@ -25,6 +20,28 @@ pub struct DashboardPreview {
     pub confirming: Option<i64>,
     /// The banner after a change ("Saved.", "The method was removed…").
     pub status: Option<String>,
+}
+
+/// A day in the person's language ("Dec 1, 2026"), from Unix seconds.
+fn day(i18n: leptos_i18n::I18nContext<Locale>, unix_s: i64) -> String {
+    let date = js_sys::Date::new(&(unix_s as f64 * 1000.0).into());
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+    date.to_locale_date_string(i18n.get_locale_untracked().as_str(), &options)
+        .into()
+}
+
+/// What a finished step elsewhere asks this screen to say (`?done=...`).
+fn done_message(i18n: leptos_i18n::I18nContext<Locale>) -> Option<String> {
+    let query = use_query_map().get_untracked();
+    match query.get("done").as_deref() {
+        Some("app_added") => Some(t_string!(i18n, dashboard.app_added).to_string()),
+        Some("recovered") => {
+            let left = query.get("left").and_then(|n| n.parse::<u32>().ok()).unwrap_or(0);
+            Some(t_string!(i18n, dashboard.recovered, count = left).to_string())
+        }
+        _ => None,
+    }
 }
 
 /// Focuses the banner that says how an action went: the control that started it has
@@ -53,7 +70,7 @@ pub fn Dashboard() -> impl IntoView {
     };
     let preview = preview.unwrap_or_default();
     let auth = Auth::get();
-    let status = RwSignal::new(preview.status);
+    let status = RwSignal::new(preview.status.or_else(|| done_message(i18n)));
     let problem = RwSignal::new(None::<String>);
     let confirming = RwSignal::new(preview.confirming);
 
@@ -112,6 +129,71 @@ pub fn Dashboard() -> impl IntoView {
             }
         }
     });
+    // New recovery codes: after re-authentication, shown once on their own screen.
+    let new_codes = Action::new_local(|_: &()| api::new_recovery_codes());
+    Effect::new(move |_| {
+        let Some(result) = new_codes.value().get() else {
+            return;
+        };
+        match result {
+            Ok(view) => {
+                auth.session.set(Some(view.session));
+                auth.new_recovery_codes.set(view.codes);
+                go("/recovery-codes?next=/account", false);
+            }
+            Err(e) if e.code() == Some(ErrorCode::ReauthRequired) => confirm_then("/account"),
+            Err(e) => {
+                status.set(None);
+                problem.set(Some(e.message()));
+                focus_banner("dashboard-problem");
+            }
+        }
+    });
+    // Forget one remembered browser, or all (`None`).
+    let forget = Action::new_local(|id: &Option<i64>| api::forget_browsers(*id));
+    Effect::new(move |_| {
+        let Some(result) = forget.value().get() else {
+            return;
+        };
+        match result {
+            Ok(session) => {
+                let all = forget.input().get_untracked().flatten().is_none();
+                auth.session.set(Some(session));
+                problem.set(None);
+                status.set(Some(if all {
+                    t_string!(i18n, dashboard.all_forgotten).to_string()
+                } else {
+                    t_string!(i18n, dashboard.forgotten).to_string()
+                }));
+                focus_banner("dashboard-status");
+            }
+            Err(e) => {
+                status.set(None);
+                problem.set(Some(e.message()));
+                focus_banner("dashboard-problem");
+            }
+        }
+    });
+    let browser_row = move |b: RememberedBrowserView| {
+        let name = if b.name.is_empty() {
+            t_string!(i18n, dashboard.browser_unknown).to_string()
+        } else {
+            b.name.clone()
+        };
+        let label = t_string!(i18n, dashboard.forget_named, name = name.clone()).to_string();
+        let id = b.id;
+        view! {
+            <li class="browser">
+                <span class="name">{name}</span>
+                " "
+                <span class="hint">{t!(i18n, dashboard.browser_used, date = day(i18n, b.last_used_at))}</span>
+                " "
+                <button type="button" class="button link" aria-label=label prop:disabled=move || forget.pending().get()
+                    on:click=move |_| { forget.dispatch_local(Some(id)); }>{t!(i18n, dashboard.forget)}</button>
+            </li>
+        }
+    };
+
     // The remove confirmation: a modal dialog (the platform's), so focus goes into it,
     // stays there, and Escape or Cancel closes it and returns focus to "Remove".
     let dialog = NodeRef::<html::Dialog>::new();
@@ -227,7 +309,15 @@ pub fn Dashboard() -> impl IntoView {
                 let count = session.methods.len();
                 let reauth_ok = session.reauth_valid_for_s > 0;
                 let phones = session.methods.iter().filter(|m| m.kind == MethodKind::Phone).count();
+                let has_app = session.methods.iter().any(|m| m.kind == MethodKind::AuthenticatorApp);
                 let add_target = if count == 0 { None } else { Some("/setup/phone") };
+                // Adding a method asks for a current one first (nothing to ask for before the first).
+                let app_target = move || {
+                    if count == 0 || reauth_ok { go("/setup/app", false) } else { confirm_then("/setup/app") }
+                };
+                let codes_left = session.recovery_codes_left;
+                let browsers = session.remembered_browsers.clone();
+                let has_browsers = !browsers.is_empty();
                 Some(view! {
                     <p>{t!(i18n, dashboard.signed_in_as, email = session.email.clone())}</p>
                     {(count == 0).then(|| view! {
@@ -240,6 +330,16 @@ pub fn Dashboard() -> impl IntoView {
                         {session.methods.into_iter().map(|m| method_row(m, count, reauth_ok, session.phone_allowed)).collect_view()}
                     </ul>
                     <h2>{t!(i18n, dashboard.add_method)}</h2>
+                    // The stronger method first (rule A8).
+                    {(!has_app).then(|| view! {
+                        <div class="method add">
+                            <h3>{t!(i18n, methods.app)}</h3>
+                            <p class="hint">{t!(i18n, dashboard.app_hint)}</p>
+                            <button type="button" class="button primary" id="setup-app" on:click=move |_| app_target()>
+                                {t!(i18n, dashboard.set_up)}
+                            </button>
+                        </div>
+                    })}
                     // Only what this account can use is offered: a prescriber of
                     // controlled substances is told why there is no phone to add.
                     {if !session.phone_allowed {
@@ -253,7 +353,7 @@ pub fn Dashboard() -> impl IntoView {
                                     view! { <p class="hint">{t!(i18n, dashboard.phones_full, count = MAX_PHONES_PER_ACCOUNT)}</p> }.into_any()
                                 } else {
                                     view! {
-                                        <button type="button" class="button primary" id="setup-phone" on:click=move |_| match add_target {
+                                        <button type="button" class="button secondary" id="setup-phone" on:click=move |_| match add_target {
                                             // Adding a method always asks for the current one first.
                                             Some(t) => confirm_then(t),
                                             None => go("/setup/phone", false),
@@ -263,6 +363,33 @@ pub fn Dashboard() -> impl IntoView {
                             </div>
                         }.into_any()
                     }}
+                    {(count > 0).then(|| view! {
+                        <h2>{t!(i18n, dashboard.recovery_title)}</h2>
+                        <p id="recovery-left">{if codes_left == 0 {
+                            t_string!(i18n, dashboard.recovery_none).to_string()
+                        } else {
+                            t_string!(i18n, dashboard.recovery_left, count = codes_left).to_string()
+                        }}</p>
+                        <p class="hint" id="recovery-replaces">{t!(i18n, dashboard.recovery_replaces)}</p>
+                        <button type="button" class="button secondary" id="new-recovery-codes" aria-describedby="recovery-replaces"
+                            prop:disabled=move || new_codes.pending().get()
+                            on:click=move |_| {
+                                if reauth_ok { new_codes.dispatch_local(()); } else { confirm_then("/account") }
+                            }>{t!(i18n, dashboard.recovery_get)}</button>
+                        <h2>{t!(i18n, dashboard.browsers_title)}</h2>
+                        {if has_browsers {
+                            view! {
+                                <ul class="browsers" id="remembered-browsers">
+                                    {browsers.into_iter().map(browser_row).collect_view()}
+                                </ul>
+                                <button type="button" class="button secondary" id="forget-all"
+                                    prop:disabled=move || forget.pending().get()
+                                    on:click=move |_| { forget.dispatch_local(None); }>{t!(i18n, dashboard.forget_all)}</button>
+                            }.into_any()
+                        } else {
+                            view! { <p class="hint" id="no-remembered-browsers">{t!(i18n, dashboard.browsers_none)}</p> }.into_any()
+                        }}
+                    })}
                 })
             }}
         </Page>

@@ -1,5 +1,6 @@
 //! One screen a file (see `crate::screens` for the paths, chunks and gallery states).
 
+pub mod app_setup;
 pub mod choose_method;
 pub mod code;
 pub mod confirmed;
@@ -9,6 +10,8 @@ pub mod current_method;
 pub mod dashboard;
 pub mod not_found;
 pub mod phone;
+pub mod recovery_codes;
+pub mod recovery_sign_in;
 pub mod sign_in;
 pub mod success;
 pub mod this_wasnt_me;
@@ -63,6 +66,14 @@ pub fn use_session_guard() -> Signal<bool> {
         });
     }
     Signal::derive(move || auth.session.get().is_some())
+}
+
+/// Sends the person to confirm it's them (re-authentication), then on to `next`.
+pub fn confirm_then(next: &str) {
+    go(
+        &format!("/account/confirm?next={}", js_sys::encode_uri_component(next)),
+        false,
+    );
 }
 
 /// A `navigate` that replaces the current history entry (a finished step should not

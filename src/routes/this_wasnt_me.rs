@@ -122,6 +122,7 @@ fn describe(i18n: I18nContext<Locale>, change: &AccountChangeView) -> String {
             t_string!(i18n, this_wasnt_me.phone_removed, phone = masked_phone.clone()).to_string()
         }
         AccountChangeView::AppRemoved => t_string!(i18n, this_wasnt_me.app_removed).to_string(),
+        AccountChangeView::AppAdded => t_string!(i18n, this_wasnt_me.app_added).to_string(),
     }
 }
 

@@ -13,6 +13,10 @@ pub const CSRF_HEADER: &str = "x-phone-mfa";
 pub const CSRF_HEADER_VALUE: &str = "1";
 /// The session cookie. `__Host-` pins it to this origin, path `/`, Secure.
 pub const SESSION_COOKIE: &str = "__Host-phone_mfa_session";
+/// A remembered browser's cookie ("Don't ask again on this browser"): a random token,
+/// stored hashed and bound to one account, that lets a sign-in skip the second factor
+/// (never a re-authentication). Separate from the session, so signing out keeps it.
+pub const BROWSER_COOKIE: &str = "__Host-phone_mfa_browser";
 
 pub mod paths {
     pub const HEALTH: &str = "/api/health";
@@ -29,6 +33,16 @@ pub mod paths {
     pub const CHALLENGES: &str = "/api/challenges";
     pub const TOTP_VERIFY: &str = "/api/totp/verify";
     pub const METHODS: &str = "/api/methods";
+    /// Authenticator-app setup: a new key (and its QR code) for this session.
+    pub const APP_SETUP: &str = "/api/app/setup";
+    /// Authenticator-app setup: the app's first code, which adds the method.
+    pub const APP_CONFIRM: &str = "/api/app/confirm";
+    /// A new set of recovery codes (the old set stops working).
+    pub const RECOVERY_CODES: &str = "/api/recovery-codes";
+    /// The second factor of a sign-in, with a recovery code instead of the phone.
+    pub const RECOVERY_SIGN_IN: &str = "/api/recovery-codes/sign-in";
+    /// Browsers that skip the second factor at sign-in ("forget all": DELETE).
+    pub const REMEMBERED_BROWSERS: &str = "/api/remembered-browsers";
     pub const CHANGE_REPORT: &str = "/api/change-report";
     pub const CHANGE_REPORT_UNDO: &str = "/api/change-report/undo";
     pub const DEV_OUTBOX: &str = "/api/dev/outbox";
@@ -52,6 +66,9 @@ pub mod paths {
     }
     pub fn method(id: i64) -> String {
         format!("{METHODS}/{id}")
+    }
+    pub fn remembered_browser(id: i64) -> String {
+        format!("{REMEMBERED_BROWSERS}/{id}")
     }
 }
 
@@ -144,6 +161,26 @@ pub struct SessionView {
     /// Whether this account may use Text Message or Phone Call at all (not a medical
     /// provider who prescribes controlled substances): screens do not offer it otherwise.
     pub phone_allowed: bool,
+    /// Recovery codes of the account not used yet.
+    #[serde(default)]
+    pub recovery_codes_left: u32,
+    /// Browsers that skip the second factor at sign-in, most recently used first.
+    #[serde(default)]
+    pub remembered_browsers: Vec<RememberedBrowserView>,
+}
+
+/// A browser someone chose "Don't ask again on this browser" on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RememberedBrowserView {
+    pub id: i64,
+    /// Approximate, from the browser's User-Agent ("Firefox on Windows").
+    pub name: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    pub last_used_at: i64,
+    /// After this (Unix seconds) the browser is asked for a code again.
+    pub expires_at: i64,
 }
 
 // ---------------------------------------------------------------- methods
@@ -433,6 +470,9 @@ pub struct DeliveryView {
 #[serde(deny_unknown_fields)]
 pub struct VerifyCodeRequest {
     pub code: String,
+    /// "Don't ask again on this browser": honoured for a sign-in code only.
+    #[serde(default)]
+    pub remember_browser: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -441,6 +481,9 @@ pub struct VerifyCodeRequest {
 pub struct TotpVerifyRequest {
     pub purpose: Purpose,
     pub code: String,
+    /// "Don't ask again on this browser": honoured for a sign-in only.
+    #[serde(default)]
+    pub remember_browser: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -449,6 +492,58 @@ pub struct VerifiedView {
     pub session: SessionView,
     /// The method this code created or changed, if any.
     pub method: Option<MethodView>,
+    /// New recovery codes, shown once: when the account's first method was just set up.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recovery_codes: Vec<String>,
+}
+
+// ---------------------------------------------------------------- authenticator app
+
+/// A new authenticator-app key for this session, until confirmed with a code from the
+/// app. The key is shown once, here; the server keeps it encrypted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AppSetupView {
+    /// The shared secret in base32 (RFC 4648, no padding), for typing into the app.
+    pub key: String,
+    /// The `otpauth://totp/...` URI the QR code holds.
+    pub uri: String,
+    pub qr: QrView,
+    /// The key must be confirmed within this long, or set up again.
+    pub expires_in_s: i64,
+}
+
+/// A QR code as an SVG path: the dark modules of a `size` x `size` grid, one unit
+/// each, to draw inside a quiet zone (no image service, no script).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QrView {
+    pub size: u32,
+    pub path: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AppConfirmRequest {
+    pub code: String,
+}
+
+// ---------------------------------------------------------------- recovery codes
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RecoveryCodeRequest {
+    pub code: String,
+}
+
+/// A new set of recovery codes, shown once (grouped as `XXXX-XXXX-XXXXX`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecoveryCodesView {
+    pub codes: Vec<String>,
+    pub session: SessionView,
 }
 
 // ---------------------------------------------------------------- "this wasn't me"
@@ -467,6 +562,7 @@ pub struct ChangeReportRequest {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum AccountChangeView {
     PhoneAdded { masked_phone: String },
+    AppAdded,
     PhoneChanged { from_masked: String, to_masked: String },
     PhoneRemoved { masked_phone: String },
     AppRemoved,

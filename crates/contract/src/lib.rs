@@ -11,5 +11,6 @@ pub mod code;
 mod countries;
 pub mod phone;
 pub mod policy;
+pub mod recovery;
 
 pub use api::*;

@@ -81,6 +81,19 @@ pub const CHANGE_REPORT_LINK_TTL_SECS: i64 = 7 * 24 * 60 * 60;
 /// or removed for this long, so whoever made it cannot simply make it again.
 pub const CHANGES_PAUSED_SECS: i64 = 24 * 60 * 60;
 
+/// Recovery codes in a set (login.gov issues 10 backup codes).
+pub const RECOVERY_CODE_COUNT: usize = 10;
+/// Characters of a recovery code, from a 32-letter alphabet: 65 bits each, above the
+/// 64 NIST SP 800-63B rev 4 §4.2 asks of a recovery code.
+pub const RECOVERY_CODE_CHARS: usize = 13;
+/// "Don't ask again on this browser" lasts this long (login.gov `remember_device_expiration_days`).
+pub const REMEMBER_BROWSER_SECS: i64 = 30 * 24 * 60 * 60;
+/// Browsers one account may have remembered at once; remembering another forgets the
+/// one used longest ago.
+pub const MAX_REMEMBERED_BROWSERS: usize = 10;
+/// A new authenticator-app key must be confirmed within this long.
+pub const APP_SETUP_TTL_SECS: i64 = 10 * 60;
+
 /// Countries a code may be sent to unless the server is configured otherwise.
 /// The United States and its territories that share +1, Canada, Mexico, the UK and Spain:
 /// the people this product serves, and no more, because every other destination is

@@ -16,6 +16,7 @@ use axum::response::Response;
 use phone_mfa_contract::catalogue;
 use phone_mfa_contract::code::CodeProblem;
 use phone_mfa_contract::phone::PhoneProblem;
+use phone_mfa_contract::recovery::RecoveryCodeProblem;
 use phone_mfa_contract::{AccountChangeView, ErrorCode, Language};
 use std::borrow::Cow;
 use std::fmt;
@@ -94,6 +95,7 @@ fn policy_value(name: &str) -> Option<i64> {
         "min_password_chars" => MIN_PASSWORD_CHARS as i64,
         "max_password_chars" => MAX_PASSWORD_CHARS as i64,
         "max_phones" => MAX_PHONES_PER_ACCOUNT as i64,
+        "recovery_chars" => RECOVERY_CODE_CHARS as i64,
         "code_length" => CODE_LENGTH as i64,
         "code_minutes" => CODE_TTL_SECS / 60,
         "paused_hours" => CHANGES_PAUSED_SECS / 3600,
@@ -201,7 +203,10 @@ messages! {
     MFA_REQUIRED = "sessions.mfa_required";
     /// The reason shown beside the method on the choose-method screen (the app's words).
     EPCS_REASON = "choose_method.not_for_prescribers";
-    APP_SETUP_SOON = "methods.app_setup_soon";
+    APP_ALREADY_ADDED = "methods.app_already_added";
+    APP_SETUP_EXPIRED = "methods.app_setup_expired";
+    BROWSER_NOT_REMEMBERED = "methods.browser_not_remembered";
+    RECOVERY_NEEDS_METHOD = "methods.recovery_needs_method";
     CANNOT_TEXT_CALL_INSTEAD = "methods.cannot_text_call_instead";
     PHONE_NOT_ON_ACCOUNT = "methods.phone_not_on_account";
     METHOD_NOT_ON_ACCOUNT = "methods.method_not_on_account";
@@ -275,6 +280,12 @@ pub fn phones_full() -> Msg {
 pub fn phone_problem(problem: PhoneProblem) -> Msg {
     let name: &'static str = problem.into();
     Msg::keyed(format!("phone_problem.{name}"))
+}
+
+/// Why a typed recovery code is refused: the app's words (`recovery_problem.*`).
+pub fn recovery_code_problem(problem: RecoveryCodeProblem) -> Msg {
+    let name: &'static str = problem.into();
+    Msg::keyed(format!("recovery_problem.{name}"))
 }
 
 /// Why a typed code is refused: the app's words (`code_problem.*`).
@@ -365,12 +376,42 @@ pub fn sign_up_taken_email(language: Language, origin: &str) -> (String, String)
 
 /// The account-change email: subject and body, ending with the link to follow if it
 /// wasn't them (`domain::change_reports`).
+/// The e-mail after a recovery code let someone in: how many are left, and what to do
+/// if it was not the owner.
+pub fn recovery_code_used_email(language: Language, left: i64, support: &str) -> (String, String) {
+    (
+        subject("emails.recovery_code_used.subject", language),
+        email_body(
+            language,
+            &[
+                Msg::new("emails.recovery_code_used.body").count(left),
+                Msg::new("emails.recovery_code_used.not_you").with("support", support),
+            ],
+        ),
+    )
+}
+
+/// The e-mail after a new set of recovery codes was made (the old set stops working).
+pub fn recovery_codes_issued_email(language: Language, support: &str) -> (String, String) {
+    (
+        subject("emails.recovery_codes_issued.subject", language),
+        email_body(
+            language,
+            &[
+                Msg::new("emails.recovery_codes_issued.body"),
+                Msg::new("emails.recovery_codes_issued.not_you").with("support", support),
+            ],
+        ),
+    )
+}
+
 pub fn account_change_email(language: Language, change: &AccountChangeView, link: &str) -> (String, String) {
     let (subject_key, what) = match change {
         AccountChangeView::PhoneAdded { masked_phone } => (
             "emails.phone_added.subject",
             Msg::new("emails.phone_added.body").with("phone", masked_phone),
         ),
+        AccountChangeView::AppAdded => ("emails.app_added.subject", Msg::new("emails.app_added.body")),
         AccountChangeView::PhoneChanged {
             from_masked,
             to_masked,
@@ -427,6 +468,7 @@ mod tests {
         all.extend(ErrorCode::iter().filter(|c| *c != ErrorCode::Unknown).map(error));
         all.extend(PhoneProblem::iter().map(phone_problem));
         all.extend(CodeProblem::iter().map(code_problem));
+        all.extend(RecoveryCodeProblem::iter().map(recovery_code_problem));
         for n in [1, 2, 61, 3600] {
             all.extend([
                 password_held(n),
@@ -572,16 +614,36 @@ mod tests {
                     masked_phone: "•••-•••-0123".into(),
                 },
                 AccountChangeView::AppRemoved,
+                AccountChangeView::AppAdded,
             ] {
                 let link = "https://example.com/this-wasnt-me#token=abc";
                 let (subject, body) = account_change_email(language, &change, link);
                 assert!(!subject.is_empty());
                 assert!(body.contains(link), "{body}");
-                if change != AccountChangeView::AppRemoved {
+                if !matches!(
+                    change,
+                    AccountChangeView::AppRemoved | AccountChangeView::AppAdded
+                ) {
                     assert!(body.contains("•••-•••-0123"), "{body}");
                 }
             }
         }
+    }
+
+    #[test]
+    fn recovery_emails_say_how_many_are_left_and_where_to_get_help() {
+        for language in Language::ALL {
+            for left in [0, 1, 9] {
+                let (subject, body) = recovery_code_used_email(language, left, "help@example.com");
+                assert!(!subject.is_empty());
+                assert!(body.contains(&format!(" {left} ")), "{body}");
+                assert!(body.contains("help@example.com"), "{body}");
+            }
+            let (_, body) = recovery_codes_issued_email(language, "help@example.com");
+            assert!(body.contains("help@example.com"), "{body}");
+        }
+        let (_, one) = recovery_code_used_email(Language::En, 1, "h@x");
+        assert!(one.contains("1 recovery code left"), "{one}");
     }
 
     #[test]

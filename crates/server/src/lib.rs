@@ -57,12 +57,19 @@ impl Builder {
             let now = self.clock.now();
             let seeded = async {
                 let mut tx = store.begin().await?;
-                seed::seed_demo_accounts(&mut tx, now).await?;
+                seed::seed_demo_accounts(&mut tx, &self.config.secret, now).await?;
                 tx.commit().await
             };
             seeded
                 .await
                 .map_err(|e| format!("cannot seed demo accounts: {e}"))?;
+        }
+        // Secrets of authenticator apps added before they were stored sealed.
+        let sealed = domain::app_setup::seal_plain_secrets(&store, &self.config.secret)
+            .await
+            .map_err(|e| format!("cannot seal authenticator-app secrets: {e}"))?;
+        if sealed > 0 {
+            tracing::info!(sealed, "authenticator-app secrets stored in clear were sealed");
         }
         // Record from the start (the first scrape sees what came before it).
         metrics::handle();

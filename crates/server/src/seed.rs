@@ -1,7 +1,8 @@
 //! Demo accounts for dev mode, one per situation in the product description. Printed by
 //! `cargo xtask run`; documented in the README.
 
-use crate::secrets::hash_password;
+use crate::domain::app_setup;
+use crate::secrets::{hash_password, seal};
 use crate::store::{self, Conn, StoreResult};
 use phone_mfa_contract::{Channel, Language};
 
@@ -65,7 +66,8 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
 ];
 
 /// Creates the demo accounts that do not exist yet.
-pub async fn seed_demo_accounts(c: &mut Conn, now: i64) -> StoreResult<()> {
+/// `secret`: the server secret, which demo apps' secrets are sealed with.
+pub async fn seed_demo_accounts(c: &mut Conn, secret: &[u8], now: i64) -> StoreResult<()> {
     // Instances starting together on one PostgreSQL seed one at a time.
     store::lock_keys(c, &["seed-demo-accounts"]).await?;
     let hash = hash_password(DEMO_PASSWORD);
@@ -82,7 +84,8 @@ pub async fn seed_demo_accounts(c: &mut Conn, now: i64) -> StoreResult<()> {
         };
         let id = store::accounts::create(c, &account, now).await?;
         if demo.authenticator_app {
-            store::methods::add_authenticator_app(c, id, DEMO_TOTP_SECRET, true, now).await?;
+            let sealed = seal(secret, &app_setup::seal_context(id), DEMO_TOTP_SECRET);
+            store::methods::add_authenticator_app(c, id, &sealed, true, now).await?;
         }
         if let Some(phone) = demo.phone {
             store::methods::add_phone(c, id, phone, true, Channel::Sms, !demo.authenticator_app, now).await?;

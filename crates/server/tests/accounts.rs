@@ -147,6 +147,7 @@ async fn the_token_from_before_the_second_factor_is_worthless_after_it() {
     // `stolen` shares the Arc, so build an independent client holding the old cookie.
     let old = Client {
         cookie: std::sync::Arc::new(std::sync::Mutex::new(stolen.cookie.lock().unwrap().clone())),
+        browser: Default::default(),
         ..s.client()
     };
     assert_eq!(old.session().await.status, 401);

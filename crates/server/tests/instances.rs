@@ -104,6 +104,7 @@ impl Instances {
             base: self.bases[i % self.bases.len()].clone(),
             http: with.http.clone(),
             cookie: with.cookie.clone(),
+            browser: with.browser.clone(),
         }
     }
 
@@ -112,6 +113,7 @@ impl Instances {
             base: self.bases[i % self.bases.len()].clone(),
             http: reqwest::Client::new(),
             cookie: Arc::new(Mutex::new(None)),
+            browser: Default::default(),
         }
     }
 

@@ -77,6 +77,8 @@ pub async fn session_view(
         language: profile.language,
         // A prescriber of controlled substances may not use text or call codes (EPCS).
         phone_allowed: !profile.epcs_prescriber,
+        recovery_codes_left: count(store::recovery_codes::count_left(c, account_id).await?),
+        remembered_browsers: store::remembered_browsers::list(c, account_id, now).await?,
     })
 }
 

@@ -60,6 +60,9 @@ pub enum Change {
         method_id: i64,
         e164: String,
     },
+    AppAdded {
+        method_id: i64,
+    },
     PhoneChanged {
         method_id: i64,
         from: MethodSnapshot,
@@ -98,6 +101,7 @@ impl Change {
             Change::PhoneAdded { e164, .. } => AccountChangeView::PhoneAdded {
                 masked_phone: mask_e164(e164),
             },
+            Change::AppAdded { .. } => AccountChangeView::AppAdded,
             Change::PhoneChanged { from, to_e164, .. } => AccountChangeView::PhoneChanged {
                 from_masked: from.phone_e164.as_deref().map(mask_e164).unwrap_or_default(),
                 to_masked: mask_e164(to_e164),
@@ -221,10 +225,13 @@ pub async fn report(c: &mut Conn, token: &str, ip: &str, now: i64) -> AppResult<
     }
     let outcome = undo(c, account_id, &change).await?;
     let sessions_ended = accounts::count(store::sessions::delete_all(c, account_id).await? as i64);
+    // Whoever made the change may have had a browser remembered: it asks again.
+    store::remembered_browsers::forget_all(c, account_id).await?;
     let paused_until = now + CHANGES_PAUSED_SECS;
     store::accounts::pause_changes_until(c, account_id, paused_until).await?;
     let what: &'static str = match change {
         Change::PhoneAdded { .. } => "phone_added",
+        Change::AppAdded { .. } => "app_added",
         Change::PhoneChanged { .. } => "phone_changed",
         Change::MethodRemoved { .. } => "method_removed",
     };
@@ -258,7 +265,7 @@ async fn undo(c: &mut Conn, account_id: i64, change: &Change) -> StoreResult<Und
     let methods = store::methods::list(c, account_id).await?;
     let by_id = |id: i64| methods.iter().find(|m| m.id == id);
     match change {
-        Change::PhoneAdded { method_id, .. } => match by_id(*method_id) {
+        Change::PhoneAdded { method_id, .. } | Change::AppAdded { method_id } => match by_id(*method_id) {
             Some(added) => {
                 accounts::remove_method(c, account_id, added, &methods).await?;
                 Ok(UndoOutcome::Undone)

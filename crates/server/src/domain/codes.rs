@@ -32,7 +32,7 @@ async fn load(c: &mut Conn, session: &Session, id: &str) -> AppResult<store::cha
 }
 
 /// Is this session at a stage where a code for `purpose` makes sense?
-fn authorize(session: &Session, purpose: Purpose, has_methods: bool, now: i64) -> AppResult<()> {
+pub(crate) fn authorize(session: &Session, purpose: Purpose, has_methods: bool, now: i64) -> AppResult<()> {
     match (purpose, session.stage) {
         (Purpose::Setup, SessionStage::MfaSetup) => Ok(()),
         // No method yet (setup was skipped): the first one needs no re-authentication.
@@ -439,16 +439,27 @@ pub async fn resend(
 pub struct Passed {
     pub view: VerifiedView,
     pub new_token: Option<String>,
+    /// The token of a browser just remembered, for its cookie.
+    pub browser_token: Option<String>,
+}
+
+/// "Don't ask again on this browser", asked with a sign-in's second factor: the
+/// browser's User-Agent, to name it by on the dashboard.
+pub struct RememberBrowser<'a> {
+    pub user_agent: &'a str,
 }
 
 /// What a verify transaction decided. A wrong code must still be committed (the count
 /// goes up), so it travels as a value rather than as the transaction's error.
-enum Verdict {
+// One per request, moved once: boxing the large variant would only add an allocation.
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum Verdict {
     Passed {
         view: VerifiedView,
         /// An account-change notice was queued (domain/deliveries.rs).
         notice_queued: bool,
         new_cookie: Option<String>,
+        browser_token: Option<String>,
     },
     Refused(AppError),
 }
@@ -460,6 +471,7 @@ pub async fn verify(
     ip: &str,
     id: &str,
     typed: &str,
+    remember: Option<RememberBrowser<'_>>,
 ) -> AppResult<Passed> {
     let now = state.now();
     let st = state;
@@ -533,7 +545,21 @@ pub async fn verify(
                 now,
             )
             .await?;
-            apply_success(tx, st, &session, &ch, &methods, now, ip).await
+            let mut verdict = apply_success(tx, st, &session, &ch, &methods, now, ip).await?;
+            if let (
+                Purpose::SignIn,
+                Some(r),
+                Verdict::Passed {
+                    browser_token, view, ..
+                },
+            ) = (ch.purpose, &remember, &mut verdict)
+            {
+                *browser_token =
+                    Some(super::remembered::remember(tx, &session, r.user_agent, ip, now).await?);
+                view.session =
+                    accounts::session_view(tx, session.account_id, SessionStage::SignedIn, now, now).await?;
+            }
+            Ok(verdict)
         })
         .await?;
     finish(state, verdict).await
@@ -698,30 +724,39 @@ async fn apply_success(
         }
     }
     if out.methods_changed {
-        sessions::end_others(tx, session.account_id, &session.token_hash).await?;
+        sessions::after_methods_changed(tx, session.account_id, &session.token_hash).await?;
     }
     if let Some(notice) = &out.notice {
         super::deliveries::queue(tx, notice, now).await?;
     }
     // Whatever it was for, a right code is a second factor just passed.
     let token = sessions::second_factor_passed(tx, session, ip, now).await?;
+    let first_method = ch.purpose == Purpose::Setup && methods.is_empty();
+    let recovery_codes = if first_method {
+        super::recovery::issue(tx, &st.config.secret, session.account_id, now).await?
+    } else {
+        Vec::new()
+    };
     Ok(Verdict::Passed {
         view: VerifiedView {
             session: accounts::session_view(tx, session.account_id, SessionStage::SignedIn, now, now).await?,
             method: out.method.as_ref().map(MethodRow::view),
+            recovery_codes,
         },
         notice_queued: out.notice.is_some(),
         new_cookie: Some(token),
+        browser_token: None,
     })
 }
 
-async fn finish(state: &AppState, verdict: Verdict) -> AppResult<Passed> {
+pub(crate) async fn finish(state: &AppState, verdict: Verdict) -> AppResult<Passed> {
     match verdict {
         Verdict::Refused(err) => Err(err),
         Verdict::Passed {
             view,
             notice_queued,
             new_cookie,
+            browser_token,
         } => {
             if notice_queued {
                 state.deliveries_due.notify_one();
@@ -729,6 +764,7 @@ async fn finish(state: &AppState, verdict: Verdict) -> AppResult<Passed> {
             Ok(Passed {
                 view,
                 new_token: new_cookie,
+                browser_token,
             })
         }
     }
@@ -741,8 +777,10 @@ pub async fn verify_app(
     ip: &str,
     purpose: Purpose,
     typed: &str,
+    remember: Option<RememberBrowser<'_>>,
 ) -> AppResult<Passed> {
     let now = state.now();
+    let st = state;
     let verdict = state
         .store
         .write(async |tx| -> AppResult<_> {
@@ -766,7 +804,24 @@ pub async fn verify_app(
                 )
                 .field("code")
             })?;
-            let step = crate::totp::matching_step(app.totp_secret.as_deref().unwrap_or_default(), &code, now);
+            let secret = app
+                .totp_secret
+                .as_deref()
+                .and_then(|sealed| {
+                    crate::secrets::open(
+                        &st.config.secret,
+                        &super::app_setup::seal_context(session.account_id),
+                        sealed,
+                    )
+                })
+                .ok_or_else(|| {
+                    tracing::error!(
+                        method = app.id,
+                        "an authenticator-app secret does not open with this server's secret"
+                    );
+                    AppError::internal()
+                })?;
+            let step = crate::totp::matching_step(&secret, &code, now);
             match step {
                 // A step at or before the last one used is a replay: refused like a wrong code.
                 Some(step) if step > app.totp_last_step => {
@@ -794,14 +849,22 @@ pub async fn verify_app(
             )
             .await?;
             let new_cookie = Some(sessions::second_factor_passed(tx, &session, ip, now).await?);
+            let browser_token = match (&remember, purpose) {
+                (Some(r), Purpose::SignIn) => {
+                    Some(super::remembered::remember(tx, &session, r.user_agent, ip, now).await?)
+                }
+                _ => None,
+            };
             let stage = SessionStage::SignedIn;
             Ok(Verdict::Passed {
                 view: VerifiedView {
                     session: accounts::session_view(tx, session.account_id, stage, now, now).await?,
                     method: None,
+                    recovery_codes: Vec::new(),
                 },
                 notice_queued: false,
                 new_cookie,
+                browser_token,
             })
         })
         .await?;

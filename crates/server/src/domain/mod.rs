@@ -3,11 +3,14 @@
 //! error type it answers with.
 
 pub mod accounts;
+pub mod app_setup;
 pub mod change_reports;
 pub mod codes;
 pub mod deliveries;
 pub mod limits;
 pub mod passwords;
+pub mod recovery;
+pub mod remembered;
 pub mod retention;
 pub mod sessions;
 pub mod sign_ups;

@@ -6,8 +6,8 @@
 use crate::state::AppState;
 use crate::store::{self, retention::Cutoffs, Store, StoreResult};
 use phone_mfa_contract::policy::{
-    ACCOUNT_SEND_WINDOW_SECS, IP_SEND_WINDOW_SECS, KNOWN_ADDRESS_SECS, PASSWORD_FAILURE_MEMORY_SECS,
-    PHONE_SEND_WINDOW_SECS, SESSION_IDLE_SECS, SIGN_UP_EMAIL_WINDOW_SECS,
+    ACCOUNT_SEND_WINDOW_SECS, APP_SETUP_TTL_SECS, IP_SEND_WINDOW_SECS, KNOWN_ADDRESS_SECS,
+    PASSWORD_FAILURE_MEMORY_SECS, PHONE_SEND_WINDOW_SECS, SESSION_IDLE_SECS, SIGN_UP_EMAIL_WINDOW_SECS,
 };
 use std::time::Duration;
 
@@ -37,6 +37,8 @@ pub fn cutoffs(now: i64, audit_days: i64) -> Cutoffs {
         password_failures: now - PASSWORD_FAILURE_MEMORY_SECS,
         known_addresses: now - KNOWN_ADDRESS_SECS,
         audit_log: now - audit_days * DAY,
+        app_enrolments: now - APP_SETUP_TTL_SECS,
+        remembered_browsers: now,
     }
 }
 

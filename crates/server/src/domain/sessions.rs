@@ -32,18 +32,54 @@ pub fn clear_cookie() -> HeaderValue {
 /// setup). Which of the two is decided on every request from the account (rule A1).
 pub async fn create(c: &mut Conn, account_id: i64, now: i64) -> StoreResult<String> {
     let token = new_token(32);
-    store::sessions::insert(c, &token_hash(&token), account_id, SessionStage::MfaPending, now).await?;
+    store::sessions::insert(
+        c,
+        &token_hash(&token),
+        account_id,
+        SessionStage::MfaPending,
+        None,
+        now,
+    )
+    .await?;
+    Ok(token)
+}
+
+/// A new session after a password on a remembered browser: signed in without a second
+/// factor, and so with no re-authentication window (a method change still asks for
+/// one). It stays signed in only while that browser is remembered (rule A1).
+pub async fn create_remembered(
+    c: &mut Conn,
+    account_id: i64,
+    browser_id: i64,
+    now: i64,
+) -> StoreResult<String> {
+    let token = new_token(32);
+    store::sessions::insert(
+        c,
+        &token_hash(&token),
+        account_id,
+        SessionStage::SignedIn,
+        Some(browser_id),
+        now,
+    )
+    .await?;
     Ok(token)
 }
 
 /// The stage a session is really at (rule A1). A session signed in without a second
 /// factor (setup skipped) stays signed in only while the account has no method; any
 /// other session of an account with a method owes the second factor, whatever stage
-/// it was created at.
-pub fn effective_stage(stored: SessionStage, has_methods: bool, last_factor_at: i64) -> SessionStage {
+/// it was created at. A session let in by a remembered browser counts as one that
+/// passed it, while the browser is remembered.
+pub fn effective_stage(
+    stored: SessionStage,
+    has_methods: bool,
+    last_factor_at: i64,
+    remembered: bool,
+) -> SessionStage {
     match (stored, has_methods) {
         (SessionStage::SignedIn, false) => SessionStage::SignedIn,
-        (SessionStage::SignedIn, true) if last_factor_at > 0 => SessionStage::SignedIn,
+        (SessionStage::SignedIn, true) if last_factor_at > 0 || remembered => SessionStage::SignedIn,
         (_, true) => SessionStage::MfaPending,
         (_, false) => SessionStage::MfaSetup,
     }
@@ -66,6 +102,7 @@ async fn rotate(
         return Err(AppError::unauthenticated());
     }
     store::challenges::move_to_session(c, &session.token_hash, &hash).await?;
+    store::app_enrolments::move_to_session(c, &session.token_hash, &hash).await?;
     Ok(token)
 }
 
@@ -91,11 +128,20 @@ pub async fn end_others(c: &mut Conn, account_id: i64, keep: &[u8]) -> StoreResu
     store::sessions::delete_others(c, account_id, keep).await
 }
 
+/// What every change to the account's methods does besides itself: every other session
+/// ends (rule A7) and every remembered browser is forgotten, so the next sign-in
+/// anywhere asks for a method the account has now.
+pub async fn after_methods_changed(c: &mut Conn, account_id: i64, keep: &[u8]) -> StoreResult<()> {
+    end_others(c, account_id, keep).await?;
+    store::remembered_browsers::forget_all(c, account_id).await?;
+    Ok(())
+}
+
 /// The session behind a token, with its stage re-derived from the account (rule A1)
 /// and its idle clock restarted. An unknown token is 401; one idle too long is ended
 /// and 401 too.
 pub async fn find(c: &mut Conn, token_hash: Vec<u8>, now: i64) -> AppResult<Session> {
-    let Some(row) = store::sessions::find(c, &token_hash).await? else {
+    let Some(row) = store::sessions::find(c, &token_hash, now).await? else {
         return Err(AppError::unauthenticated());
     };
     if now - row.last_seen_at > SESSION_IDLE_SECS {
@@ -112,7 +158,7 @@ pub async fn find(c: &mut Conn, token_hash: Vec<u8>, now: i64) -> AppResult<Sess
         account_id: row.account_id,
         email: row.email,
         // Never what the session was created as: what the account allows now.
-        stage: effective_stage(row.stage, row.has_methods, row.last_factor_at),
+        stage: effective_stage(row.stage, row.has_methods, row.last_factor_at, row.remembered),
         last_factor_at: row.last_factor_at,
         mfa_required: row.mfa_required,
         epcs_prescriber: row.epcs_prescriber,
@@ -133,14 +179,20 @@ mod tests {
     #[test]
     fn a_session_is_only_as_far_as_the_account_lets_it_be() {
         // No method: setup (or signed in after skipping it).
-        assert_eq!(effective_stage(MfaSetup, false, 0), MfaSetup);
-        assert_eq!(effective_stage(MfaPending, false, 0), MfaSetup);
-        assert_eq!(effective_stage(SignedIn, false, 0), SignedIn);
+        assert_eq!(effective_stage(MfaSetup, false, 0, false), MfaSetup);
+        assert_eq!(effective_stage(MfaPending, false, 0, false), MfaSetup);
+        assert_eq!(effective_stage(SignedIn, false, 0, false), SignedIn);
         // A method: the second factor is owed unless this session passed one.
-        assert_eq!(effective_stage(MfaSetup, true, 0), MfaPending);
-        assert_eq!(effective_stage(MfaPending, true, 0), MfaPending);
-        assert_eq!(effective_stage(SignedIn, true, 0), MfaPending);
-        assert_eq!(effective_stage(SignedIn, true, 1_800_000_000), SignedIn);
-        assert_eq!(effective_stage(MfaPending, true, 1_800_000_000), MfaPending);
+        assert_eq!(effective_stage(MfaSetup, true, 0, false), MfaPending);
+        assert_eq!(effective_stage(MfaPending, true, 0, false), MfaPending);
+        assert_eq!(effective_stage(SignedIn, true, 0, false), MfaPending);
+        assert_eq!(effective_stage(SignedIn, true, 1_800_000_000, false), SignedIn);
+        assert_eq!(
+            effective_stage(MfaPending, true, 1_800_000_000, false),
+            MfaPending
+        );
+        // A remembered browser lets a session signed in as such in, and only that.
+        assert_eq!(effective_stage(SignedIn, true, 0, true), SignedIn);
+        assert_eq!(effective_stage(MfaPending, true, 0, true), MfaPending);
     }
 }

@@ -3,10 +3,10 @@
 
 use crate::domain::accounts::{self, audit};
 use crate::domain::passwords::{self, with_hash_slot};
-use crate::domain::sessions;
 use crate::domain::{deliveries, sign_ups};
+use crate::domain::{remembered, sessions};
 use crate::error::{AppError, AppResult};
-use crate::http::extract::{Body, Session};
+use crate::http::extract::{Body, Browser, Session};
 use crate::http::ClientIp;
 use crate::i18n;
 use crate::secrets::{email_fingerprint, hash_password, token_hash, verify_password};
@@ -157,6 +157,7 @@ fn dummy_hash() -> &'static str {
 pub async fn sign_in(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    browser: Browser,
     Body(req): Body<SignInRequest>,
 ) -> AppResult<(HeaderMap, Json<SessionView>)> {
     let email = req.email.trim().to_owned();
@@ -232,9 +233,33 @@ pub async fn sign_in(
         .write(async |tx| -> AppResult<_> {
             attempt.succeeded(tx).await?;
             audit(tx, Some(account_id), "sign_in_password_ok", "", &ip, now).await?;
-            let token = sessions::create(tx, account_id, now).await?;
             let has_methods = !store::methods::list(tx, account_id).await?.is_empty();
-            let stage = sessions::effective_stage(SessionStage::MfaPending, has_methods, 0);
+            // A remembered browser of this account skips the second factor (only where
+            // there is one to skip).
+            let remembered = match has_methods {
+                true => {
+                    remembered::recognise(tx, account_id, browser.remembered_token.as_deref(), now).await?
+                }
+                false => None,
+            };
+            if let Some(browser_id) = remembered {
+                audit(
+                    tx,
+                    Some(account_id),
+                    "sign_in_completed",
+                    "factor=remembered_browser",
+                    &ip,
+                    now,
+                )
+                .await?;
+                let token = sessions::create_remembered(tx, account_id, browser_id, now).await?;
+                return Ok((
+                    token,
+                    accounts::session_view(tx, account_id, SessionStage::SignedIn, 0, now).await?,
+                ));
+            }
+            let token = sessions::create(tx, account_id, now).await?;
+            let stage = sessions::effective_stage(SessionStage::MfaPending, has_methods, 0, false);
             Ok::<_, AppError>((
                 token,
                 accounts::session_view(tx, account_id, stage, 0, now).await?,

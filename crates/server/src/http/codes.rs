@@ -2,10 +2,11 @@
 //! authenticator-app check. Thin: each parses the request, calls `domain::codes`, and
 //! answers (no-store, and the new session cookie after a passed second factor).
 
-use crate::domain::codes::{self, Passed};
+use crate::domain::codes::{self, Passed, RememberBrowser};
+use crate::domain::remembered;
 use crate::domain::sessions;
 use crate::error::AppResult;
-use crate::http::extract::{Body, Path, Session};
+use crate::http::extract::{Body, Browser, Path, Session};
 use crate::http::ClientIp;
 use crate::state::AppState;
 use axum::extract::State;
@@ -16,19 +17,29 @@ use phone_mfa_contract::{
     VerifiedView, VerifyCodeRequest,
 };
 
-fn no_store() -> HeaderMap {
+pub fn no_store() -> HeaderMap {
     let mut h = HeaderMap::new();
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h
 }
 
 /// The answer to a passed second factor: the session's new cookie with the view.
-fn passed(p: Passed) -> (HeaderMap, Json<VerifiedView>) {
+pub fn passed(p: Passed) -> (HeaderMap, Json<VerifiedView>) {
     let mut headers = no_store();
     if let Some(token) = p.new_token {
-        headers.insert(header::SET_COOKIE, sessions::cookie(&token));
+        headers.append(header::SET_COOKIE, sessions::cookie(&token));
+    }
+    if let Some(token) = p.browser_token {
+        headers.append(header::SET_COOKIE, remembered::cookie(&token));
     }
     (headers, Json(p.view))
+}
+
+/// "Don't ask again on this browser", if the request asked for it.
+fn remember(asked: bool, browser: &Browser) -> Option<RememberBrowser<'_>> {
+    asked.then_some(RememberBrowser {
+        user_agent: &browser.user_agent,
+    })
 }
 
 /// `POST /api/challenges`: sends a code to a new number (setup, phone change) or to one
@@ -79,11 +90,19 @@ pub async fn verify(
     ClientIp(ip): ClientIp,
     session: Session,
     Path(id): Path<String>,
+    browser: Browser,
     Body(req): Body<VerifyCodeRequest>,
 ) -> AppResult<(HeaderMap, Json<VerifiedView>)> {
-    codes::verify(&state, session, &ip, &id, &req.code)
-        .await
-        .map(passed)
+    codes::verify(
+        &state,
+        session,
+        &ip,
+        &id,
+        &req.code,
+        remember(req.remember_browser, &browser),
+    )
+    .await
+    .map(passed)
 }
 
 /// `GET /api/challenges/{id}/delivery`: how the latest text or call is getting on,
@@ -107,9 +126,17 @@ pub async fn totp_verify(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     session: Session,
+    browser: Browser,
     Body(req): Body<TotpVerifyRequest>,
 ) -> AppResult<(HeaderMap, Json<VerifiedView>)> {
-    codes::verify_app(&state, session, &ip, req.purpose, &req.code)
-        .await
-        .map(passed)
+    codes::verify_app(
+        &state,
+        session,
+        &ip,
+        req.purpose,
+        &req.code,
+        remember(req.remember_browser, &browser),
+    )
+    .await
+    .map(passed)
 }

@@ -8,7 +8,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
-use phone_mfa_contract::{ErrorCode, Language, SessionStage, SESSION_COOKIE};
+use phone_mfa_contract::{ErrorCode, Language, SessionStage, BROWSER_COOKIE, SESSION_COOKIE};
 use serde::de::DeserializeOwned;
 
 /// A JSON body. Wrong types, missing or unknown fields, invalid UTF-8 and oversized
@@ -87,16 +87,45 @@ impl Session {
     }
 }
 
-pub fn session_cookie_value(parts: &Parts) -> Option<String> {
-    parts
-        .headers
+/// The value of the cookie `wanted`, if the request has it.
+pub fn cookie_value(headers: &axum::http::HeaderMap, wanted: &str) -> Option<String> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(name, _)| *name == wanted)
         .map(|(_, value)| value.to_owned())
+}
+
+pub fn session_cookie_value(parts: &Parts) -> Option<String> {
+    cookie_value(&parts.headers, SESSION_COOKIE)
+}
+
+/// What a sign-in needs of the browser itself: its remembered-browser cookie, if any,
+/// and its User-Agent (to name it by, should it be remembered).
+pub struct Browser {
+    pub remembered_token: Option<String>,
+    pub user_agent: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Browser {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Browser {
+            remembered_token: cookie_value(&parts.headers, BROWSER_COOKIE),
+            user_agent: parts
+                .headers
+                .get(header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .chars()
+                .take(512)
+                .collect(),
+        })
+    }
 }
 
 impl FromRequestParts<AppState> for Session {

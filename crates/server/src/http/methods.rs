@@ -113,7 +113,8 @@ pub async fn remove(
                 ));
             }
             accounts::remove_method(tx, session.account_id, method, &methods).await?;
-            crate::domain::sessions::end_others(tx, session.account_id, &session.token_hash).await?;
+            crate::domain::sessions::after_methods_changed(tx, session.account_id, &session.token_hash)
+                .await?;
             audit(
                 tx,
                 Some(session.account_id),

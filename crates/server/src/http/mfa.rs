@@ -15,15 +15,17 @@ use phone_mfa_contract::{ApiError, MethodKind, MethodOption, MfaOptions, PhoneCh
 #[utoipa::path(get, path = "/api/mfa/options", tag = "setup",
     responses((status = 200, body = MfaOptions), (status = 401, body = ApiError)))]
 pub async fn options(State(state): State<AppState>, session: Session) -> AppResult<Json<MfaOptions>> {
-    let phones = state
+    let methods = state
         .store
         .write(async |tx| store::methods::list(tx, session.account_id).await)
         .await
-        .map_err(AppError::from)?
-        .iter()
-        .filter(|m| m.kind == MethodKind::Phone)
-        .count();
+        .map_err(AppError::from)?;
+    let phones = methods.iter().filter(|m| m.kind == MethodKind::Phone).count();
     let language = i18n::request_language();
+    let app_reason = methods
+        .iter()
+        .any(|m| m.kind == MethodKind::AuthenticatorApp)
+        .then(|| i18n::APP_ALREADY_ADDED.render(language));
     let phone_reason = if session.epcs_prescriber {
         Some(i18n::EPCS_REASON.render(language))
     } else if phones >= MAX_PHONES_PER_ACCOUNT {
@@ -33,10 +35,11 @@ pub async fn options(State(state): State<AppState>, session: Session) -> AppResu
     };
     Ok(Json(MfaOptions {
         options: vec![
+            // The stronger method first (NIST SP 800-63B rev 4 §3.2.9, rule A8).
             MethodOption {
                 kind: MethodKind::AuthenticatorApp,
-                available: false,
-                unavailable_reason: Some(i18n::APP_SETUP_SOON.render(language)),
+                available: app_reason.is_none(),
+                unavailable_reason: app_reason,
                 restricted: false,
             },
             MethodOption {

@@ -1,5 +1,6 @@
 //! The HTTP surface: the JSON API under `/api` and the built SPA for everything else.
 
+pub mod alternatives;
 pub mod auth;
 pub mod change_reports;
 pub mod codes;
@@ -101,6 +102,18 @@ pub fn api(state: &AppState) -> Router<AppState> {
         .route(
             "/api/methods/{id}",
             delete(methods::remove).patch(methods::update),
+        )
+        .route(paths::APP_SETUP, post(alternatives::setup))
+        .route(paths::APP_CONFIRM, post(alternatives::confirm))
+        .route(paths::RECOVERY_CODES, post(alternatives::new_recovery_codes))
+        .route(paths::RECOVERY_SIGN_IN, post(alternatives::recovery_sign_in))
+        .route(
+            paths::REMEMBERED_BROWSERS,
+            delete(alternatives::forget_all_browsers),
+        )
+        .route(
+            "/api/remembered-browsers/{id}",
+            delete(alternatives::forget_browser),
         )
         .route(paths::OPENAPI, get(crate::openapi::document));
     if state.config.dev_mode {

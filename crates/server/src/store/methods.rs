@@ -86,7 +86,7 @@ pub async fn add_phone(
     .await
 }
 
-/// An authenticator app with its shared secret (base32); returns the method's id.
+/// An authenticator app with its shared secret, sealed (`secrets::seal`); returns the method's id.
 pub async fn add_authenticator_app(
     c: &mut Conn,
     account_id: i64,
@@ -120,6 +120,28 @@ pub async fn change_phone(
         .bind(Col(default_channel))
         .bind(method_id)
         .bind(account_id)
+        .execute(&mut *c)
+        .await
+        .map(|_| ())
+}
+
+/// Every authenticator app's stored secret: (method, account, secret as stored).
+pub async fn app_secrets(c: &mut Conn) -> StoreResult<Vec<(i64, i64, String)>> {
+    let rows = sqlx::query(
+        "SELECT id, account_id, totp_secret FROM methods WHERE kind = $1 AND totp_secret IS NOT NULL",
+    )
+    .bind(Col(MethodKind::AuthenticatorApp))
+    .fetch_all(&mut *c)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+        .collect()
+}
+
+pub async fn set_app_secret(c: &mut Conn, method_id: i64, secret: &str) -> StoreResult<()> {
+    sqlx::query("UPDATE methods SET totp_secret = $1 WHERE id = $2")
+        .bind(secret)
+        .bind(method_id)
         .execute(&mut *c)
         .await
         .map(|_| ())

@@ -16,6 +16,7 @@ pub(super) const SQLITE: &[&str] = &[
     include_str!("../../migrations/sqlite/0006_deliveries.sql"),
     include_str!("../../migrations/sqlite/0007_change_reports.sql"),
     include_str!("../../migrations/sqlite/0008_delivery_status.sql"),
+    include_str!("../../migrations/sqlite/0009_alternatives.sql"),
 ];
 
 pub(super) const POSTGRES: &[&str] = &[
@@ -24,6 +25,7 @@ pub(super) const POSTGRES: &[&str] = &[
     include_str!("../../migrations/postgres/0003_deliveries.sql"),
     include_str!("../../migrations/postgres/0004_change_reports.sql"),
     include_str!("../../migrations/postgres/0005_delivery_status.sql"),
+    include_str!("../../migrations/postgres/0006_alternatives.sql"),
 ];
 
 /// Any fixed number: the advisory lock held while one instance migrates.

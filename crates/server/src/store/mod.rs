@@ -22,6 +22,7 @@
 //!   never wait on each other.
 
 pub mod accounts;
+pub mod app_enrolments;
 pub mod challenges;
 pub mod change_reports;
 pub mod columns;
@@ -31,6 +32,8 @@ pub mod methods;
 mod migrate;
 pub mod outbox;
 pub mod passwords;
+pub mod recovery_codes;
+pub mod remembered_browsers;
 pub mod retention;
 pub mod sends;
 pub mod sessions;

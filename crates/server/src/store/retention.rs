@@ -8,7 +8,7 @@ pub type Deleted = (&'static str, u64);
 
 /// Deletes, table by table, every row older than its cut-off (Unix seconds).
 pub async fn prune(c: &mut Conn, cut: &Cutoffs) -> StoreResult<Vec<Deleted>> {
-    let statements: [(&'static str, &'static str, i64); 11] = [
+    let statements: [(&'static str, &'static str, i64); 13] = [
         ("challenges", "DELETE FROM challenges WHERE expires_at < $1", cut.challenges),
         ("sends", "DELETE FROM sends WHERE sent_at < $1", cut.sends),
         ("sessions", "DELETE FROM sessions WHERE last_seen_at < $1", cut.sessions),
@@ -28,6 +28,12 @@ pub async fn prune(c: &mut Conn, cut: &Cutoffs) -> StoreResult<Vec<Deleted>> {
         ),
         ("known_addresses", "DELETE FROM known_addresses WHERE last_at < $1", cut.known_addresses),
         ("audit_log", "DELETE FROM audit_log WHERE at < $1", cut.audit_log),
+        ("app_enrolments", "DELETE FROM app_enrolments WHERE created_at < $1", cut.app_enrolments),
+        (
+            "remembered_browsers",
+            "DELETE FROM remembered_browsers WHERE expires_at < $1",
+            cut.remembered_browsers,
+        ),
     ];
     let mut deleted = Vec::with_capacity(statements.len());
     for (table, sql, before) in statements {
@@ -54,4 +60,6 @@ pub struct Cutoffs {
     pub password_failures: i64,
     pub known_addresses: i64,
     pub audit_log: i64,
+    pub app_enrolments: i64,
+    pub remembered_browsers: i64,
 }

@@ -10,15 +10,18 @@ pub async fn insert(
     token_hash: &[u8],
     account_id: i64,
     stage: SessionStage,
+    remembered_browser_id: Option<i64>,
     now: i64,
 ) -> StoreResult<()> {
     sqlx::query(
-        "INSERT INTO sessions (token_hash, account_id, stage, last_factor_at, created_at, last_seen_at) VALUES ($1, $2, $3, 0, $4, $4)",
+        "INSERT INTO sessions (token_hash, account_id, stage, last_factor_at, created_at, last_seen_at, remembered_browser_id)
+         VALUES ($1, $2, $3, 0, $4, $4, $5)",
     )
     .bind(token_hash)
     .bind(account_id)
     .bind(Col(stage))
     .bind(now)
+    .bind(remembered_browser_id)
     .execute(&mut *c)
     .await
     .map(|_| ())
@@ -35,15 +38,22 @@ pub struct SessionRow {
     pub epcs_prescriber: bool,
     pub language: Language,
     pub has_methods: bool,
+    /// A remembered browser let this session skip the second factor, and is still
+    /// remembered.
+    pub remembered: bool,
 }
 
-pub async fn find(c: &mut Conn, token_hash: &[u8]) -> StoreResult<Option<SessionRow>> {
+pub async fn find(c: &mut Conn, token_hash: &[u8], now: i64) -> StoreResult<Option<SessionRow>> {
     let row = sqlx::query(
         "SELECT s.account_id, a.email, s.stage, s.last_factor_at, s.last_seen_at, a.mfa_required, a.epcs_prescriber, a.language,
-                CASE WHEN EXISTS (SELECT 1 FROM methods m WHERE m.account_id = s.account_id) THEN 1 ELSE 0 END
+                CASE WHEN EXISTS (SELECT 1 FROM methods m WHERE m.account_id = s.account_id) THEN 1 ELSE 0 END,
+                CASE WHEN EXISTS (SELECT 1 FROM remembered_browsers r
+                                  WHERE r.id = s.remembered_browser_id AND r.account_id = s.account_id AND r.expires_at > $2)
+                     THEN 1 ELSE 0 END
          FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = $1",
     )
     .bind(token_hash)
+    .bind(now)
     .fetch_optional(&mut *c)
     .await?;
     let Some(row) = row else { return Ok(None) };
@@ -57,6 +67,7 @@ pub async fn find(c: &mut Conn, token_hash: &[u8]) -> StoreResult<Option<Session
         epcs_prescriber: row.try_get::<Flag, _>(6)?.0,
         language: row.try_get::<Col<Language>, _>(7)?.0,
         has_methods: row.try_get::<Flag, _>(8)?.0,
+        remembered: row.try_get::<Flag, _>(9)?.0,
     }))
 }
 

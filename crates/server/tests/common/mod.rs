@@ -234,6 +234,7 @@ impl TestServer {
             base: self.base.clone(),
             http: reqwest::Client::new(),
             cookie: Arc::new(Mutex::new(None)),
+            browser: Arc::new(Mutex::new(None)),
         }
     }
     /// A client whose requests come from another loopback address (127.0.0.0/8 all
@@ -246,6 +247,7 @@ impl TestServer {
                 .build()
                 .unwrap(),
             cookie: Arc::new(Mutex::new(None)),
+            browser: Arc::new(Mutex::new(None)),
         }
     }
     /// Waits (up to 10 s) until the delivery workers have sent, or failed and put off,
@@ -349,6 +351,8 @@ pub struct Client {
     pub base: String,
     pub http: reqwest::Client,
     pub cookie: Arc<Mutex<Option<String>>>,
+    /// The remembered-browser cookie ("Don't ask again on this browser"), if set.
+    pub browser: Arc<Mutex<Option<String>>>,
 }
 
 impl Client {
@@ -358,6 +362,7 @@ impl Client {
             base,
             http: reqwest::Client::new(),
             cookie: Arc::new(Mutex::new(None)),
+            browser: Arc::new(Mutex::new(None)),
         }
     }
     /// Another client holding a copy of this one's cookie as it is now: a second
@@ -367,6 +372,7 @@ impl Client {
             base: self.base.clone(),
             http: self.http.clone(),
             cookie: Arc::new(Mutex::new(self.cookie.lock().unwrap().clone())),
+            browser: Arc::new(Mutex::new(self.browser.lock().unwrap().clone())),
         }
     }
     pub fn token(&self) -> Option<String> {
@@ -378,7 +384,12 @@ impl Client {
         for set in headers.get_all("set-cookie") {
             let set = set.to_str().unwrap();
             let pair = set.split(';').next().unwrap().to_owned();
-            *self.cookie.lock().unwrap() = if pair.ends_with('=') { None } else { Some(pair) };
+            let jar = if pair.starts_with(&format!("{BROWSER_COOKIE}=")) {
+                &self.browser
+            } else {
+                &self.cookie
+            };
+            *jar.lock().unwrap() = if pair.ends_with('=') { None } else { Some(pair) };
         }
         let text = res.text().await.unwrap();
         let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
@@ -389,9 +400,15 @@ impl Client {
         }
     }
     fn with_cookie(&self, rb: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        match self.cookie.lock().unwrap().clone() {
-            Some(c) => rb.header("cookie", c),
-            None => rb,
+        let jar = [
+            self.cookie.lock().unwrap().clone(),
+            self.browser.lock().unwrap().clone(),
+        ];
+        let cookies: Vec<String> = jar.into_iter().flatten().collect();
+        if cookies.is_empty() {
+            rb
+        } else {
+            rb.header("cookie", cookies.join("; "))
         }
     }
     pub async fn get(&self, path: &str) -> Reply {
