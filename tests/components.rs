@@ -781,3 +781,160 @@ async fn a_screens_requests_end_with_it_and_the_apps_own_do_not() {
     api::screen_changed("/somewhere-else");
     assert_eq!(request.await, Err(Failure::Unreadable { status: 404 }));
 }
+
+/// A session for screens that need one (issue 20's).
+fn session_json(stage: &str) -> phone_mfa_contract::SessionView {
+    serde_json::from_value(serde_json::json!({
+        "email": "pat@example.com", "stage": stage, "mfa_required": false, "reauth_valid_for_s": 900,
+        "methods": [], "language": "en", "phone_allowed": true
+    }))
+    .unwrap()
+}
+
+/// Answers every request whose path contains `part` with `status` and `body`, and
+/// counts them, until the guard drops.
+#[must_use]
+fn answer_path(part: &'static str, status: u16, body: serde_json::Value) -> (impl Drop, Rc<RefCell<u32>>) {
+    use phone_mfa::api::{stand_in, StandInAnswer};
+    struct Answering;
+    impl Drop for Answering {
+        fn drop(&mut self) {
+            stand_in(None);
+        }
+    }
+    let asked = Rc::new(RefCell::new(0));
+    let count = asked.clone();
+    stand_in(Some(Box::new(move |_, path| {
+        if path.contains(part) {
+            *count.borrow_mut() += 1;
+            StandInAnswer::Answer(status, body.to_string())
+        } else {
+            StandInAnswer::Hold
+        }
+    })));
+    (Answering, asked)
+}
+
+/// The app-setup screen draws the server's QR matrix as an SVG image with a name, shows
+/// the key in groups of four for typing, and says at once that a letter is no code.
+#[wasm_bindgen_test]
+async fn the_app_setup_screen_shows_the_qr_code_and_the_key_in_groups() {
+    let setup = serde_json::json!({
+        "key": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+        "uri": "otpauth://totp/Phone%20MFA:pat%40example%2Ecom?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+        "qr": {"size": 21, "path": "M0 0h1v1h-1zM2 0h1v1h-1z"},
+        "expires_in_s": 600
+    });
+    let (_answering, asked) = answer_path("/api/app/setup", 200, setup);
+    let root = container();
+    let _mount = leptos::mount::mount_to(root.clone(), || {
+        let auth = phone_mfa::flow::Auth::provide();
+        auth.session.set(Some(session_json("mfa_setup")));
+        view! { <I18nContextProvider> <leptos_router::components::Router> <phone_mfa::routes::app_setup::SetUpApp /> </leptos_router::components::Router> </I18nContextProvider> }
+    });
+    for _ in 0..20 {
+        tick().await;
+        if root.query_selector("#key").unwrap().is_some() {
+            break;
+        }
+    }
+    assert_eq!(*asked.borrow(), 1, "one key asked for");
+    let svg = root.query_selector("svg.qr").unwrap().expect("a QR code");
+    assert_eq!(svg.get_attribute("role").as_deref(), Some("img"));
+    assert_eq!(
+        svg.get_attribute("aria-label").as_deref(),
+        Some("QR code for adding Phone MFA to your authenticator app")
+    );
+    assert_eq!(
+        svg.get_attribute("viewBox").as_deref(),
+        Some("-4 -4 29 29"),
+        "a 4-module quiet zone"
+    );
+    let path = root.query_selector("svg.qr path").unwrap().unwrap();
+    assert_eq!(
+        path.get_attribute("d").as_deref(),
+        Some("M0 0h1v1h-1zM2 0h1v1h-1z")
+    );
+    let key: HtmlElement = query(&root, "#key");
+    assert_eq!(
+        key.text_content().unwrap(),
+        "JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP"
+    );
+    let input: HtmlInputElement = query(&root, "#code");
+    type_into(&input, "12a");
+    tick().await;
+    let error: HtmlElement = query(&root, "#code-error");
+    assert!(!error.hidden());
+    assert!(error
+        .text_content()
+        .unwrap()
+        .contains("The code must be 6 numbers"));
+}
+
+/// Recovery codes are shown once: Continue only once the person says they saved them,
+/// and the codes leave memory as they move on.
+#[wasm_bindgen_test]
+async fn recovery_codes_continue_only_once_saved() {
+    let root = container();
+    let codes: Vec<String> = (0..10).map(|i| format!("ABCD-EFGH-JKMN{i}")).collect();
+    let kept = codes.clone();
+    let auth = Rc::new(RefCell::new(None));
+    let holder = auth.clone();
+    let _mount = leptos::mount::mount_to(root.clone(), move || {
+        let auth = phone_mfa::flow::Auth::provide();
+        auth.session.set(Some(session_json("signed_in")));
+        auth.new_recovery_codes.set(kept.clone());
+        *holder.borrow_mut() = Some(auth);
+        view! { <I18nContextProvider> <leptos_router::components::Router> <phone_mfa::routes::recovery_codes::SaveRecoveryCodes /> </leptos_router::components::Router> </I18nContextProvider> }
+    });
+    tick().await;
+    let items = root.query_selector_all(".recovery-codes li").unwrap();
+    assert_eq!(items.length(), 10);
+    assert_eq!(items.item(0).unwrap().text_content().unwrap(), codes[0]);
+    let next: web_sys::HtmlButtonElement = query(&root, "#codes-continue");
+    next.click();
+    tick().await;
+    next_frame().await;
+    assert!(root
+        .text_content()
+        .unwrap()
+        .contains("Confirm that you have saved your recovery codes"));
+    let auth = auth.borrow().unwrap();
+    assert_eq!(auth.new_recovery_codes.get_untracked().len(), 10, "nothing lost");
+    let saved: HtmlInputElement = query(&root, "#codes-saved");
+    saved.click();
+    tick().await;
+    next.click();
+    tick().await;
+    assert!(
+        auth.new_recovery_codes.get_untracked().is_empty(),
+        "gone once saved"
+    );
+}
+
+/// "I do not have access to my phone": a typed recovery code is checked before it is
+/// sent, so a mistyped one costs no attempt.
+#[wasm_bindgen_test]
+async fn a_mistyped_recovery_code_is_refused_before_it_is_sent() {
+    let (_answering, asked) = answer_path("/api/recovery-codes/sign-in", 200, serde_json::json!({}));
+    let root = container();
+    let _mount = leptos::mount::mount_to(root.clone(), || {
+        let auth = phone_mfa::flow::Auth::provide();
+        auth.session.set(Some(session_json("mfa_pending")));
+        view! { <I18nContextProvider> <leptos_router::components::Router> <phone_mfa::routes::recovery_sign_in::UseRecoveryCode /> </leptos_router::components::Router> </I18nContextProvider> }
+    });
+    tick().await;
+    let input: HtmlInputElement = query(&root, "#recovery-code");
+    for (typed, words) in [
+        ("ABCD-EFGH", "A recovery code has 13 letters and numbers"),
+        ("ABCD-EFGH-JKMNU", "A recovery code has only letters and numbers"),
+    ] {
+        type_into(&input, typed);
+        let submit: web_sys::HtmlButtonElement = query(&root, "button[type=submit]");
+        submit.click();
+        tick().await;
+        assert!(root.text_content().unwrap().contains(words), "{typed}");
+        assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
+    }
+    assert_eq!(*asked.borrow(), 0, "nothing was sent");
+}

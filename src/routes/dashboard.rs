@@ -158,6 +158,14 @@ pub fn Dashboard() -> impl IntoView {
         match result {
             Ok(session) => {
                 let all = forget.input().get_untracked().flatten().is_none();
+                // This very browser let this session in without a code: forgotten, it
+                // asks for one now.
+                if session.stage != phone_mfa_contract::SessionStage::SignedIn {
+                    let home = crate::routes::home_for(&session);
+                    auth.session.set(Some(session));
+                    go(home, true);
+                    return;
+                }
                 auth.session.set(Some(session));
                 problem.set(None);
                 status.set(Some(if all {
@@ -333,9 +341,10 @@ pub fn Dashboard() -> impl IntoView {
                     // The stronger method first (rule A8).
                     {(!has_app).then(|| view! {
                         <div class="method add">
-                            <h3>{t!(i18n, methods.app)}</h3>
+                            <h3 id="add-app-name">{t!(i18n, methods.app)}</h3>
                             <p class="hint">{t!(i18n, dashboard.app_hint)}</p>
-                            <button type="button" class="button primary" id="setup-app" on:click=move |_| app_target()>
+                            // Named with its method: two "Set up" buttons must not sound alike.
+                            <button type="button" class="button primary" id="setup-app" aria-labelledby="setup-app add-app-name" on:click=move |_| app_target()>
                                 {t!(i18n, dashboard.set_up)}
                             </button>
                         </div>
@@ -347,13 +356,13 @@ pub fn Dashboard() -> impl IntoView {
                     } else {
                         view! {
                             <div class="method add">
-                                <h3>{t!(i18n, methods.phone)}</h3>
+                                <h3 id="add-phone-name">{t!(i18n, methods.phone)}</h3>
                                 <p class="hint">{t!(i18n, dashboard.phone_hint)}</p>
                                 {if phones >= MAX_PHONES_PER_ACCOUNT {
                                     view! { <p class="hint">{t!(i18n, dashboard.phones_full, count = MAX_PHONES_PER_ACCOUNT)}</p> }.into_any()
                                 } else {
                                     view! {
-                                        <button type="button" class="button secondary" id="setup-phone" on:click=move |_| match add_target {
+                                        <button type="button" class="button secondary" id="setup-phone" aria-labelledby="setup-phone add-phone-name" on:click=move |_| match add_target {
                                             // Adding a method always asks for the current one first.
                                             Some(t) => confirm_then(t),
                                             None => go("/setup/phone", false),

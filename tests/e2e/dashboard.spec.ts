@@ -1,7 +1,7 @@
 // "Sign in & Security": choose text or call, add a second phone after confirming it's
 // you, change a number (confirmed by a code first), remove a method (never the last).
 import type { Page, APIRequestContext } from '@playwright/test';
-import { advanceClock, createAccount, expectAccessible, fresh, latestCode, outbox, reportLink, signIn, test, expect } from './helpers';
+import { advanceClock, createAccount, expectAccessible, fresh, latestCode, outbox, reportLink, saveRecoveryCodes, signIn, test, expect } from './helpers';
 
 const e164 = (last2: string) => `+1201555${'01' + last2}`;
 
@@ -15,6 +15,8 @@ async function setUpPhone(page: Page, request: APIRequestContext, national: stri
   // The first phone ends on "Your account is now secure"; one added beside it goes
   // straight back to Sign in & Security.
   if (first) {
+    await expect(page.getByRole('heading', { level: 1, name: 'Save your recovery codes' })).toBeVisible();
+    await saveRecoveryCodes(page);
     await expect(page.getByRole('heading', { level: 1, name: 'Your account is now secure' })).toBeVisible();
     await page.getByRole('link', { name: 'Go to Sign in & Security' }).click();
   }
@@ -38,7 +40,8 @@ test('choose call, add a second phone, change a number, remove a method', async 
   await expect(page.getByLabel('Phone call')).toBeChecked();
 
   // Add a second phone: confirm it's you with the current phone first.
-  await page.getByRole('button', { name: 'Set up' }).click();
+  // The phone's "Set up" (the authenticator app's comes first).
+  await page.locator('#setup-phone').click();
   await expect(page.getByRole('heading', { level: 1, name: "Confirm it's you" })).toBeVisible();
   await advanceClock(request, 11); // at most 2 codes per number per 10 s
   // Only a code sent from now on: the setup code went to the same number.

@@ -1,5 +1,5 @@
 // Every flow of the help article, as a person does it, in Chromium against the real server.
-import { advanceClock, createAccount, emailTo, expectAccessible, fresh, latestCode, outbox, serverNow, signIn, signUpLink, totp, DEMO_TOTP_SECRET, PASSWORD, test, expect } from './helpers';
+import { advanceClock, createAccount, emailTo, expectAccessible, fresh, latestCode, outbox, saveRecoveryCodes, serverNow, signIn, signUpLink, totp, DEMO_TOTP_SECRET, PASSWORD, test, expect } from './helpers';
 
 test('the app loads under a strict CSP', async ({ page }) => {
   const response = await page.goto('/');
@@ -112,6 +112,9 @@ test('first-time setup by text message: choose, phone, Text me, code, Continue, 
   await expect(page.getByRole('heading', { level: 1, name: 'Your phone number is confirmed' })).toBeVisible();
   await expectAccessible(page);
   await page.getByRole('button', { name: 'Continue' }).click();
+  // The first method brings ten recovery codes, shown once.
+  await expect(page.getByRole('heading', { level: 1, name: 'Save your recovery codes' })).toBeVisible();
+  await saveRecoveryCodes(page, { scan: true });
   await expect(page.getByRole('heading', { level: 1, name: 'Your account is now secure' })).toBeVisible();
   await expectAccessible(page);
   await page.getByRole('link', { name: 'Go to Sign in & Security' }).click();
@@ -274,17 +277,19 @@ test('troubleshooting when the text never arrives', async ({ page, request }) =>
   await expect(page.getByRole('heading', { level: 1, name: 'Enter your phone number' })).toBeVisible();
 });
 
-test('a medical provider who prescribes controlled substances cannot choose text or phone', async ({ page }) => {
+test('a medical provider who prescribes controlled substances cannot choose text or phone, and is steered to the app', async ({ page }) => {
   await signIn(page, 'prescriber@example.com');
   await expect(page.getByRole('heading', { level: 1, name: 'Secure your account' })).toBeVisible();
   await expect(page.getByLabel('Text Message or Phone Call')).toBeDisabled();
   await expect(page.getByText(/not available to medical providers who prescribe controlled substances/).last()).toBeVisible();
   await expect(page.getByRole('button', { name: 'Skip for now' })).toHaveCount(0);
-  // No dead end: no Continue to nowhere, and the ways on: support, or sign out.
-  await expect(page.getByRole('button', { name: 'Continue' })).toHaveCount(0);
-  await expect(page.getByText('Our support team can help you set up a stronger one')).toBeVisible();
-  await expect(page.getByRole('link', { name: 'help@example.com' })).toHaveAttribute('href', 'mailto:help@example.com');
+  // The one method they may use is offered first and already chosen.
+  await expect(page.getByLabel('Authenticator app')).toBeChecked();
   await expectAccessible(page);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Set up an authenticator app' })).toBeFocused();
+  await page.getByRole('link', { name: 'Back' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Secure your account' })).toBeVisible();
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Sign in to Phone MFA' })).toBeVisible();
   // Signed out for real: the setup screen now sends to sign in.

@@ -148,6 +148,19 @@ export async function createAccountByApi(page: Page, email: string) {
   expect(c.status()).toBe(201);
 }
 
+/** "Save your recovery codes", shown once after the account's first method: reads the
+ * ten codes, says they are saved, continues. Returns the codes. */
+export async function saveRecoveryCodes(page: Page, { scan = false, continueLabel = 'Continue', saved = 'I have saved my recovery codes' } = {}): Promise<string[]> {
+  const items = page.locator('.recovery-codes li');
+  await expect(items).toHaveCount(10);
+  const codes = (await items.allInnerTexts()).map((c) => c.trim());
+  for (const c of codes) expect(c).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{5}$/);
+  if (scan) await expectAccessible(page);
+  await page.getByLabel(saved).check();
+  await page.getByRole('button', { name: continueLabel }).click();
+  return codes;
+}
+
 export async function signIn(page: Page, email: string) {
   await page.goto('/sign-in');
   await page.getByLabel('Email address').fill(email);

@@ -1,6 +1,6 @@
 // What people on real devices meet: a dropped connection, a 320 px wide phone, 200 % zoom.
 import { test as plainTest } from '@playwright/test';
-import { createAccount, createAccountByApi, expectAccessible, fresh, latestCode, watchConsole, test, expect } from './helpers';
+import { createAccount, createAccountByApi, expectAccessible, fresh, latestCode, saveRecoveryCodes, watchConsole, test, expect } from './helpers';
 
 // Not the console-checking `test`: the chunk loader reports the failed download to the
 // console on purpose. What else reaches the console is checked below.
@@ -75,8 +75,16 @@ for (const { name, width, height, zoom } of [
     const { code } = await latestCode(request, `+1201555${'01' + last2}`);
     await page.getByLabel('Enter the 6-digit code').fill(code);
     await page.getByRole('button', { name: 'Continue' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Save your recovery codes' })).toBeVisible();
+    await fits();
+    await saveRecoveryCodes(page);
     await page.getByRole('link', { name: 'Go to Sign in & Security' }).click();
     await fits();
+    // The authenticator app's setup: QR code and key fit too.
+    await page.locator('#setup-app').click();
+    await expect(page.locator('#key')).toBeVisible();
+    await fits();
+    await expectAccessible(page);
     await context.close();
   });
 }

@@ -1,4 +1,4 @@
-import { test, expect, emailTo, fresh, latestCode, expectAccessible, outbox, signUpLink, PASSWORD } from './helpers';
+import { test, expect, emailTo, fresh, latestCode, expectAccessible, outbox, saveRecoveryCodes, signUpLink, PASSWORD } from './helpers';
 
 // A browser set to Spanish: the app starts in Spanish, and the account it creates gets
 // its texts and emails in Spanish too.
@@ -58,6 +58,8 @@ test.describe('in Spanish', () => {
 
     await expect(page.getByRole('heading', { level: 1, name: 'Tu número de teléfono está confirmado' })).toBeVisible();
     await page.getByRole('button', { name: 'Continuar' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Guarda tus códigos de recuperación' })).toBeFocused();
+    await saveRecoveryCodes(page, { scan: true, continueLabel: 'Continuar', saved: 'Guardé mis códigos de recuperación' });
     await expect(page.getByRole('heading', { level: 1, name: 'Tu cuenta ahora está protegida' })).toBeVisible();
     await expectAccessible(page);
     // Newest first: the notice of the new phone, after the sign-up e-mail.

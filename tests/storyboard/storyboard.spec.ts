@@ -3,7 +3,7 @@
 import { test, expect, Page, APIRequestContext, TestInfo } from '@playwright/test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { advanceClock, createAccount, fresh, latestCode, outbox, reportLink, signIn, signUpLink, PASSWORD } from '../e2e/helpers';
+import { advanceClock, createAccount, fresh, latestCode, outbox, reportLink, saveRecoveryCodes, signIn, signUpLink, totp, serverNow, PASSWORD } from '../e2e/helpers';
 
 const out = path.resolve(__dirname, '../../target/storyboard');
 const only = (process.env.STORYBOARD_FLOWS ?? '').split(',').filter(Boolean);
@@ -47,6 +47,10 @@ flow('setup', async ({ shot, page, request }) => {
   await expect(page.getByRole('heading', { level: 1, name: /confirmed/ })).toBeVisible();
   await shot('phone-confirmed');
   await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Save your recovery codes' })).toBeVisible();
+  await shot('recovery-codes');
+  await saveRecoveryCodes(page);
+  await expect(page.getByRole('heading', { level: 1, name: 'Your account is now secure' })).toBeVisible();
   await shot('account-secure');
   await page.getByRole('link', { name: 'Go to Sign in & Security' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Sign in & Security' })).toBeVisible();
@@ -81,6 +85,10 @@ test.describe('in Spanish', () => {
     await expect(page.getByRole('heading', { level: 1, name: /confirmado/ })).toBeVisible();
     await shot('phone-confirmed');
     await page.getByRole('button', { name: 'Continuar' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Guarda tus códigos de recuperación' })).toBeVisible();
+    await shot('recovery-codes');
+    await saveRecoveryCodes(page, { continueLabel: 'Continuar', saved: 'Guardé mis códigos de recuperación' });
+    await expect(page.getByRole('heading', { level: 1, name: 'Tu cuenta ahora está protegida' })).toBeVisible();
     await shot('account-secure');
     await page.getByRole('link', { name: 'Ir a Inicio de sesión y seguridad' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Inicio de sesión y seguridad' })).toBeVisible();
@@ -183,4 +191,58 @@ flow('lockout', async ({ shot, page, request }) => {
   await field.fill(wrong);
   await expect(field).toBeDisabled();
   await shot('locked');
+});
+
+// Issue 20: an authenticator app as the first method, from the choice to the dashboard.
+flow('authenticator-app', async ({ shot, page, request }) => {
+  const { email } = fresh();
+  await createAccount(page, email);
+  await page.getByLabel('Authenticator app').check();
+  await shot('choose-method');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Set up an authenticator app' })).toBeVisible();
+  await expect(page.locator('#key')).toBeVisible();
+  await shot('scan-or-type-the-key');
+  const key = (await page.locator('#key').innerText()).replace(/\s/g, '');
+  await page.getByLabel('Enter the 6-digit code').fill(totp(key, await serverNow(request)));
+  await expect(page.getByRole('heading', { level: 1, name: 'Save your recovery codes' })).toBeVisible();
+  await shot('recovery-codes');
+  await saveRecoveryCodes(page);
+  await expect(page.getByRole('heading', { level: 1, name: 'Your account is now secure' })).toBeVisible();
+  await shot('account-secure');
+  await page.getByRole('link', { name: 'Go to Sign in & Security' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in & Security' })).toBeVisible();
+  await shot('dashboard');
+});
+
+// Issue 20: the phone is lost; a recovery code, then "Don't ask again" on the next sign-in.
+flow('lost-phone', async ({ shot, page, request }) => {
+  const { email, national, last2 } = fresh();
+  await createAccount(page, email);
+  await page.goto('/setup/phone');
+  await page.getByLabel('Phone number').fill(national);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByLabel('Enter the 6-digit code').fill((await latestCode(request, `+1201555${'01' + last2}`)).code);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  const codes = await saveRecoveryCodes(page);
+  await page.goto('/account');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signIn(page, email);
+  await expect(page.getByRole('heading', { level: 1, name: 'Complete your sign-in' })).toBeVisible();
+  await shot('complete-sign-in');
+  await page.getByRole('link', { name: 'I do not have access to my phone' }).click();
+  await page.getByLabel('Recovery code').fill(codes[0]);
+  await shot('recovery-code');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in & Security' })).toBeVisible();
+  await shot('signed-in-with-a-recovery-code');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await advanceClock(request, 11);
+  await signIn(page, email);
+  await page.getByRole('button', { name: `Text me at •••-•••-01${last2}` }).click();
+  await page.getByLabel("Don't ask again on this browser for 30 days").check();
+  await shot('remember-this-browser');
+  await page.getByLabel('Enter the 6-digit code').fill((await latestCode(request, `+1201555${'01' + last2}`)).code);
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in & Security' })).toBeVisible();
+  await shot('dashboard-remembered-browser');
 });

@@ -619,6 +619,23 @@ async fn a1_a_forgotten_browser_is_asked_again_and_loses_its_session() {
     assert_eq!(r.body["remembered_browsers"].as_array().unwrap().len(), 0);
     assert_eq!(laptop.session().await.body["stage"], "mfa_pending");
     assert_ne!(laptop.get(paths::METHODS).await.status, 200);
+    // Forgotten from the browser itself: the answer says it now owes a code.
+    let laptop = s.client();
+    password(&laptop, "oa@example.com").await;
+    assert_eq!(sign_in_by_text(&s, &laptop, true).await.status, 200);
+    sign_out(&laptop).await;
+    assert_eq!(
+        password(&laptop, "oa@example.com").await.body["stage"],
+        "signed_in"
+    );
+    let id = laptop.session().await.body["remembered_browsers"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let r = laptop
+        .send(reqwest::Method::DELETE, &paths::remembered_browser(id), None)
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["stage"], "mfa_pending");
     let r = owner
         .send(reqwest::Method::DELETE, &paths::remembered_browser(id), None)
         .await;

@@ -2,7 +2,7 @@
 //! remembered browsers. Thin: each parses the request, calls its `domain` module, and
 //! answers (no-store, and the new session cookie after a passed second factor).
 
-use crate::domain::{accounts, app_setup, recovery, remembered};
+use crate::domain::{accounts, app_setup, recovery, remembered, sessions};
 use crate::error::AppResult;
 use crate::http::codes::{no_store, passed};
 use crate::http::extract::{Body, Path, Session};
@@ -79,7 +79,8 @@ pub async fn recovery_sign_in(
         .map(passed)
 }
 
-/// The session after a change to the remembered browsers.
+/// The session after a change to the remembered browsers, as it stands now: a session
+/// let in by a browser just forgotten owes its second factor again.
 async fn session_after(
     state: &AppState,
     session: &Session,
@@ -91,7 +92,8 @@ async fn session_after(
         .write(async |tx| -> AppResult<_> {
             session.require_signed_in()?;
             change(tx).await?;
-            accounts::session_view(tx, session.account_id, session.stage, session.last_factor_at, now).await
+            let now_is = sessions::find(tx, session.token_hash.clone(), now).await?;
+            accounts::session_view(tx, session.account_id, now_is.stage, now_is.last_factor_at, now).await
         })
         .await?;
     Ok((no_store(), Json(view)))
