@@ -14,10 +14,10 @@ use crate::http::extract::Session;
 use crate::i18n;
 use crate::secrets::{is_sealed, new_totp_secret, open, seal};
 use crate::state::AppState;
-use crate::store::{self, Store, StoreResult};
+use crate::store::methods::MethodRow;
+use crate::store::{self, Conn, Store, StoreResult};
 use crate::totp;
 use axum::http::StatusCode;
-use phone_mfa_contract::code::normalize_code;
 use phone_mfa_contract::policy::APP_SETUP_TTL_SECS;
 use phone_mfa_contract::{AppSetupView, ErrorCode, MethodKind, Purpose, QrView, SessionStage, VerifiedView};
 
@@ -65,6 +65,33 @@ fn already_has_app() -> AppError {
     AppError::new(StatusCode::CONFLICT, ErrorCode::Conflict, i18n::APP_ALREADY_ADDED)
 }
 
+/// The account's methods, if this session may add an app now (in the transaction,
+/// holding the account): the rules of any method added (A3, changes not paused), and
+/// one app per account.
+async fn may_add_app(tx: &mut Conn, session: &Session, now: i64) -> AppResult<Vec<MethodRow>> {
+    // One request at a time per account, on every server (crate::store).
+    store::lock_account(tx, session.account_id).await?;
+    let methods = store::methods::list(tx, session.account_id).await?;
+    codes::authorize(session, Purpose::Setup, !methods.is_empty(), now)?;
+    change_reports::require_changes_allowed(tx, session.account_id, !methods.is_empty(), now).await?;
+    if methods.iter().any(|m| m.kind == MethodKind::AuthenticatorApp) {
+        return Err(already_has_app());
+    }
+    Ok(methods)
+}
+
+/// An authenticator-app secret as stored (sealed), opened. One that does not open is
+/// the operator's problem (another `PHONE_MFA_SECRET`), never the person's.
+pub fn open_secret(server_secret: &[u8], account_id: i64, sealed: &str) -> AppResult<String> {
+    open(server_secret, &seal_context(account_id), sealed).ok_or_else(|| {
+        tracing::error!(
+            account_id,
+            "an authenticator-app secret does not open with this server's secret"
+        );
+        AppError::internal()
+    })
+}
+
 /// A new key for this session (replacing one shown before).
 pub async fn start(state: &AppState, session: Session) -> AppResult<AppSetupView> {
     let now = state.now();
@@ -73,13 +100,7 @@ pub async fn start(state: &AppState, session: Session) -> AppResult<AppSetupView
     state
         .store
         .write(async |tx| -> AppResult<_> {
-            store::lock_account(tx, session.account_id).await?;
-            let methods = store::methods::list(tx, session.account_id).await?;
-            codes::authorize(&session, Purpose::Setup, !methods.is_empty(), now)?;
-            change_reports::require_changes_allowed(tx, session.account_id, !methods.is_empty(), now).await?;
-            if methods.iter().any(|m| m.kind == MethodKind::AuthenticatorApp) {
-                return Err(already_has_app());
-            }
+            may_add_app(tx, &session, now).await?;
             Ok(store::app_enrolments::put(tx, &session.token_hash, session.account_id, &sealed, now).await?)
         })
         .await?;
@@ -99,14 +120,7 @@ pub async fn confirm(state: &AppState, session: Session, ip: &str, typed: &str) 
     let verdict = state
         .store
         .write(async |tx| -> AppResult<_> {
-            // One request at a time per account, on every server (crate::store).
-            store::lock_account(tx, session.account_id).await?;
-            let methods = store::methods::list(tx, session.account_id).await?;
-            codes::authorize(&session, Purpose::Setup, !methods.is_empty(), now)?;
-            change_reports::require_changes_allowed(tx, session.account_id, !methods.is_empty(), now).await?;
-            if methods.iter().any(|m| m.kind == MethodKind::AuthenticatorApp) {
-                return Err(already_has_app());
-            }
+            let methods = may_add_app(tx, &session, now).await?;
             let expired = || AppError::new(StatusCode::GONE, ErrorCode::CodeExpired, i18n::APP_SETUP_EXPIRED);
             let (sealed, shown_at) = store::app_enrolments::find(tx, &session.token_hash, session.account_id)
                 .await?
@@ -115,21 +129,8 @@ pub async fn confirm(state: &AppState, session: Session, ip: &str, typed: &str) 
                 return Err(expired());
             }
             accounts::check_not_locked(tx, session.account_id, now).await?;
-            let code = normalize_code(typed).map_err(|p| {
-                AppError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    ErrorCode::CodeFormat,
-                    i18n::code_problem(p),
-                )
-                .field("code")
-            })?;
-            let secret =
-                open(&st.config.secret, &seal_context(session.account_id), &sealed).ok_or_else(|| {
-                    tracing::error!(
-                        "an authenticator-app key being set up does not open with this server's secret"
-                    );
-                    AppError::internal()
-                })?;
+            let code = codes::typed_code(typed)?;
+            let secret = open_secret(&st.config.secret, session.account_id, &sealed)?;
             let Some(step) = totp::matching_step(&secret, &code, now) else {
                 crate::metrics::code_checked("wrong");
                 return Ok(Verdict::Refused(

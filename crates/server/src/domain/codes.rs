@@ -496,14 +496,7 @@ pub async fn verify(
                         crate::metrics::code_checked("locked");
                     }
                 })?;
-            let code = normalize_code(typed).map_err(|p| {
-                AppError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    ErrorCode::CodeFormat,
-                    i18n::code_problem(p),
-                )
-                .field("code")
-            })?;
+            let code = typed_code(typed)?;
             if ch.consumed_at.is_some() {
                 crate::metrics::code_checked("used");
                 return Err(AppError::new(
@@ -563,6 +556,19 @@ pub async fn verify(
         })
         .await?;
     finish(state, verdict).await
+}
+
+/// The six digits of a typed code, or a clear 422 saying what is wrong with it (rule
+/// C8): it costs no attempt.
+pub(crate) fn typed_code(typed: &str) -> AppResult<String> {
+    normalize_code(typed).map_err(|p| {
+        AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::CodeFormat,
+            i18n::code_problem(p),
+        )
+        .field("code")
+    })
 }
 
 /// Rule C4: the request's current code, or the one before a resend while it lasts
@@ -796,31 +802,12 @@ pub async fn verify_app(
                 .find(|m| m.kind == MethodKind::AuthenticatorApp)
                 .ok_or_else(|| AppError::not_found(i18n::NO_APP))?;
             accounts::check_not_locked(tx, session.account_id, now).await?;
-            let code = normalize_code(typed).map_err(|p| {
-                AppError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    ErrorCode::CodeFormat,
-                    i18n::code_problem(p),
-                )
-                .field("code")
-            })?;
-            let secret = app
-                .totp_secret
-                .as_deref()
-                .and_then(|sealed| {
-                    crate::secrets::open(
-                        &st.config.secret,
-                        &super::app_setup::seal_context(session.account_id),
-                        sealed,
-                    )
-                })
-                .ok_or_else(|| {
-                    tracing::error!(
-                        method = app.id,
-                        "an authenticator-app secret does not open with this server's secret"
-                    );
-                    AppError::internal()
-                })?;
+            let code = typed_code(typed)?;
+            let secret = super::app_setup::open_secret(
+                &st.config.secret,
+                session.account_id,
+                app.totp_secret.as_deref().unwrap_or_default(),
+            )?;
             let step = crate::totp::matching_step(&secret, &code, now);
             match step {
                 // A step at or before the last one used is a replay: refused like a wrong code.

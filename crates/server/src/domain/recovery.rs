@@ -32,6 +32,21 @@ pub async fn issue(c: &mut Conn, secret: &[u8], account_id: i64, now: i64) -> St
     Ok(codes.iter().map(|code| format_recovery_code(code)).collect())
 }
 
+/// Queues an e-mail (subject, body) to the account, sent once the transaction commits.
+async fn email_account(
+    tx: &mut Conn,
+    session: &Session,
+    (subject, body): (String, String),
+    now: i64,
+) -> StoreResult<()> {
+    let notice = Notice {
+        to_email: session.email.clone(),
+        subject,
+        body,
+    };
+    deliveries::queue(tx, &notice, now).await
+}
+
 /// "Get new recovery codes" on the dashboard: needs a recent second factor, like any
 /// change to how the account can be entered (rule A3); the account is e-mailed.
 pub async fn regenerate(state: &AppState, session: Session, ip: &str) -> AppResult<RecoveryCodesView> {
@@ -47,18 +62,8 @@ pub async fn regenerate(state: &AppState, session: Session, ip: &str) -> AppResu
             }
             let codes = issue(tx, secret, session.account_id, now).await?;
             audit(tx, Some(session.account_id), "recovery_codes_issued", "", ip, now).await?;
-            let (subject, body) =
-                i18n::recovery_codes_issued_email(session.language, &state.config.support_email());
-            deliveries::queue(
-                tx,
-                &Notice {
-                    to_email: session.email.clone(),
-                    subject,
-                    body,
-                },
-                now,
-            )
-            .await?;
+            let mail = i18n::recovery_codes_issued_email(session.language, &state.config.support_email());
+            email_account(tx, &session, mail, now).await?;
             let session_view =
                 accounts::session_view(tx, session.account_id, session.stage, session.last_factor_at, now)
                     .await?;
@@ -116,17 +121,8 @@ pub async fn sign_in(state: &AppState, session: Session, ip: &str, typed: &str) 
                 now,
             )
             .await?;
-            let (subject, body) = i18n::recovery_code_used_email(session.language, left, &support);
-            deliveries::queue(
-                tx,
-                &Notice {
-                    to_email: session.email.clone(),
-                    subject,
-                    body,
-                },
-                now,
-            )
-            .await?;
+            let mail = i18n::recovery_code_used_email(session.language, left, &support);
+            email_account(tx, &session, mail, now).await?;
             let token = sessions::second_factor_passed(tx, &session, ip, now).await?;
             Ok(Verdict::Passed {
                 view: VerifiedView {
