@@ -26,7 +26,13 @@ pub fn download_text(filename: &str, text: &str) -> bool {
         link.set_href(&url);
         link.set_download(filename);
         link.click();
-        let _ = web_sys::Url::revoke_object_url(&url);
+        // Some browsers read the file after `click` returns: freed a little later.
+        leptos::prelude::set_timeout(
+            move || {
+                let _ = web_sys::Url::revoke_object_url(&url);
+            },
+            std::time::Duration::from_secs(30),
+        );
         Some(())
     };
     save().is_some()

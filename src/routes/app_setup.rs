@@ -20,6 +20,16 @@ pub struct AppSetupPreview {
     pub expired: bool,
 }
 
+/// What the setup screen is showing.
+#[derive(Debug, Clone, PartialEq)]
+enum Stage {
+    Loading,
+    /// The key (QR code and text) and the code form.
+    Key(AppSetupView),
+    /// The key expired or none could be made: only "Start again".
+    Blocked,
+}
+
 /// The key as people type it: groups of four, like the apps show it.
 pub fn grouped_key(key: &str) -> String {
     key.as_bytes()
@@ -152,6 +162,8 @@ pub fn SetUpApp() -> impl IntoView {
         let Some(key) = setup.get_untracked().map(|s| s.key) else {
             return;
         };
+        // Cleared first, so a second copy is announced again.
+        copied.set(false);
         leptos::task::spawn_local(async move {
             copied.set(crate::browser::copy_text(&key).await);
         });
@@ -184,7 +196,7 @@ pub fn SetUpApp() -> impl IntoView {
                 </li>
                 <li>
                     <p id="key-label">{t!(i18n, app_setup.step_key)}</p>
-                    <p><code class="key" id="key" aria-labelledby="key-label">{grouped_key(&view.key)}</code></p>
+                    <p><code class="key" id="key">{grouped_key(&view.key)}</code></p>
                     <button type="button" class="button secondary" id="copy-key" on:click=copy_key>{t!(i18n, app_setup.copy_key)}</button>
                     <p role="status" class="hint">{move || copied.get().then(|| t_string!(i18n, app_setup.key_copied).to_string())}</p>
                 </li>
@@ -204,6 +216,13 @@ pub fn SetUpApp() -> impl IntoView {
             </ol>
         }
     };
+    // What the screen shows, apart from messages: the steps are drawn once per key, not
+    // again with each error (the field the person is typing in must stay).
+    let stage = Memo::new(move |_| match (setup.get(), expired.get()) {
+        (Some(view), false) => Stage::Key(view),
+        (None, false) if error.with(Option::is_none) => Stage::Loading,
+        _ => Stage::Blocked,
+    });
     view! {
         <Page title=Signal::derive(move || t_string!(i18n, app_setup.title).to_string()) back=back sign_out=true>
             <ErrorSummary errors=summary focus=SummaryFocus::OnSubmit(submits.into()) />
@@ -212,10 +231,9 @@ pub fn SetUpApp() -> impl IntoView {
                 if !known.get() {
                     return None;
                 }
-                Some(match (setup.get(), expired.get(), error.get()) {
-                    (Some(view), false, _) => steps(view).into_any(),
-                    // Expired, or no key could be made: one way on.
-                    (_, true, _) | (None, false, Some(_)) => view! {
+                Some(match stage.get() {
+                    Stage::Key(view) => steps(view).into_any(),
+                    Stage::Blocked => view! {
                         <button type="button" class="button primary" id="start-again"
                             prop:disabled=move || start.pending().get()
                             on:click=move |_| { start.dispatch_local(()); }>
@@ -223,7 +241,7 @@ pub fn SetUpApp() -> impl IntoView {
                         </button>
                     }
                     .into_any(),
-                    (None, false, None) => view! { <p class="loading">{t!(i18n, app_setup.loading)}</p> }.into_any(),
+                    Stage::Loading => view! { <p class="loading">{t!(i18n, app_setup.loading)}</p> }.into_any(),
                 })
             }}
         </Page>

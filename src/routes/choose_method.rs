@@ -56,8 +56,8 @@ pub fn ChooseMethod() -> impl IntoView {
     };
     let render = move |opts: MfaOptions| {
         let required = opts.mfa_required;
-        // A prescriber of controlled substances can use neither method offered here yet:
-        // say so and what to do, rather than offer a Continue that leads nowhere.
+        // Where nothing can be set up here (an app already added and no room for a
+        // phone, say), say so and what to do rather than offer a Continue to nowhere.
         let available: Vec<MethodKind> = opts
             .options
             .iter()

@@ -32,13 +32,13 @@ fn day(i18n: leptos_i18n::I18nContext<Locale>, unix_s: i64) -> String {
 }
 
 /// What a finished step elsewhere asks this screen to say (`?done=...`).
-fn done_message(i18n: leptos_i18n::I18nContext<Locale>) -> Option<String> {
+/// The count comes from the session, never from the address (anyone can write a link).
+fn done_message(i18n: leptos_i18n::I18nContext<Locale>, codes_left: Option<u32>) -> Option<String> {
     let query = use_query_map().get_untracked();
     match query.get("done").as_deref() {
         Some("app_added") => Some(t_string!(i18n, dashboard.app_added).to_string()),
         Some("recovered") => {
-            let left = query.get("left").and_then(|n| n.parse::<u32>().ok()).unwrap_or(0);
-            Some(t_string!(i18n, dashboard.recovered, count = left).to_string())
+            codes_left.map(|left| t_string!(i18n, dashboard.recovered, count = left).to_string())
         }
         _ => None,
     }
@@ -70,7 +70,11 @@ pub fn Dashboard() -> impl IntoView {
     };
     let preview = preview.unwrap_or_default();
     let auth = Auth::get();
-    let status = RwSignal::new(preview.status.or_else(|| done_message(i18n)));
+    let status = RwSignal::new(
+        preview
+            .status
+            .or_else(|| done_message(i18n, auth.session.get_untracked().map(|s| s.recovery_codes_left))),
+    );
     let problem = RwSignal::new(None::<String>);
     let confirming = RwSignal::new(preview.confirming);
 
@@ -149,15 +153,30 @@ pub fn Dashboard() -> impl IntoView {
             }
         }
     });
+    // Back from confirming it's you to get new codes: get them.
+    if use_query_map().get_untracked().get("then").as_deref() == Some("new_recovery_codes")
+        && auth
+            .session
+            .get_untracked()
+            .is_some_and(|s| s.reauth_valid_for_s > 0)
+    {
+        // Once: Back to this address must not make yet another set.
+        go("/account", true);
+        new_codes.dispatch_local(());
+    }
     // Forget one remembered browser, or all (`None`).
-    let forget = Action::new_local(|id: &Option<i64>| api::forget_browsers(*id));
+    // The answer carries which it was: an action's input is gone once it has answered.
+    let forget = Action::new_local(|id: &Option<i64>| {
+        let id = *id;
+        async move { (id, api::forget_browsers(id).await) }
+    });
     Effect::new(move |_| {
-        let Some(result) = forget.value().get() else {
+        let Some((which, result)) = forget.value().get() else {
             return;
         };
         match result {
             Ok(session) => {
-                let all = forget.input().get_untracked().flatten().is_none();
+                let all = which.is_none();
                 // This very browser let this session in without a code: forgotten, it
                 // asks for one now.
                 if session.stage != phone_mfa_contract::SessionStage::SignedIn {
@@ -188,13 +207,18 @@ pub fn Dashboard() -> impl IntoView {
         } else {
             b.name.clone()
         };
-        let label = t_string!(i18n, dashboard.forget_named, name = name.clone()).to_string();
+        let used = t_string!(i18n, dashboard.browser_used, date = day(i18n, b.last_used_at)).to_string();
+        // Two browsers may share a name: the label says which by its last use too.
+        let label = format!(
+            "{} ({used})",
+            t_string!(i18n, dashboard.forget_named, name = name.clone())
+        );
         let id = b.id;
         view! {
             <li class="browser">
                 <span class="name">{name}</span>
                 " "
-                <span class="hint">{t!(i18n, dashboard.browser_used, date = day(i18n, b.last_used_at))}</span>
+                <span class="hint">{used}</span>
                 " "
                 <button type="button" class="button link" aria-label=label prop:disabled=move || forget.pending().get()
                     on:click=move |_| { forget.dispatch_local(Some(id)); }>{t!(i18n, dashboard.forget)}</button>
@@ -383,7 +407,7 @@ pub fn Dashboard() -> impl IntoView {
                         <button type="button" class="button secondary" id="new-recovery-codes" aria-describedby="recovery-replaces"
                             prop:disabled=move || new_codes.pending().get()
                             on:click=move |_| {
-                                if reauth_ok { new_codes.dispatch_local(()); } else { confirm_then("/account") }
+                                if reauth_ok { new_codes.dispatch_local(()); } else { confirm_then("/account?then=new_recovery_codes") }
                             }>{t!(i18n, dashboard.recovery_get)}</button>
                         <h2>{t!(i18n, dashboard.browsers_title)}</h2>
                         {if has_browsers {

@@ -29,6 +29,8 @@ pub fn SaveRecoveryCodes() -> impl IntoView {
     };
     let copy = move |_| {
         let text = as_text();
+        // Cleared first, so a second copy is announced again.
+        told.set(None);
         leptos::task::spawn_local(async move {
             if crate::browser::copy_text(&text).await {
                 told.set(Some(t_string!(i18n, recovery_codes.copied).to_string()));

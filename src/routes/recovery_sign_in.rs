@@ -80,7 +80,7 @@ pub fn UseRecoveryCode() -> impl IntoView {
             <ErrorSummary errors=errors focus=SummaryFocus::OnNewErrors />
             <p>{t!(i18n, recovery_sign_in.intro)}</p>
             <form novalidate on:submit=on_submit>
-                <TextField id="recovery-code" input_type="text" autocomplete="one-time-code" value=code errors=errors
+                <TextField id="recovery-code" input_type="text" autocomplete="off" value=code errors=errors
                     label=Signal::derive(move || t_string!(i18n, recovery_sign_in.label).to_string())
                     help=Signal::derive(move || t_string!(i18n, recovery_sign_in.hint).to_string()) />
                 <button type="submit" class="button primary" prop:disabled=move || submit.pending().get()>

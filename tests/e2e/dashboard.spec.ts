@@ -34,10 +34,10 @@ test('choose call, add a second phone, change a number, remove a method', async 
   await expect(page.getByRole('button', { name: 'Remove' })).toBeDisabled();
 
   // Text or call.
-  await page.getByLabel('Phone call').check();
+  await page.getByRole('radio', { name: 'Phone call' }).check();
   await expect(page.getByText('Saved.')).toBeVisible();
   await page.reload();
-  await expect(page.getByLabel('Phone call')).toBeChecked();
+  await expect(page.getByRole('radio', { name: 'Phone call' })).toBeChecked();
 
   // Add a second phone: confirm it's you with the current phone first.
   // The phone's "Set up" (the authenticator app's comes first).

@@ -7,6 +7,8 @@
 //! - `cargo xtask build`: the release app (precompressed) and the server.
 //! - `cargo xtask storyboard`: screenshots of every step of the real flows.
 //! - `cargo xtask bench`: sizes, browser timings and budgets.
+//! - `cargo xtask sizes`: the production build weighed against the size guards (also a
+//!   step of `cargo xtask test`).
 //! - `cargo xtask phone-metadata <xml>`: moves to another libphonenumber metadata
 //!   version, printing every example number whose verdict changes.
 //!
@@ -58,13 +60,14 @@ fn main() -> ExitCode {
             .and_then(|_| build_server()),
         Some("storyboard") => ensure_tools().and_then(|_| storyboard(None)),
         Some("bench") => ensure_tools().and_then(|_| bench()),
+        Some("sizes") => ensure_tools().and_then(|_| size_guards()),
         Some("phone-metadata") => match args.get(1) {
             Some(xml) => phone_metadata::update(xml),
             None => Err("usage: cargo xtask phone-metadata <PhoneNumberMetadata.xml>".into()),
         },
         _ => {
             eprintln!(
-                "usage: cargo xtask <run [--port N] | test | build | storyboard | bench | phone-metadata <xml>>"
+                "usage: cargo xtask <run [--port N] | test | build | storyboard | bench | sizes | phone-metadata <xml>>"
             );
             return ExitCode::from(2);
         }

@@ -166,6 +166,21 @@ pub(crate) fn test() -> Result {
     if let Err(e) = e2e {
         failures.push(e);
     }
+    // Size guards (issue 21): the production build (no gallery), weighed.
+    match crate::bench::size_guards() {
+        Ok(()) => {
+            tally.closing.insert(
+                12,
+                ("size guards (production build, brotli): ok".into(), String::new()),
+            );
+        }
+        Err(e) => {
+            tally
+                .closing
+                .insert(12, ("size guards (production build): FAILED".into(), e.clone()));
+            failures.push(e);
+        }
+    }
     // The storyboard must not silently break: the setup flow in English and Spanish, every variant.
     step("storyboard (setup in English and Spanish, four variants)");
     match storyboard(Some("setup,setup-es")) {

@@ -748,3 +748,90 @@ async fn remembered_browsers_are_named_and_capped() {
     assert_eq!(list.len(), MAX_REMEMBERED_BROWSERS);
     assert!(list.iter().all(|b| b["name"] == "Firefox, Linux"), "{list:?}");
 }
+
+/// Rule A1: a forgotten browser's session does not come back when another browser is
+/// remembered (a re-used row id once let it).
+#[tokio::test]
+async fn a1_a_session_of_a_forgotten_browser_stays_out_when_another_is_remembered() {
+    let s = server().await;
+    let owner = s.signed_up("ra@example.com").await;
+    first_phone(&s, &owner).await;
+    let laptop = s.client();
+    password(&laptop, "ra@example.com").await;
+    assert_eq!(sign_in_by_text(&s, &laptop, true).await.status, 200);
+    sign_out(&laptop).await;
+    assert_eq!(
+        password(&laptop, "ra@example.com").await.body["stage"],
+        "signed_in"
+    );
+    let id = owner.session().await.body["remembered_browsers"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let r = owner
+        .send(reqwest::Method::DELETE, &paths::remembered_browser(id), None)
+        .await;
+    assert_eq!(r.status, 200);
+    let other = s.client();
+    password(&other, "ra@example.com").await;
+    assert_eq!(sign_in_by_text(&s, &other, true).await.status, 200);
+    assert_eq!(laptop.session().await.body["stage"], "mfa_pending");
+}
+
+/// Rule A1: a password alone learns nothing of the account's other ways in.
+#[tokio::test]
+async fn a1_a_password_alone_sees_no_recovery_codes_or_browsers() {
+    let s = server().await;
+    let c = s.signed_up("sa@example.com").await;
+    first_phone(&s, &c).await;
+    let b = s.client();
+    password(&b, "sa@example.com").await;
+    assert_eq!(sign_in_by_text(&s, &b, true).await.status, 200);
+    let half = s.password_only("sa@example.com").await;
+    let view = half.session().await.body;
+    assert_eq!(view["stage"], "mfa_pending");
+    assert_eq!(view["recovery_codes_left"], 0);
+    assert_eq!(view["remembered_browsers"].as_array().unwrap().len(), 0);
+    assert_eq!(c.session().await.body["recovery_codes_left"], RECOVERY_CODE_COUNT);
+}
+
+/// "This wasn't me" voids the account's recovery codes (whoever made the change may have
+/// made new ones), and none can be made while changes are paused.
+#[tokio::test]
+async fn a6_this_wasnt_me_voids_recovery_codes_and_none_are_made_while_paused() {
+    let s = server().await;
+    let c = s.signed_up("ta@example.com").await;
+    let codes = first_phone(&s, &c).await;
+    // Someone with the password and a factor adds an app, then makes new codes.
+    let key = app_key(&c).await;
+    let r = c
+        .post(
+            paths::APP_CONFIRM,
+            json!({ "code": code_at(&key, now(&s)).unwrap() }),
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    let theirs: Vec<String> =
+        serde_json::from_value(c.post(paths::RECOVERY_CODES, json!({})).await.body["codes"].clone()).unwrap();
+    let mails = s.emails_to("ta@example.com").await;
+    let app_mail = mails
+        .iter()
+        .find(|m| m.contains("authenticator app was added"))
+        .unwrap();
+    let r = s
+        .client()
+        .post(
+            paths::CHANGE_REPORT_UNDO,
+            json!({ "token": report_token(app_mail) }),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let lost = s.password_only("ta@example.com").await;
+    for code in [&theirs[0], &codes[0]] {
+        let r = lost.post(paths::RECOVERY_SIGN_IN, json!({ "code": code })).await;
+        assert_eq!(r.error(), "code_wrong", "{:?}", r.body);
+    }
+    // Signed in again with the phone, within the pause: no new codes yet.
+    assert_eq!(sign_in_by_text(&s, &lost, false).await.status, 200);
+    let r = lost.post(paths::RECOVERY_CODES, json!({})).await;
+    assert_eq!((r.status, r.error()), (403, "changes_paused"), "{:?}", r.body);
+}

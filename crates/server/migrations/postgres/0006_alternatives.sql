@@ -23,4 +23,4 @@ CREATE TABLE remembered_browsers (
     expires_at      BIGINT NOT NULL
 );
 CREATE INDEX remembered_browsers_by_account ON remembered_browsers (account_id);
-ALTER TABLE sessions ADD COLUMN remembered_browser_id BIGINT;
+ALTER TABLE sessions ADD COLUMN remembered_browser_hash BYTEA;

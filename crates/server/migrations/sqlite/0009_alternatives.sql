@@ -28,6 +28,7 @@ CREATE TABLE remembered_browsers (
     expires_at      INTEGER NOT NULL
 );
 CREATE INDEX remembered_browsers_by_account ON remembered_browsers (account_id);
--- The remembered browser that let this session skip the second factor: the session
--- stays signed in only while that browser is remembered.
-ALTER TABLE sessions ADD COLUMN remembered_browser_id INTEGER;
+-- The remembered browser (its token's hash: never re-used, unlike a row id) that let
+-- this session skip the second factor: the session stays signed in only while that
+-- browser is remembered.
+ALTER TABLE sessions ADD COLUMN remembered_browser_hash BLOB;

@@ -60,6 +60,7 @@ pub async fn session_view(
     now: i64,
 ) -> AppResult<SessionView> {
     let profile = store::accounts::profile(c, account_id).await?;
+    let signed_in = stage == SessionStage::SignedIn;
     Ok(SessionView {
         email: profile.email,
         stage,
@@ -77,8 +78,18 @@ pub async fn session_view(
         language: profile.language,
         // A prescriber of controlled substances may not use text or call codes (EPCS).
         phone_allowed: !profile.epcs_prescriber,
-        recovery_codes_left: count(store::recovery_codes::count_left(c, account_id).await?),
-        remembered_browsers: store::remembered_browsers::list(c, account_id, now).await?,
+        // Only to a session that passed the second factor (or the remembered browser):
+        // a password alone learns nothing of the account's other ways in.
+        recovery_codes_left: if signed_in {
+            count(store::recovery_codes::count_left(c, account_id).await?)
+        } else {
+            0
+        },
+        remembered_browsers: if signed_in {
+            store::remembered_browsers::list(c, account_id, now).await?
+        } else {
+            Vec::new()
+        },
     })
 }
 

@@ -13,7 +13,7 @@ use crate::domain::accounts::{self, audit, MethodRow};
 use crate::error::{AppError, AppResult};
 use crate::http::extract::Session;
 use crate::i18n;
-use crate::secrets::{new_token, token_hash};
+use crate::secrets::{is_sealed, new_token, seal, token_hash};
 use crate::store::{self, Conn, StoreResult};
 use axum::http::StatusCode;
 use phone_mfa_contract::phone::mask_e164;
@@ -202,7 +202,14 @@ pub async fn look(c: &mut Conn, token: &str, now: i64) -> AppResult<ChangeReport
 
 /// "This wasn't me", confirmed: undoes the change, ends every session, pauses method
 /// changes and records it.
-pub async fn report(c: &mut Conn, token: &str, ip: &str, now: i64) -> AppResult<ChangeReportedView> {
+/// `server_secret`: an authenticator app put back is stored sealed with it.
+pub async fn report(
+    c: &mut Conn,
+    server_secret: &[u8],
+    token: &str,
+    ip: &str,
+    now: i64,
+) -> AppResult<ChangeReportedView> {
     let hash = token_hash(token);
     let (row, change) = usable(c, &hash, now).await?;
     let account_id = row.account_id;
@@ -219,14 +226,17 @@ pub async fn report(c: &mut Conn, token: &str, ip: &str, now: i64) -> AppResult<
             tracing::error!(error = %e, "a change report that cannot be read");
             AppError::internal()
         })?;
-        if undo(c, account_id, &later).await? == UndoOutcome::Undone {
+        if undo(c, server_secret, account_id, &later).await? == UndoOutcome::Undone {
             later_changes_undone += 1;
         }
     }
-    let outcome = undo(c, account_id, &change).await?;
+    let outcome = undo(c, server_secret, account_id, &change).await?;
     let sessions_ended = accounts::count(store::sessions::delete_all(c, account_id).await? as i64);
-    // Whoever made the change may have had a browser remembered: it asks again.
+    // Whoever made the change may have had a browser remembered, or made recovery codes
+    // of their own: the browsers ask again, and the codes stop working (the owner gets
+    // new ones once signed in).
     store::remembered_browsers::forget_all(c, account_id).await?;
+    store::recovery_codes::replace(c, account_id, &[], now).await?;
     let paused_until = now + CHANGES_PAUSED_SECS;
     store::accounts::pause_changes_until(c, account_id, paused_until).await?;
     let what: &'static str = match change {
@@ -261,7 +271,12 @@ pub async fn report(c: &mut Conn, token: &str, ip: &str, now: i64) -> AppResult<
 /// Puts the account's methods back as they were before `change`, as far as they have
 /// not moved on since. Methods are found by id: a number added, then changed, is still
 /// the method that was added.
-async fn undo(c: &mut Conn, account_id: i64, change: &Change) -> StoreResult<UndoOutcome> {
+async fn undo(
+    c: &mut Conn,
+    server_secret: &[u8],
+    account_id: i64,
+    change: &Change,
+) -> StoreResult<UndoOutcome> {
     let methods = store::methods::list(c, account_id).await?;
     let by_id = |id: i64| methods.iter().find(|m| m.id == id);
     match change {
@@ -291,15 +306,16 @@ async fn undo(c: &mut Conn, account_id: i64, change: &Change) -> StoreResult<Und
                     Ok(UndoOutcome::Undone)
                 }
                 // The method has gone since: the old number comes back on its own.
-                None => restore(c, account_id, from, &methods).await,
+                None => restore(c, server_secret, account_id, from, &methods).await,
             }
         }
-        Change::MethodRemoved { method } => restore(c, account_id, method, &methods).await,
+        Change::MethodRemoved { method } => restore(c, server_secret, account_id, method, &methods).await,
     }
 }
 
 async fn restore(
     c: &mut Conn,
+    server_secret: &[u8],
     account_id: i64,
     method: &MethodSnapshot,
     methods: &[MethodRow],
@@ -331,7 +347,17 @@ async fn restore(
             if methods.iter().any(|m| m.kind == MethodKind::AuthenticatorApp) {
                 return Ok(UndoOutcome::NothingToUndo);
             }
-            let id = store::methods::add_authenticator_app(c, account_id, secret, false, method.created_at)
+            // A secret recorded before secrets were sealed is sealed on its way back.
+            let sealed = if is_sealed(secret) {
+                secret.clone()
+            } else {
+                seal(
+                    server_secret,
+                    &crate::domain::app_setup::seal_context(account_id),
+                    secret,
+                )
+            };
+            let id = store::methods::add_authenticator_app(c, account_id, &sealed, false, method.created_at)
                 .await?;
             // Codes already used stay used.
             store::methods::use_totp_step(c, id, method.totp_last_step).await?;

@@ -447,6 +447,8 @@ pub struct Passed {
 /// browser's User-Agent, to name it by on the dashboard.
 pub struct RememberBrowser<'a> {
     pub user_agent: &'a str,
+    /// The browser's remembered-browser cookie, if it has one already.
+    pub replaces: Option<&'a str>,
 }
 
 /// What a verify transaction decided. A wrong code must still be committed (the count
@@ -547,8 +549,7 @@ pub async fn verify(
                 },
             ) = (ch.purpose, &remember, &mut verdict)
             {
-                *browser_token =
-                    Some(super::remembered::remember(tx, &session, r.user_agent, ip, now).await?);
+                *browser_token = Some(super::remembered::remember(tx, &session, r, ip, now).await?);
                 view.session =
                     accounts::session_view(tx, session.account_id, SessionStage::SignedIn, now, now).await?;
             }
@@ -838,7 +839,7 @@ pub async fn verify_app(
             let new_cookie = Some(sessions::second_factor_passed(tx, &session, ip, now).await?);
             let browser_token = match (&remember, purpose) {
                 (Some(r), Purpose::SignIn) => {
-                    Some(super::remembered::remember(tx, &session, r.user_agent, ip, now).await?)
+                    Some(super::remembered::remember(tx, &session, r, ip, now).await?)
                 }
                 _ => None,
             };

@@ -8,7 +8,7 @@
 use crate::couriers::Notice;
 use crate::domain::accounts::{self, audit};
 use crate::domain::codes::{finish, Passed, Verdict};
-use crate::domain::{deliveries, sessions};
+use crate::domain::{change_reports, deliveries, sessions};
 use crate::error::{AppError, AppResult};
 use crate::http::extract::Session;
 use crate::i18n;
@@ -60,6 +60,9 @@ pub async fn regenerate(state: &AppState, session: Session, ip: &str) -> AppResu
             if store::methods::list(tx, session.account_id).await?.is_empty() {
                 return Err(AppError::wrong_stage(i18n::RECOVERY_NEEDS_METHOD));
             }
+            // After "this wasn't me" whoever made the change may still hold a second
+            // factor's window: no new way in until the pause ends.
+            change_reports::require_changes_allowed(tx, session.account_id, true, now).await?;
             let codes = issue(tx, secret, session.account_id, now).await?;
             audit(tx, Some(session.account_id), "recovery_codes_issued", "", ip, now).await?;
             let mail = i18n::recovery_codes_issued_email(session.language, &state.config.support_email());

@@ -6,6 +6,7 @@
 //! one. Any method change, and "this wasn't me", forgets every browser of the account.
 
 use crate::domain::accounts::audit;
+use crate::domain::codes::RememberBrowser;
 use crate::error::{AppError, AppResult};
 use crate::http::extract::Session;
 use crate::i18n;
@@ -69,10 +70,15 @@ pub fn browser_name(user_agent: &str) -> String {
 pub async fn remember(
     c: &mut Conn,
     session: &Session,
-    user_agent: &str,
+    browser: &RememberBrowser<'_>,
     ip: &str,
     now: i64,
 ) -> StoreResult<String> {
+    // Remembered before (an old cookie): one row for the browser, not two.
+    if let Some(old) = browser.replaces.filter(|t| !t.is_empty()) {
+        store::remembered_browsers::forget_token(c, session.account_id, &token_hash(old)).await?;
+    }
+    let user_agent = browser.user_agent;
     let token = new_token(32);
     let name = browser_name(user_agent);
     store::remembered_browsers::insert(
@@ -97,13 +103,14 @@ pub async fn recognise(
     account_id: i64,
     cookie_token: Option<&str>,
     now: i64,
-) -> StoreResult<Option<i64>> {
-    match cookie_token {
-        Some(token) if !token.is_empty() => {
-            store::remembered_browsers::recognise(c, account_id, &token_hash(token), now).await
-        }
-        _ => Ok(None),
-    }
+) -> StoreResult<Option<Vec<u8>>> {
+    let Some(token) = cookie_token.filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    let hash = token_hash(token);
+    Ok(store::remembered_browsers::recognise(c, account_id, &hash, now)
+        .await?
+        .then_some(hash))
 }
 
 /// "Forget" on the dashboard: that browser is asked for a code at its next sign-in,

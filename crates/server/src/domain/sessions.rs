@@ -50,7 +50,7 @@ pub async fn create(c: &mut Conn, account_id: i64, now: i64) -> StoreResult<Stri
 pub async fn create_remembered(
     c: &mut Conn,
     account_id: i64,
-    browser_id: i64,
+    browser_hash: &[u8],
     now: i64,
 ) -> StoreResult<String> {
     let token = new_token(32);
@@ -59,7 +59,7 @@ pub async fn create_remembered(
         &token_hash(&token),
         account_id,
         SessionStage::SignedIn,
-        Some(browser_id),
+        Some(browser_hash),
         now,
     )
     .await?;

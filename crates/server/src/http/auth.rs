@@ -242,7 +242,7 @@ pub async fn sign_in(
                 }
                 false => None,
             };
-            if let Some(browser_id) = remembered {
+            if let Some(browser_hash) = remembered {
                 audit(
                     tx,
                     Some(account_id),
@@ -252,7 +252,7 @@ pub async fn sign_in(
                     now,
                 )
                 .await?;
-                let token = sessions::create_remembered(tx, account_id, browser_id, now).await?;
+                let token = sessions::create_remembered(tx, account_id, &browser_hash, now).await?;
                 return Ok((
                     token,
                     accounts::session_view(tx, account_id, SessionStage::SignedIn, 0, now).await?,

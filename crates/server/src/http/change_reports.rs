@@ -43,7 +43,7 @@ pub async fn undo(
     let now = state.now();
     let view = state
         .store
-        .write(async |tx| change_reports::report(tx, req.token.trim(), &ip, now).await)
+        .write(async |tx| change_reports::report(tx, &state.config.secret, req.token.trim(), &ip, now).await)
         .await?;
     let mut headers = HeaderMap::new();
     headers.insert(header::SET_COOKIE, sessions::clear_cookie());

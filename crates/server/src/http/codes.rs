@@ -39,6 +39,7 @@ pub fn passed(p: Passed) -> (HeaderMap, Json<VerifiedView>) {
 fn remember(asked: bool, browser: &Browser) -> Option<RememberBrowser<'_>> {
     asked.then_some(RememberBrowser {
         user_agent: &browser.user_agent,
+        replaces: browser.remembered_token.as_deref(),
     })
 }
 

@@ -51,23 +51,30 @@ pub async fn list(c: &mut Conn, account_id: i64, now: i64) -> StoreResult<Vec<Re
         .collect()
 }
 
-/// The remembered browser with this token, if it is this account's and not expired;
-/// its last use becomes `now`.
-pub async fn recognise(
-    c: &mut Conn,
-    account_id: i64,
-    token_hash: &[u8],
-    now: i64,
-) -> StoreResult<Option<i64>> {
-    sqlx::query_scalar(
+/// Whether the remembered browser with this token is this account's and not expired;
+/// if so its last use becomes `now`.
+pub async fn recognise(c: &mut Conn, account_id: i64, token_hash: &[u8], now: i64) -> StoreResult<bool> {
+    let done = sqlx::query(
         "UPDATE remembered_browsers SET last_used_at = $1
-         WHERE token_hash = $2 AND account_id = $3 AND expires_at > $1 RETURNING id",
+         WHERE token_hash = $2 AND account_id = $3 AND expires_at > $1",
     )
     .bind(now)
     .bind(token_hash)
     .bind(account_id)
-    .fetch_optional(&mut *c)
-    .await
+    .execute(&mut *c)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Forgets the browser with this token, if it is the account's (it is being
+/// remembered again, under a new token).
+pub async fn forget_token(c: &mut Conn, account_id: i64, token_hash: &[u8]) -> StoreResult<()> {
+    sqlx::query("DELETE FROM remembered_browsers WHERE token_hash = $1 AND account_id = $2")
+        .bind(token_hash)
+        .bind(account_id)
+        .execute(&mut *c)
+        .await
+        .map(|_| ())
 }
 
 /// Forgets one browser of the account; false if it had no such browser.

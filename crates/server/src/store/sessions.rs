@@ -10,18 +10,18 @@ pub async fn insert(
     token_hash: &[u8],
     account_id: i64,
     stage: SessionStage,
-    remembered_browser_id: Option<i64>,
+    remembered_browser_hash: Option<&[u8]>,
     now: i64,
 ) -> StoreResult<()> {
     sqlx::query(
-        "INSERT INTO sessions (token_hash, account_id, stage, last_factor_at, created_at, last_seen_at, remembered_browser_id)
+        "INSERT INTO sessions (token_hash, account_id, stage, last_factor_at, created_at, last_seen_at, remembered_browser_hash)
          VALUES ($1, $2, $3, 0, $4, $4, $5)",
     )
     .bind(token_hash)
     .bind(account_id)
     .bind(Col(stage))
     .bind(now)
-    .bind(remembered_browser_id)
+    .bind(remembered_browser_hash)
     .execute(&mut *c)
     .await
     .map(|_| ())
@@ -48,7 +48,7 @@ pub async fn find(c: &mut Conn, token_hash: &[u8], now: i64) -> StoreResult<Opti
         "SELECT s.account_id, a.email, s.stage, s.last_factor_at, s.last_seen_at, a.mfa_required, a.epcs_prescriber, a.language,
                 CASE WHEN EXISTS (SELECT 1 FROM methods m WHERE m.account_id = s.account_id) THEN 1 ELSE 0 END,
                 CASE WHEN EXISTS (SELECT 1 FROM remembered_browsers r
-                                  WHERE r.id = s.remembered_browser_id AND r.account_id = s.account_id AND r.expires_at > $2)
+                                  WHERE r.token_hash = s.remembered_browser_hash AND r.account_id = s.account_id AND r.expires_at > $2)
                      THEN 1 ELSE 0 END
          FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = $1",
     )
