@@ -26,6 +26,32 @@ plainTest('a screen whose code cannot be downloaded says so, and Try again loads
   expect(problems.filter((p) => !/Failed to fetch|wasm|split/i.test(p))).toEqual([]);
 });
 
+// Issue 21: the page is not blank while the app's code downloads, and the app takes the
+// frame's place without moving anything.
+plainTest('the page frame shows before the app arrives, and the app replaces it without a shift', async ({ page }) => {
+  await page.route(/\/phone-mfa-[0-9a-f]{16}_bg\.wasm$/, () => {}); // never answered: the app never runs
+  await page.goto('/sign-in', { waitUntil: 'domcontentloaded' });
+  await expect(page.locator('#boot .brand')).toHaveText('Phone MFA');
+  await expect(page.locator('#boot .card')).toBeVisible();
+  await page.unrouteAll({ behavior: 'ignoreErrors' });
+
+  const app = await page.context().newPage();
+  const problems = watchConsole(app);
+  await app.addInitScript(() => {
+    (window as any).__shift = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as any[]) if (!e.hadRecentInput) (window as any).__shift += e.value;
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
+  await app.goto('/sign-in');
+  await expect(app.getByRole('heading', { level: 1, name: 'Sign in to Phone MFA' })).toBeVisible();
+  await expect(app.locator('#boot')).toHaveCount(0);
+  await expect(app.locator('.site-header')).toHaveCount(1);
+  const shift = await app.evaluate(() => (window as any).__shift);
+  expect(shift, 'cumulative layout shift while the app mounts').toBeLessThanOrEqual(0.02);
+  expect(problems).toEqual([]);
+});
+
 test('a lost connection is explained, nothing typed is lost, and Continue retries', async ({ page, request }) => {
   const { email, national, last2 } = fresh();
   await createAccount(page, email);
