@@ -26,6 +26,10 @@ use leptos_router::components::Router;
 
 pub(crate) use screens::preload_later_screens;
 
+/// How long a screen opened directly has the network to itself before the later
+/// screens' code is fetched.
+const PRELOAD_WHEN_OPENED_DIRECTLY_AFTER_MS: u64 = 3_000;
+
 /// The whole app, in the person's language: a header, the current screen, a footer.
 #[component]
 pub fn App() -> impl IntoView {
@@ -54,10 +58,16 @@ fn Screens() -> impl IntoView {
         }
     });
     // The sign-in screen needs none of the later screens; once there is a session, fetch
-    // them all while the person reads (see `preload_later_screens`).
+    // them all while the person reads (see `preload_later_screens`). A screen opened
+    // directly (a reload, a link) with a session loads its own code first: the others
+    // would compete with it on a slow phone (issue 21), so they wait a moment. Signing
+    // in starts them at once, while the password is checked (routes/sign_in.rs).
     Effect::new(move |_| {
         if auth.session.with(Option::is_some) {
-            preload_later_screens();
+            set_timeout(
+                preload_later_screens,
+                std::time::Duration::from_millis(PRELOAD_WHEN_OPENED_DIRECTLY_AFTER_MS),
+            );
         }
     });
     // The worker trunk builds from src/bin/validator.rs (index.html, data-type="worker").
