@@ -204,9 +204,43 @@ pub(crate) fn test() -> Result {
         println!("FAILED: {f}");
     }
     println!("tests: {} passed, {} failed", tally.passed, tally.failed);
+    // CI's disk is finite (a run once failed with "No space left on device"): show
+    // what the builds of this run left, so growth is seen before it is a failure.
+    println!(
+        "target/ holds {:.1} GB",
+        disk_use(Path::new("target")) as f64 / 1e9
+    );
     if failures.is_empty() {
         Ok(())
     } else {
         Err(format!("{} step(s) failed", failures.len()))
     }
+}
+
+/// Bytes in the files under `dir`, each file once however many hard links it has
+/// (cargo links every binary into two places), as `du` counts.
+fn disk_use(dir: &Path) -> u64 {
+    fn walk(dir: &Path, seen: &mut std::collections::HashSet<(u64, u64)>) -> u64 {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return 0;
+        };
+        let mut bytes = 0;
+        for e in entries.flatten() {
+            let Ok(meta) = e.metadata() else { continue };
+            if meta.is_dir() {
+                bytes += walk(&e.path(), seen);
+            } else if meta.is_file() {
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::MetadataExt;
+                    if !seen.insert((meta.dev(), meta.ino())) {
+                        continue;
+                    }
+                }
+                bytes += meta.len();
+            }
+        }
+        bytes
+    }
+    walk(dir, &mut Default::default())
 }

@@ -6,6 +6,8 @@
 //! suite both ways).
 #![allow(dead_code)]
 
+pub mod twilio_reports;
+
 use phone_mfa_contract::*;
 use phone_mfa_server::clock::ManualClock;
 use phone_mfa_server::config::Config;

@@ -1,7 +1,7 @@
 //! English and Spanish: errors answer in the request's language; texts, calls and
 //! emails go out in the account's language, which the app keeps in step.
 
-mod common;
+use crate::common;
 
 use common::*;
 use phone_mfa_contract::*;

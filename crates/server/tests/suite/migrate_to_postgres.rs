@@ -3,7 +3,7 @@
 //! PostgreSQL database; the person then signs in against PostgreSQL as before. Runs on
 //! the PostgreSQL pass of the suite (`PHONE_MFA_TEST_DATABASE_URL`).
 
-mod common;
+use crate::common;
 use common::*;
 use phone_mfa_contract::*;
 use phone_mfa_server::store::{copy, Location, PoolSettings, Store};

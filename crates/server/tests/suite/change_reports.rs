@@ -2,7 +2,7 @@
 //! e-mail undoes that change, ends every session of the account, pauses method
 //! changes for a day and is recorded; it works once, for seven days.
 
-mod common;
+use crate::common;
 use common::*;
 use phone_mfa_contract::policy::*;
 use phone_mfa_contract::*;

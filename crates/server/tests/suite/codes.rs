@@ -1,7 +1,7 @@
 //! One-time codes and guessing limits: one test per row of the "Codes" and
 //! "Guessing limits" tables in shared/guide/security-rules.md.
 
-mod common;
+use crate::common;
 use common::*;
 use phone_mfa_contract::policy::*;
 use phone_mfa_contract::*;

@@ -1,7 +1,7 @@
 //! Send limits and toll-fraud rules ("Send limits" in security-rules.md): each limit
 //! answers 429 with Retry-After and the courier is not called once it trips.
 
-mod common;
+use crate::common;
 use common::*;
 use phone_mfa_contract::policy::*;
 use phone_mfa_contract::*;

@@ -1,6 +1,6 @@
 //! Web hardening over real HTTP: CSRF, headers, hostile JSON.
 
-mod common;
+use crate::common;
 use common::*;
 use phone_mfa_contract::*;
 use serde_json::json;

@@ -5,7 +5,7 @@
 //! Needs `python3` with aiosmtpd (`cargo xtask test` installs it; by hand:
 //! `python3 -m pip install aiosmtpd`).
 
-mod common;
+use crate::common;
 
 use common::*;
 use phone_mfa_contract::*;

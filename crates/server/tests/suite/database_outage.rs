@@ -3,7 +3,7 @@
 //! PostgreSQL only: the server reaches it through a proxy this test can cut. (The
 //! embedded SQLite file has no network to lose; `cargo xtask test` runs this suite on
 //! PostgreSQL as well.)
-mod common;
+use crate::common;
 
 use common::*;
 use phone_mfa_contract::*;

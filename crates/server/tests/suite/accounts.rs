@@ -1,7 +1,7 @@
 //! Accounts, sessions and the "Sign in & Security" rules ("Account changes" in
 //! security-rules.md), over real HTTP.
 
-mod common;
+use crate::common;
 use common::*;
 use phone_mfa_contract::policy::*;
 use phone_mfa_contract::*;

@@ -1,35 +1,14 @@
 //! The logs of a whole flow hold no code, no full phone number, no password and no
 //! session token (security rules, "logs"), while every authentication attempt is logged.
 
-mod common;
+use crate::common;
 use common::*;
 use phone_mfa_contract::*;
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 /// Rule W6.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_flow_logs_no_secrets() {
-    let captured = Captured::default();
-    let sink = captured.clone();
-    tracing_subscriber::fmt()
-        .json()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || sink.clone())
-        .init();
+    let logs = crate::capture().await;
 
     let s = server().await;
     let c = s.signed_up("logs@example.com").await;
@@ -52,7 +31,7 @@ async fn a_full_flow_logs_no_secrets() {
     let third = s.last_code();
     c.verify(&challenge_id(&r), &third).await;
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = logs.text();
     for code in [&first, &second, &third] {
         // A six-digit code could appear by chance inside a timestamp; look for it as a value.
         for shape in [format!("\"{code}\""), format!("={code}"), format!(" {code}")] {

@@ -1,7 +1,7 @@
 //! Operating it (issue 18): metrics that show SMS pumping, readiness, and a graceful
 //! stop that finishes what is in flight.
 
-mod common;
+use crate::common;
 use common::*;
 use phone_mfa_contract::*;
 use phone_mfa_server::config::Config;

@@ -2,7 +2,7 @@
 //! confirmations, password guessing, enumeration at sign-up, and errors that are always
 //! the contract's JSON. Each test names the rule of `security-rules.md` it holds.
 
-mod common;
+use crate::common;
 use common::*;
 use phone_mfa_contract::policy::*;
 use phone_mfa_contract::*;

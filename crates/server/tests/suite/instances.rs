@@ -3,7 +3,7 @@
 //! dies (kill -9) is finished on another. Runs on the suite's backend: PostgreSQL when
 //! `PHONE_MFA_TEST_DATABASE_URL` is set (as `cargo xtask test` does), else one SQLite
 //! file shared by the processes.
-mod common;
+use crate::common;
 
 use common::*;
 use phone_mfa_contract::policy::{MAX_WRONG_CODES, PHONE_BURST_SENDS};

@@ -2,7 +2,7 @@
 //! and delivered afterwards by the servers' delivery workers, with retries, each
 //! message once, whatever server dies or how many share the database.
 
-mod common;
+use crate::common;
 
 use common::*;
 use phone_mfa_contract::*;

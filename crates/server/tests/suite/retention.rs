@@ -1,7 +1,7 @@
 //! Retention (issue 18 item 4): tables that grow with use lose what no rule needs,
 //! and nothing a rule still counts; on the test's clock, on both backends.
 
-mod common;
+use crate::common;
 use common::*;
 use phone_mfa_contract::*;
 use phone_mfa_server::clock::Clock;

@@ -1,7 +1,7 @@
 //! Never stuck with only a phone (issue 20): authenticator-app setup, recovery codes and
 //! remembered browsers, each rule as an attacker would test it. Test names carry the
 //! rule of `security-rules.md` they hold.
-mod common;
+use crate::common;
 use common::*;
 use phone_mfa_contract::policy::*;
 use phone_mfa_contract::recovery::normalize_recovery_code;
