@@ -9,6 +9,11 @@ pub(crate) const STORYBOARD_DIR: &str = "target/storyboard";
 pub(crate) fn storyboard(flows: Option<&str>) -> Result {
     build_app(true)?;
     build_server()?;
+    walk_storyboard(flows)
+}
+
+/// The walk and the contact sheet, on the app and server already built.
+pub(crate) fn walk_storyboard(flows: Option<&str>) -> Result {
     let _ = std::fs::remove_dir_all(STORYBOARD_DIR);
     step("Storyboard: walking the flows (mobile 390 px, desktop 1280 px, light and dark)");
     let mut c = cmd(

@@ -70,6 +70,10 @@ pub(crate) fn counted(tally: &mut Tally, index: usize, name: &str, mut c: Comman
     }
 }
 
+/// The server's integration-test binaries (crates/server/tests/): run again on
+/// PostgreSQL. A test binary added there and not here fails `cargo xtask test`.
+const SERVER_TEST_BINARIES: &[&str] = &["suite", "logs", "password_burst", "sign_up_timing"];
+
 pub(crate) fn test() -> Result {
     let started = Instant::now();
     ensure_tools()?;
@@ -118,8 +122,14 @@ pub(crate) fn test() -> Result {
             "native tests (every crate)",
             cmd("cargo", &["test", "--workspace"]),
         ),
+        // The later cargo steps select the whole workspace and filter by target, so
+        // features resolve as in the step above and nothing is compiled twice (with
+        // `-p` each was a build of its own: gigabytes of CI's disk).
         ("server suite again, on PostgreSQL (a fresh schema per test)", {
-            let mut c = cmd("cargo", &["test", "-p", "phone-mfa-server", "--tests"]);
+            let mut c = cmd("cargo", &["test", "--workspace"]);
+            for binary in SERVER_TEST_BINARIES {
+                c.args(["--test", binary]);
+            }
             c.env("PHONE_MFA_TEST_DATABASE_URL", &postgres);
             c
         }),
@@ -130,8 +140,7 @@ pub(crate) fn test() -> Result {
                 "cargo",
                 &[
                     "test",
-                    "-p",
-                    "phone-mfa-contract",
+                    "--workspace",
                     "--test",
                     "differential",
                     "--",
@@ -153,7 +162,10 @@ pub(crate) fn test() -> Result {
         }
     }
     // End to end needs the release app and the server.
-    let e2e = build_app(true).and_then(|_| build_server()).and_then(|_| {
+    // The server of the test build above (`cargo test` builds the binary too), not a
+    // build of its own.
+    let server = || status(cmd("cargo", &["test", "--workspace", "--no-run"]));
+    let e2e = build_app(true).and_then(|_| server()).and_then(|_| {
         let mut c = cmd("node_modules/.bin/playwright", &["test", "-c", "tests/e2e"]);
         c.env("CHROMIUM", CHROMIUM);
         counted(
@@ -183,7 +195,10 @@ pub(crate) fn test() -> Result {
     }
     // The storyboard must not silently break: the setup flow in English and Spanish, every variant.
     step("storyboard (setup in English and Spanish, four variants)");
-    match storyboard(Some("setup,setup-es")) {
+    match build_app(true)
+        .and_then(|_| server())
+        .and_then(|_| walk_storyboard(Some("setup,setup-es")))
+    {
         Ok(()) => {
             tally
                 .closing
@@ -243,4 +258,33 @@ fn disk_use(dir: &Path) -> u64 {
         bytes
     }
     walk(dir, &mut Default::default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every test binary of the server (a `tests/*.rs` file or `tests/*/main.rs`) runs
+    /// again on PostgreSQL.
+    #[test]
+    fn every_server_test_binary_runs_on_postgres() {
+        let mut found: Vec<String> = std::fs::read_dir("../crates/server/tests")
+            .unwrap()
+            .flatten()
+            .filter_map(|e| {
+                let path = e.path();
+                let name = path.file_stem()?.to_str()?.to_owned();
+                let binary = if path.is_dir() {
+                    path.join("main.rs").exists()
+                } else {
+                    path.extension().is_some_and(|x| x == "rs")
+                };
+                binary.then_some(name)
+            })
+            .collect();
+        found.sort();
+        let mut listed: Vec<String> = SERVER_TEST_BINARIES.iter().map(|s| s.to_string()).collect();
+        listed.sort();
+        assert_eq!(found, listed);
+    }
 }
