@@ -90,6 +90,9 @@ try {
     ['re-authenticate', '/account/confirm', await signedIn()],
     ['troubleshooting', '/help/no-code', null],
   ];
+  // LIGHTHOUSE_SCREENS=phone,dashboard (names or paths) measures only those.
+  const only = process.env.LIGHTHOUSE_SCREENS?.split(',').map((s) => s.trim());
+  if (only) screens.splice(0, screens.length, ...screens.filter(([name, url]) => only.includes(name) || only.includes(url)));
   const chrome = await chromeLauncher.launch({
     chromePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-quic'],
@@ -115,8 +118,13 @@ try {
           tbt_ms: a['total-blocking-time'].numericValue,
           cls: a['cumulative-layout-shift'].numericValue,
           bytes: a['total-byte-weight'].numericValue,
+          shifts: (a['layout-shifts']?.details?.items ?? []).map((s) => ({ score: s.score, node: s.node?.selector ?? s.node?.snippet ?? '?' })),
+          lcp_element: a['largest-contentful-paint-element']?.details?.items?.[0]?.items?.[0]?.node?.snippet,
         });
       }
+      // What moved, and what the largest paint was: where a screen misses the goal.
+      const shifts = (tries.at(-1).shifts ?? []).filter((s) => s.score >= 0.005);
+      for (const s of shifts) console.log(`  ${name}: layout shift ${s.score.toFixed(3)} of ${s.node}`);
       const mid = median(tries.map((t) => t.performance));
       const row = { screen: name, path: url, ...tries.find((t) => t.performance === mid), runs: tries };
       results.push(row);

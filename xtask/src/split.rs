@@ -12,7 +12,9 @@
 
 use crate::{cmd, status, Result, WASM_TARGET};
 use base64::Engine;
+use phone_mfa_contract::ROUTE_PRELOADS_FILE;
 use sha2::{Digest, Sha256, Sha384};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// `RUSTFLAGS` for trunk's cargo build. The variable replaces `.cargo/config.toml`'s
@@ -178,12 +180,76 @@ pub fn split_app(dist: &Path) -> Result<Split> {
         })
         .collect();
     screens.sort();
+    // Per address of a split screen, index.html that also preloads its chunks.
+    let mut pages = BTreeMap::new();
+    for (route, files) in route_preloads(&read_text(Path::new(SCREENS_TABLE))?, &screens)? {
+        let name = format!("index{}.html", route.replace('/', "-"));
+        write(&name, with_preloads(&index, &files)?.as_bytes())?;
+        pages.insert(route, name);
+    }
+    let manifest = serde_json::to_string_pretty(&pages).map_err(|e| e.to_string())?;
+    write(ROUTE_PRELOADS_FILE, manifest.as_bytes())?;
     println!(
         "split the app: main module, {} chunks for {} screens",
         chunks.len(),
         screens.len()
     );
     Ok(Split { screens })
+}
+
+/// The app's one list of screens, with each screen's addresses and chunk.
+const SCREENS_TABLE: &str = "src/screens.rs";
+
+/// For each address of a split screen (`Screen at ["/a", "/b"], (lazy chunk),` in
+/// [`SCREENS_TABLE`]), the files that screen fetches when opened: what the server
+/// preloads with index.html at that address. A chunk the split does not know fails the
+/// build, so the table and the split cannot drift apart unnoticed.
+fn route_preloads(table: &str, screens: &[(String, Vec<String>)]) -> Result<BTreeMap<String, Vec<String>>> {
+    let mut preloads = BTreeMap::new();
+    for line in table.lines().map(str::trim) {
+        let Some((addresses, load)) = line
+            .split_once(" at [")
+            .and_then(|(_, rest)| rest.split_once("], ("))
+        else {
+            continue;
+        };
+        let Some((_, chunk)) = load.split_once(')').and_then(|(l, _)| l.split_once(' ')) else {
+            continue; // (eager): in the main module
+        };
+        let files = screens
+            .iter()
+            .find(|(screen, _)| screen == chunk)
+            .map(|(_, files)| files.clone())
+            .ok_or_else(|| {
+                format!("{SCREENS_TABLE} splits out {chunk}, but the split made no such screen")
+            })?;
+        // A page per fixed address: one with a parameter (`/gallery/:state`) keeps
+        // index.html.
+        for address in addresses.split(',').map(|a| a.trim().trim_matches('"')) {
+            if !address.contains([':', '*']) {
+                preloads.insert(address.to_owned(), files.clone());
+            }
+        }
+    }
+    if preloads.is_empty() {
+        return Err(format!("no split screen found in {SCREENS_TABLE}"));
+    }
+    Ok(preloads)
+}
+
+/// `index_html` with a preload link for each of `files` at the end of its head: after
+/// the main module's own links, so the browser asks for those first.
+fn with_preloads(index_html: &str, files: &[String]) -> Result<String> {
+    let links: String = files
+        .iter()
+        .map(|f| {
+            format!(r#"<link rel="preload" href="/{f}" as="fetch" type="application/wasm" crossorigin>"#)
+        })
+        .collect();
+    match index_html.find("</head>") {
+        Some(at) => Ok(format!("{}{links}{}", &index_html[..at], &index_html[at..])),
+        None => Err("index.html has no </head>".into()),
+    }
 }
 
 fn wasm_opt(path: &Path) -> Result {
@@ -238,4 +304,75 @@ fn replace_bytes(haystack: &[u8], from: &[u8], to: &[u8]) -> Result<Vec<u8>> {
         ));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_address_of_a_split_screen_preloads_that_screens_files() {
+        let table = r#"
+    SignIn at ["/", "/sign-in"], (eager),
+        gallery sign_in: ["sign-in" => sign_in_empty];
+    EnterPhone at ["/setup/phone"], (preloaded enter_phone_chunk),
+    Dashboard at ["/account", "/account/x", "/account/:id"], (lazy dashboard_chunk),
+"#;
+        let screens = vec![
+            (
+                "dashboard_chunk".to_owned(),
+                vec!["split_dashboard-1.wasm".to_owned()],
+            ),
+            (
+                "enter_phone_chunk".to_owned(),
+                vec!["split_enter_phone-1.wasm".to_owned(), "chunk_3-1.wasm".to_owned()],
+            ),
+        ];
+        let preloads = route_preloads(table, &screens).unwrap();
+        assert_eq!(
+            preloads.keys().collect::<Vec<_>>(),
+            ["/account", "/account/x", "/setup/phone"],
+            "a page per fixed address of a split screen"
+        );
+        assert_eq!(
+            preloads["/setup/phone"],
+            ["split_enter_phone-1.wasm", "chunk_3-1.wasm"]
+        );
+        assert_eq!(preloads["/account/x"], ["split_dashboard-1.wasm"]);
+        let unknown = route_preloads(table, &screens[..1]).unwrap_err();
+        assert!(unknown.contains("enter_phone_chunk"), "{unknown}");
+        assert!(route_preloads("", &screens).is_err());
+    }
+
+    #[test]
+    fn the_screens_preloads_come_after_the_main_modules() {
+        let index =
+            r#"<html><head><link rel="preload" href="/phone-mfa-1_bg.wasm"></head><body></body></html>"#;
+        let page = with_preloads(index, &["split_a-1.wasm".to_owned(), "chunk_2-1.wasm".to_owned()]).unwrap();
+        assert_eq!(
+            page,
+            r#"<html><head><link rel="preload" href="/phone-mfa-1_bg.wasm"><link rel="preload" href="/split_a-1.wasm" as="fetch" type="application/wasm" crossorigin><link rel="preload" href="/chunk_2-1.wasm" as="fetch" type="application/wasm" crossorigin></head><body></body></html>"#
+        );
+        assert!(with_preloads("<html>", &[]).is_err());
+    }
+
+    /// The real table parses: every split screen in it has an address.
+    #[test]
+    fn the_apps_screen_table_names_its_split_screens() {
+        let table = std::fs::read_to_string(Path::new("..").join(SCREENS_TABLE)).unwrap();
+        let chunks: Vec<(String, Vec<String>)> = table
+            .lines()
+            .filter_map(|l| l.split_once("(lazy ").or_else(|| l.split_once("(preloaded ")))
+            .map(|(_, rest)| {
+                (
+                    rest.split(')').next().unwrap().to_owned(),
+                    vec!["f.wasm".to_owned()],
+                )
+            })
+            .collect();
+        assert!(chunks.len() >= 10, "{chunks:?}");
+        let preloads = route_preloads(&table, &chunks).unwrap();
+        assert!(preloads.contains_key("/setup/phone") && preloads.contains_key("/account"));
+        assert!(!preloads.contains_key("/"), "sign-in is in the main module");
+    }
 }

@@ -18,6 +18,13 @@ pub const SESSION_COOKIE: &str = "__Host-phone_mfa_session";
 /// (never a re-authentication). Separate from the session, so signing out keeps it.
 pub const BROWSER_COOKIE: &str = "__Host-phone_mfa_browser";
 
+/// The file `cargo xtask build` writes beside index.html: for each app address whose
+/// screen is split out of the main wasm, a copy of index.html that also preloads that
+/// screen's chunks (a JSON object, address to file name). The server answers the
+/// address with it, so a deep link downloads its screen while the main module
+/// compiles instead of after it runs.
+pub const ROUTE_PRELOADS_FILE: &str = "route-preloads.json";
+
 pub mod paths {
     pub const HEALTH: &str = "/api/health";
     pub const HEALTH_READY: &str = "/api/health/ready";

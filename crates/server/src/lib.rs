@@ -79,6 +79,7 @@ impl Builder {
         });
         let index = std::fs::read_to_string(self.config.dist_dir.join("index.html")).ok();
         let csp = http::web::content_security_policy(index.as_deref());
+        let route_pages = http::web::RoutePages::read(&self.config.dist_dir);
         let courier: Arc<dyn CodeCourier> = match (self.courier, &self.config.twilio) {
             (Some(c), _) => c,
             (None, Some(twilio)) => Arc::new(couriers::twilio::Twilio::new(
@@ -106,6 +107,7 @@ impl Builder {
             clock: self.clock,
             dev_clock,
             csp,
+            route_pages,
             deliveries_due: tokio::sync::Notify::new(),
             stopping: tokio::sync::watch::channel(false).0,
             workers_seen_ms: std::sync::atomic::AtomicU64::new(0),

@@ -20,6 +20,8 @@ pub struct Inner {
     pub mailer: Arc<dyn Mailer>,
     /// The Content-Security-Policy, with the hashes of the built index.html's inline scripts.
     pub csp: String,
+    /// index.html with preload links for the screen, per app address (issue 21).
+    pub route_pages: crate::http::web::RoutePages,
     /// The cap on concurrent password hashes (rule G7).
     pub hash_slots: crate::domain::passwords::HashSlots,
     /// Woken after a transaction that queued a message commits, so a delivery worker

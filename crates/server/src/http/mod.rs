@@ -139,6 +139,7 @@ pub fn router(state: AppState) -> Router {
         // (its requests are checked by their signature instead).
         .route("/api/twilio/status/{challenge}/{send_seq}", post(twilio::status))
         .merge(api(&state))
+        .merge(state.route_pages.routes(Router::new()))
         .fallback_service(web::spa(&state.config.dist_dir))
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -1,5 +1,6 @@
 //! Web hardening (security rules, "Web"): CSRF checks, security headers, the CSP with
-//! the hashes of the SPA's inline bootstrap script, and serving the built SPA.
+//! the hashes of the SPA's inline bootstrap script, and serving the built SPA (each
+//! address with preload links for its screen).
 
 use crate::error::AppError;
 use crate::i18n;
@@ -9,8 +10,9 @@ use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 use base64::Engine;
-use phone_mfa_contract::{ErrorCode, CSRF_HEADER, CSRF_HEADER_VALUE};
+use phone_mfa_contract::{ErrorCode, CSRF_HEADER, CSRF_HEADER_VALUE, ROUTE_PRELOADS_FILE};
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use std::path::Path;
 use tower_http::services::{ServeDir, ServeFile};
 
@@ -187,6 +189,88 @@ fn static_cache_control(path: &str, headers: &axum::http::HeaderMap) -> &'static
         "public, max-age=31536000, immutable"
     } else {
         "no-cache"
+    }
+}
+
+/// Per app address, the page to answer with instead of index.html: the same page with
+/// preload links for that address's screen chunks (written by `cargo xtask build`, listed
+/// in the build's [`ROUTE_PRELOADS_FILE`]). Without them the browser learns of a chunk
+/// only once the main wasm has downloaded, compiled and routed: on a slow phone, seconds
+/// later. The links come after the main module's own, so they never delay it.
+#[derive(Default)]
+pub struct RoutePages(Vec<(String, std::path::PathBuf)>);
+
+impl RoutePages {
+    /// The pages of the build in `dist`; none when it has no manifest (a debug build, or
+    /// `trunk serve`'s, keeps one wasm). A manifest or page that is not right is logged
+    /// and left out: these pages only make the app faster, index.html always works.
+    pub fn read(dist: &Path) -> RoutePages {
+        let manifest = dist.join(ROUTE_PRELOADS_FILE);
+        let Ok(json) = std::fs::read_to_string(&manifest) else {
+            return RoutePages::default();
+        };
+        let index = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
+        match RoutePages::check(&json, &index, |file| {
+            std::fs::read_to_string(dist.join(file)).ok()
+        }) {
+            Ok(pages) => RoutePages(
+                pages
+                    .into_iter()
+                    .map(|(route, file)| (route, dist.join(file)))
+                    .collect(),
+            ),
+            Err(e) => {
+                tracing::warn!(file = %manifest.display(), error = %e, "pages with preload links left out");
+                RoutePages::default()
+            }
+        }
+    }
+
+    /// Each address and its page, from the manifest. An address must be one of the
+    /// app's own (not the API's), a page a plain file name of the build whose inline
+    /// scripts are index.html's (so the CSP, made from index.html, lets them run).
+    pub fn check(
+        json: &str,
+        index_html: &str,
+        read: impl Fn(&str) -> Option<String>,
+    ) -> Result<Vec<(String, String)>, String> {
+        let routes: BTreeMap<String, String> = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        let scripts = inline_script_hashes(index_html);
+        let mut pages = Vec::new();
+        for (route, file) in routes {
+            let app_address = route.starts_with('/')
+                && !route.starts_with("/api/")
+                && route
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"/-".contains(&b));
+            if !app_address {
+                return Err(format!("{route:?} is not an address of the app"));
+            }
+            let plain = file.ends_with(".html")
+                && file
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+            if !plain {
+                return Err(format!("{file:?} is not a page of the build"));
+            }
+            let page = read(&file).ok_or_else(|| format!("{file} is missing"))?;
+            if inline_script_hashes(&page) != scripts {
+                return Err(format!("{file} runs other inline scripts than index.html"));
+            }
+            pages.push((route, file));
+        }
+        Ok(pages)
+    }
+
+    /// Routes each address to its page (sent precompressed, like index.html).
+    pub fn routes<S: Clone + Send + Sync + 'static>(&self, mut router: axum::Router<S>) -> axum::Router<S> {
+        for (route, page) in &self.0 {
+            router = router.route_service(
+                route,
+                ServeFile::new(page).precompressed_br().precompressed_gzip(),
+            );
+        }
+        router
     }
 }
 

@@ -202,3 +202,89 @@ async fn built_assets_are_sent_precompressed_with_the_right_caching() {
     assert_eq!(header(&unhashed, "cache-control"), "no-cache");
     assert_eq!(header(&unhashed, "content-encoding"), "");
 }
+
+/// Issue 21: an address whose screen is split out is answered with its page (index.html
+/// with preload links for the screen's chunks), precompressed and revalidated like
+/// index.html; every other address with index.html. A manifest naming anything but a
+/// plain page of the build, or a page with other inline scripts than index.html's (the
+/// CSP would block them), is ignored whole.
+#[tokio::test]
+async fn a_deep_link_is_answered_with_a_page_that_preloads_its_screen() {
+    let dist = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| std::fs::write(dist.path().join(name), text).unwrap();
+    let script = "<script type=\"module\">import init from '/phone-mfa-1.js'; init();</script>";
+    let index =
+        format!("<!DOCTYPE html><html lang=\"en\"><head><title>Phone MFA</title>{script}</head></html>");
+    let phone_page = index.replace(
+        "</head>",
+        "<link rel=\"preload\" href=\"/split_enter_phone-1.wasm\"></head>",
+    );
+    write("index.html", &index);
+    write("index-setup-phone.html", &phone_page);
+    write("index-setup-phone.html.br", "brotli phone page");
+    write(
+        ROUTE_PRELOADS_FILE,
+        r#"{"/setup/phone": "index-setup-phone.html"}"#,
+    );
+    let serve = |dist: std::path::PathBuf| server_with(move |c| c.dist_dir = dist);
+    let s = serve(dist.path().to_owned()).await;
+    let get = |s: &TestServer, path: &str, encodings: &'static str| {
+        let url = format!("{}{path}", s.base);
+        async move {
+            let http = reqwest::Client::builder().no_brotli().no_gzip().build().unwrap();
+            let r = http
+                .get(url)
+                .header("accept-encoding", encodings)
+                .send()
+                .await
+                .unwrap();
+            let cache = r.headers()["cache-control"].to_str().unwrap().to_owned();
+            (r.status().as_u16(), cache, r.text().await.unwrap())
+        }
+    };
+    assert_eq!(
+        get(&s, "/setup/phone", "identity").await,
+        (200, "no-cache".into(), phone_page.clone())
+    );
+    assert_eq!(get(&s, "/setup/phone", "br").await.2, "brotli phone page");
+    for other in ["/", "/setup", "/account", "/setup/phone/x"] {
+        assert_eq!(
+            get(&s, other, "identity").await,
+            (200, "no-cache".into(), index.clone()),
+            "{other}"
+        );
+    }
+    // The CSP is index.html's, and lets the page's script run.
+    let csp = reqwest::get(format!("{}/setup/phone", s.base))
+        .await
+        .unwrap()
+        .headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    for hash in phone_mfa_server::http::web::inline_script_hashes(&phone_page) {
+        assert!(csp.contains(&hash), "{csp}");
+    }
+
+    for (manifest, page) in [
+        (
+            r#"{"/setup/phone": "../index-setup-phone.html"}"#,
+            phone_page.as_str(),
+        ),
+        (
+            r#"{"/api/session": "index-setup-phone.html"}"#,
+            phone_page.as_str(),
+        ),
+        (r#"{"/setup/phone": "missing.html"}"#, phone_page.as_str()),
+        (
+            r#"{"/setup/phone": "index-setup-phone.html"}"#,
+            &phone_page.replace("init();", "init(); steal();"),
+        ),
+        ("not json", phone_page.as_str()),
+    ] {
+        write(ROUTE_PRELOADS_FILE, manifest);
+        write("index-setup-phone.html", page);
+        let s = serve(dist.path().to_owned()).await;
+        assert_eq!(get(&s, "/setup/phone", "identity").await.2, index, "{manifest}");
+    }
+}
