@@ -145,17 +145,19 @@ pub fn ChooseMethod() -> impl IntoView {
                     <li>{t!(i18n, choose_method.not_for_prescribers)}</li>
                 </ul>
             </details>
-            <Transition fallback=move || view! { <p class="loading">{t!(i18n, choose_method.loading)}</p> }>
-                {move || {
-                    if !known.get() {
-                        return None;
-                    }
-                    options.get().map(|r| match r {
-                        Ok(opts) => render(opts).into_any(),
-                        Err(e) => view! { <p class="alert error" role="alert">{e.message()}</p> }.into_any(),
-                    })
-                }}
-            </Transition>
+            // "Loading" until the session and the options are both known (a Transition
+            // would show nothing while the session loads, then the options at once).
+            {move || {
+                let loading = || view! { <p class="loading">{t!(i18n, choose_method.loading)}</p> }.into_any();
+                if !known.get() {
+                    return loading();
+                }
+                match options.get() {
+                    None => loading(),
+                    Some(Ok(opts)) => render(opts).into_any(),
+                    Some(Err(e)) => view! { <p class="alert error" role="alert">{e.message()}</p> }.into_any(),
+                }
+            }}
         </Page>
     }
 }

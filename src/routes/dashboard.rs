@@ -333,6 +333,9 @@ pub fn Dashboard() -> impl IntoView {
                     {t!(i18n, dashboard.cancel)}
                 </button>
             </dialog>
+            {move || (!known.get() || auth.session.with(Option::is_none)).then(|| view! {
+                <p class="loading">{t!(i18n, dashboard.loading)}</p>
+            })}
             {move || {
                 if !known.get() {
                         return None;

@@ -52,6 +52,39 @@ plainTest('the page frame shows before the app arrives, and the app replaces it 
   expect(problems).toEqual([]);
 });
 
+// Issue 21: a screen opened directly does not move when its content arrives after its
+// first paint ("Sign out" under the content used to jump down: CLS 0.10-0.13).
+test('a screen opened directly keeps still while its content loads', async ({ page }) => {
+  await page.addInitScript(() => {
+    (window as any).__shift = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as any[]) if (!e.hadRecentInput) (window as any).__shift += e.value;
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
+  const slowly = (path: string) =>
+    page.route(path, async (route) => {
+      await new Promise((r) => setTimeout(r, 1500));
+      await route.continue();
+    });
+  const { email } = fresh();
+  await createAccountByApi(page, email);
+  await slowly('**/api/mfa/options');
+  await page.goto('/setup');
+  await expect(page.locator('.loading')).toBeVisible();
+  await expect(page.getByLabel('Text Message or Phone Call')).toBeVisible();
+  expect(await page.evaluate(() => (window as any).__shift), 'layout shift on "Secure your account"').toBeLessThanOrEqual(0.02);
+
+  const skip = await page.request.post('/api/mfa/skip', { headers: { 'x-phone-mfa': '1' }, data: {} });
+  expect(skip.status()).toBe(200);
+  await slowly('**/api/session');
+  await page.goto('/account');
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in & Security' })).toBeVisible();
+  await expect(page.locator('#setup-app')).toBeVisible();
+  await expect(page.locator('.loading')).toHaveCount(0);
+  await expect(page.locator('#sign-out')).toBeVisible();
+  expect(await page.evaluate(() => (window as any).__shift), 'layout shift on "Sign in & Security"').toBeLessThanOrEqual(0.02);
+});
+
 test('a lost connection is explained, nothing typed is lost, and Continue retries', async ({ page, request }) => {
   const { email, national, last2 } = fresh();
   await createAccount(page, email);

@@ -278,6 +278,23 @@ pub(crate) fn bench() -> Result {
     for (what, value) in rows {
         println!("{what:<60} {value:>14}");
     }
+    // Issue 21, item 5: the same first validated number on a slow phone (slow 4G, 4x
+    // CPU), beside a page that only loads libphonenumber-js.
+    let slow = read_json("target/bench/slow-phone.json")?;
+    let s = |k: &str| number(&slow, &[k]);
+    println!(
+        "{:<60} {:>14}",
+        "slow phone: phone screen opened to a validated number, ours",
+        format!("{:.1} s", s("ours_ms") / 1000.0)
+    );
+    println!(
+        "{:<60} {:>14}",
+        format!(
+            "slow phone: the same with libphonenumber-js alone ({:.0} KB)",
+            s("theirs_library_brotli_bytes") / 1000.0
+        ),
+        format!("{:.1} s", s("theirs_ms") / 1000.0)
+    );
     step("Server under load (127.0.0.1, 16 connections, 5 s each, server-release build)");
     let server = read_json("target/bench/server.json")?;
     for (key, what) in [

@@ -12,15 +12,47 @@ pub(crate) struct Tally {
 }
 
 /// Runs a step, echoing its output, and adds up the test counts its runner prints.
-pub(crate) fn counted(tally: &mut Tally, index: usize, name: &str, mut c: Command) -> Result {
+pub(crate) fn counted(tally: &mut Tally, index: usize, name: &str, c: Command) -> Result {
+    counted_all(tally, index, name, vec![c])
+}
+
+/// A step of several commands, run one after the other (all of them, whatever each
+/// answers); the step passes if every one does.
+pub(crate) fn counted_all(tally: &mut Tally, index: usize, name: &str, commands: Vec<Command>) -> Result {
     step(name);
-    let shown = format!("{c:?}");
-    let mut child = c
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .map_err(|e| format!("cannot start {shown}: {e}"))?;
     let (passed_before, failed_before) = (tally.passed, tally.failed);
+    let mut ok = true;
+    for c in commands {
+        ok &= run_counting(tally, c);
+    }
+    let verdict = if ok { "ok" } else { "FAILED" };
+    let (passed, failed) = (tally.passed - passed_before, tally.failed - failed_before);
+    let counts = if passed + failed > 0 {
+        format!("{passed} passed, {failed} failed")
+    } else {
+        String::new()
+    };
+    tally
+        .closing
+        .insert(index, (format!("{name}: {verdict}"), counts));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("{name} failed"))
+    }
+}
+
+/// Runs one command, echoing its output and counting the tests it reports; true if it
+/// succeeded.
+fn run_counting(tally: &mut Tally, mut c: Command) -> bool {
+    let shown = format!("{c:?}");
+    let mut child = match c.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn() {
+        Ok(child) => child,
+        Err(e) => {
+            println!("cannot start {shown}: {e}");
+            return false;
+        }
+    };
     for line in BufReader::new(child.stdout.take().expect("piped"))
         .lines()
         .map_while(|l| l.ok())
@@ -52,22 +84,43 @@ pub(crate) fn counted(tally: &mut Tally, index: usize, name: &str, mut c: Comman
             tally.failed += n.trim().parse::<u64>().unwrap_or(0);
         }
     }
-    let st = child.wait().map_err(|e| e.to_string())?;
-    let verdict = if st.success() { "ok" } else { "FAILED" };
-    let (passed, failed) = (tally.passed - passed_before, tally.failed - failed_before);
-    let counts = if passed + failed > 0 {
-        format!("{passed} passed, {failed} failed")
-    } else {
-        String::new()
-    };
-    tally
-        .closing
-        .insert(index, (format!("{name}: {verdict}"), counts));
-    if st.success() {
-        Ok(())
-    } else {
-        Err(format!("{name} failed"))
+    child.wait().is_ok_and(|st| st.success())
+}
+
+/// The test executables `cargo test --workspace` built (building any that changed):
+/// each with its package's directory, where cargo runs it, and its target's name.
+fn built_tests() -> Result<Vec<(PathBuf, String, PathBuf)>> {
+    let out = cmd(
+        "cargo",
+        &["test", "--workspace", "--no-run", "--message-format=json"],
+    )
+    .stderr(Stdio::inherit())
+    .output()
+    .map_err(|e| format!("cargo test --no-run: {e}"))?;
+    if !out.status.success() {
+        return Err("cargo test --workspace --no-run failed".into());
     }
+    Ok(String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|m| m["reason"] == "compiler-artifact" && m["profile"]["test"] == true)
+        .filter_map(|m| {
+            let exe = PathBuf::from(m["executable"].as_str()?);
+            let dir = Path::new(m["manifest_path"].as_str()?).parent()?.to_owned();
+            Some((dir, m["target"]["name"].as_str()?.to_owned(), exe))
+        })
+        .collect())
+}
+
+/// The integration-test binary `name`, to run as cargo would (from its package's directory).
+fn built_test(built: &[(PathBuf, String, PathBuf)], name: &str) -> Result<Command> {
+    let (dir, _, exe) = built
+        .iter()
+        .find(|(_, target, _)| target == name)
+        .ok_or_else(|| format!("`cargo test --workspace` built no test named {name}"))?;
+    let mut c = Command::new(exe);
+    c.current_dir(dir).env("PATH", tool_path());
+    Ok(c)
 }
 
 /// The server's integration-test binaries (crates/server/tests/): run again on
@@ -122,33 +175,6 @@ pub(crate) fn test() -> Result {
             "native tests (every crate)",
             cmd("cargo", &["test", "--workspace"]),
         ),
-        // The later cargo steps select the whole workspace and filter by target, so
-        // features resolve as in the step above and nothing is compiled twice (with
-        // `-p` each was a build of its own: gigabytes of CI's disk).
-        ("server suite again, on PostgreSQL (a fresh schema per test)", {
-            let mut c = cmd("cargo", &["test", "--workspace"]);
-            for binary in SERVER_TEST_BINARIES {
-                c.args(["--test", binary]);
-            }
-            c.env("PHONE_MFA_TEST_DATABASE_URL", &postgres);
-            c
-        }),
-        (
-            // Needs node_modules (ensure_tools), so it is not part of plain `cargo test`.
-            "phone rules vs libphonenumber-js (differential)",
-            cmd(
-                "cargo",
-                &[
-                    "test",
-                    "--workspace",
-                    "--test",
-                    "differential",
-                    "--",
-                    "--ignored",
-                    "--nocapture",
-                ],
-            ),
-        ),
         ("browser tests (wasm-bindgen-test in headless Chromium)", {
             let mut c = cmd("cargo", &["test", "--target", WASM_TARGET, "-p", "phone-mfa"]);
             c.env("CHROMEDRIVER", CHROMEDRIVER)
@@ -156,8 +182,46 @@ pub(crate) fn test() -> Result {
             c
         }),
     ];
-    for (i, (name, c)) in steps.into_iter().enumerate() {
+    let mut steps = steps.into_iter();
+    for (i, (name, c)) in steps.by_ref().take(4).enumerate() {
         if let Err(e) = counted(&mut tally, i, name, c) {
+            failures.push(e);
+        }
+    }
+    // The server suite on PostgreSQL and the differential test run the binaries the
+    // step above built: another `cargo test` selecting fewer targets resolves features
+    // apart and compiles much of the workspace again (0.8 GB of CI's disk).
+    let built = built_tests();
+    let again = built.as_ref().map_err(Clone::clone).and_then(|built| {
+        SERVER_TEST_BINARIES
+            .iter()
+            .map(|name| {
+                let mut c = built_test(built, name)?;
+                c.env("PHONE_MFA_TEST_DATABASE_URL", &postgres);
+                Ok(c)
+            })
+            .collect::<Result<Vec<_>>>()
+    });
+    let differential = built.as_ref().map_err(Clone::clone).and_then(|built| {
+        // Needs node_modules (ensure_tools), so it is not part of plain `cargo test`.
+        let mut c = built_test(built, "differential")?;
+        c.args(["--ignored", "--nocapture"]);
+        Ok(vec![c])
+    });
+    for (i, name, commands) in [
+        (
+            4,
+            "server suite again, on PostgreSQL (a fresh schema per test)",
+            again,
+        ),
+        (5, "phone rules vs libphonenumber-js (differential)", differential),
+    ] {
+        if let Err(e) = commands.and_then(|c| counted_all(&mut tally, i, name, c)) {
+            failures.push(e);
+        }
+    }
+    for (name, c) in steps {
+        if let Err(e) = counted(&mut tally, 6, name, c) {
             failures.push(e);
         }
     }

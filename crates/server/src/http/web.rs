@@ -238,8 +238,11 @@ impl RoutePages {
         let scripts = inline_script_hashes(index_html);
         let mut pages = Vec::new();
         for (route, file) in routes {
+            // Never one of the server's own routes (a second route there would stop the
+            // router from being built).
             let app_address = route.starts_with('/')
                 && !route.starts_with("/api/")
+                && route != "/metrics"
                 && route
                     .bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"/-".contains(&b));

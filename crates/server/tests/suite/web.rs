@@ -276,6 +276,16 @@ async fn a_deep_link_is_answered_with_a_page_that_preloads_its_screen() {
             phone_page.as_str(),
         ),
         (r#"{"/setup/phone": "missing.html"}"#, phone_page.as_str()),
+        // A route of the server's own, or one axum reads as a pattern, would stop the
+        // router from being built.
+        (
+            r#"{"/setup/phone": "index-setup-phone.html", "/metrics": "index-setup-phone.html"}"#,
+            phone_page.as_str(),
+        ),
+        (
+            r#"{"/setup/phone": "index-setup-phone.html", "/gallery/{state}": "index-setup-phone.html"}"#,
+            phone_page.as_str(),
+        ),
         (
             r#"{"/setup/phone": "index-setup-phone.html"}"#,
             &phone_page.replace("init();", "init(); steal();"),
