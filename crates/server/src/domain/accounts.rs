@@ -117,15 +117,46 @@ pub fn locked_out(retry_after_s: i64) -> AppError {
     AppError::too_many(ErrorCode::LockedOut, i18n::locked_out(minutes), retry_after_s)
 }
 
+/// Which kind of code was wrong. All count against one budget; the audit log says which,
+/// so whoever reads a run of failures sees what was being guessed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WrongCode {
+    /// A code sent by text message or phone call.
+    Phone,
+    /// An authenticator app's code, at sign-in or re-authentication.
+    App,
+    /// The first code of an app being set up.
+    AppSetup,
+    /// A recovery code.
+    Recovery,
+}
+
+impl WrongCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WrongCode::Phone => "phone",
+            WrongCode::App => "app",
+            WrongCode::AppSetup => "app_setup",
+            WrongCode::Recovery => "recovery_code",
+        }
+    }
+}
+
 /// Counts a wrong code; the tenth locks the account for ten minutes. Returns the
 /// answer for the person (which the caller commits with the count).
-pub async fn record_wrong_code(c: &mut Conn, account_id: i64, now: i64, ip: &str) -> AppResult<AppError> {
+pub async fn record_wrong_code(
+    c: &mut Conn,
+    account_id: i64,
+    kind: WrongCode,
+    now: i64,
+    ip: &str,
+) -> AppResult<AppError> {
     let failed = count(store::accounts::add_code_failure(c, account_id).await?);
     audit(
         c,
         Some(account_id),
         "code_wrong",
-        &format!("failures={failed}"),
+        &format!("kind={} failures={failed}", kind.as_str()),
         ip,
         now,
     )

@@ -134,7 +134,14 @@ pub async fn confirm(state: &AppState, session: Session, ip: &str, typed: &str) 
             let Some(step) = totp::matching_step(&secret, &code, now) else {
                 crate::metrics::code_checked("wrong");
                 return Ok(Verdict::Refused(
-                    accounts::record_wrong_code(tx, session.account_id, now, ip).await?,
+                    accounts::record_wrong_code(
+                        tx,
+                        session.account_id,
+                        accounts::WrongCode::AppSetup,
+                        now,
+                        ip,
+                    )
+                    .await?,
                 ));
             };
             crate::metrics::code_checked("right");

@@ -518,7 +518,8 @@ pub async fn verify(
             if !matches_live_code(&st.config.secret, &ch, &code, now) {
                 crate::metrics::code_checked("wrong");
                 return Ok(Verdict::Refused(
-                    accounts::record_wrong_code(tx, session.account_id, now, ip).await?,
+                    accounts::record_wrong_code(tx, session.account_id, accounts::WrongCode::Phone, now, ip)
+                        .await?,
                 ));
             }
             // Single use: claimed in the same transaction that checked it.
@@ -817,7 +818,14 @@ pub async fn verify_app(
                 }
                 _ => {
                     return Ok(Verdict::Refused(
-                        accounts::record_wrong_code(tx, session.account_id, now, ip).await?,
+                        accounts::record_wrong_code(
+                            tx,
+                            session.account_id,
+                            accounts::WrongCode::App,
+                            now,
+                            ip,
+                        )
+                        .await?,
                     ))
                 }
             }

@@ -109,7 +109,14 @@ pub async fn sign_in(state: &AppState, session: Session, ip: &str, typed: &str) 
             if !store::recovery_codes::take(tx, session.account_id, &mac, now).await? {
                 crate::metrics::code_checked("wrong");
                 return Ok(Verdict::Refused(
-                    accounts::record_wrong_code(tx, session.account_id, now, ip).await?,
+                    accounts::record_wrong_code(
+                        tx,
+                        session.account_id,
+                        accounts::WrongCode::Recovery,
+                        now,
+                        ip,
+                    )
+                    .await?,
                 ));
             }
             crate::metrics::code_checked("right");

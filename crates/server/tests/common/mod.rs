@@ -330,6 +330,10 @@ impl TestServer {
     pub async fn number(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql).fetch_one(&self.db).await.unwrap()
     }
+    /// The first column of every row, as text, in SQL both backends speak.
+    pub async fn texts(&self, sql: &str) -> Vec<String> {
+        sqlx::query_scalar(sql).fetch_all(&self.db).await.unwrap()
+    }
     /// Changes rows directly (what a newer server, or a hand, might have written).
     pub async fn execute(&self, sql: &str) {
         sqlx::query(sql).execute(&self.db).await.unwrap();

@@ -129,6 +129,12 @@ async fn c3_a6_an_app_set_up_from_scratch_signs_in_and_its_key_is_never_shown_ag
     let replay = json!({"purpose": "sign_in", "code": code});
     let r = c.post(paths::TOTP_VERIFY, replay).await;
     assert_eq!((r.status, r.error()), (422, "code_wrong"), "{:?}", r.body);
+    // The audit log says which kind of code each failure was.
+    assert_eq!(
+        s.texts("SELECT detail FROM audit_log WHERE event = 'code_wrong' ORDER BY id")
+            .await,
+        ["kind=app_setup failures=1", "kind=app failures=1"]
+    );
     s.clock.advance(totp_step());
     let next = code_at(&key, now(&s)).unwrap();
     let r = c
@@ -391,6 +397,11 @@ async fn c3_c6_g1_g2_a_recovery_code_signs_in_once_under_the_same_guessing_limit
         .post(paths::RECOVERY_SIGN_IN, json!({ "code": codes[0] }))
         .await;
     assert_eq!((r.status, r.error()), (422, "code_wrong"), "{:?}", r.body);
+    assert_eq!(
+        s.texts("SELECT detail FROM audit_log WHERE event = 'code_wrong'")
+            .await,
+        ["kind=recovery_code failures=1"]
+    );
     // Not a recovery code at all: a clear 422 that costs no attempt.
     for bad in ["", "ABCD-EFGH", "ABCD-EFGH-JKMNU", "١٢٣٤-٥٦٧٨-٩٠١٢٣"] {
         let r = again.post(paths::RECOVERY_SIGN_IN, json!({ "code": bad })).await;

@@ -385,7 +385,7 @@ async fn fifty_concurrent_wrong_guesses_at_most_ten_are_evaluated() {
     assert_eq!(wrong_answers, MAX_WRONG_CODES - 1);
     assert_eq!(locked, 50 - (MAX_WRONG_CODES - 1));
     let evaluated = s
-        .number("SELECT COUNT(*) FROM audit_log WHERE event = 'code_wrong'")
+        .number("SELECT COUNT(*) FROM audit_log WHERE event = 'code_wrong' AND detail LIKE 'kind=phone %'")
         .await;
     assert_eq!(evaluated, i64::from(MAX_WRONG_CODES));
 }
