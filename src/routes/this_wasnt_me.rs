@@ -123,6 +123,9 @@ fn describe(i18n: I18nContext<Locale>, change: &AccountChangeView) -> String {
         }
         AccountChangeView::AppRemoved => t_string!(i18n, this_wasnt_me.app_removed).to_string(),
         AccountChangeView::AppAdded => t_string!(i18n, this_wasnt_me.app_added).to_string(),
+        AccountChangeView::RecoveryCodesReplaced => {
+            t_string!(i18n, this_wasnt_me.recovery_codes_replaced).to_string()
+        }
     }
 }
 

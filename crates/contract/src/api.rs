@@ -568,11 +568,20 @@ pub struct ChangeReportRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum AccountChangeView {
-    PhoneAdded { masked_phone: String },
+    PhoneAdded {
+        masked_phone: String,
+    },
     AppAdded,
-    PhoneChanged { from_masked: String, to_masked: String },
-    PhoneRemoved { masked_phone: String },
+    PhoneChanged {
+        from_masked: String,
+        to_masked: String,
+    },
+    PhoneRemoved {
+        masked_phone: String,
+    },
     AppRemoved,
+    /// A new set of recovery codes replaced the old one.
+    RecoveryCodesReplaced,
 }
 
 /// What an account-change link is about, before the person decides.

@@ -392,19 +392,6 @@ pub fn recovery_code_used_email(language: Language, left: i64, support: &str) ->
 }
 
 /// The e-mail after a new set of recovery codes was made (the old set stops working).
-pub fn recovery_codes_issued_email(language: Language, support: &str) -> (String, String) {
-    (
-        subject("emails.recovery_codes_issued.subject", language),
-        email_body(
-            language,
-            &[
-                Msg::new("emails.recovery_codes_issued.body"),
-                Msg::new("emails.recovery_codes_issued.not_you").with("support", support),
-            ],
-        ),
-    )
-}
-
 pub fn account_change_email(language: Language, change: &AccountChangeView, link: &str) -> (String, String) {
     let (subject_key, what) = match change {
         AccountChangeView::PhoneAdded { masked_phone } => (
@@ -428,6 +415,10 @@ pub fn account_change_email(language: Language, change: &AccountChangeView, link
         AccountChangeView::AppRemoved => (
             "emails.method_removed.subject",
             Msg::new("emails.method_removed.app"),
+        ),
+        AccountChangeView::RecoveryCodesReplaced => (
+            "emails.recovery_codes_issued.subject",
+            Msg::new("emails.recovery_codes_issued.body"),
         ),
     };
     let footer = Msg::new("emails.account_change_footer").with("link", link);
@@ -615,6 +606,7 @@ mod tests {
                 },
                 AccountChangeView::AppRemoved,
                 AccountChangeView::AppAdded,
+                AccountChangeView::RecoveryCodesReplaced,
             ] {
                 let link = "https://example.com/this-wasnt-me#token=abc";
                 let (subject, body) = account_change_email(language, &change, link);
@@ -622,7 +614,9 @@ mod tests {
                 assert!(body.contains(link), "{body}");
                 if !matches!(
                     change,
-                    AccountChangeView::AppRemoved | AccountChangeView::AppAdded
+                    AccountChangeView::AppRemoved
+                        | AccountChangeView::AppAdded
+                        | AccountChangeView::RecoveryCodesReplaced
                 ) {
                     assert!(body.contains("•••-•••-0123"), "{body}");
                 }
@@ -639,8 +633,6 @@ mod tests {
                 assert!(body.contains(&format!(" {left} ")), "{body}");
                 assert!(body.contains("help@example.com"), "{body}");
             }
-            let (_, body) = recovery_codes_issued_email(language, "help@example.com");
-            assert!(body.contains("help@example.com"), "{body}");
         }
         let (_, one) = recovery_code_used_email(Language::En, 1, "h@x");
         assert!(one.contains("1 recovery code left"), "{one}");

@@ -71,6 +71,9 @@ pub enum Change {
     MethodRemoved {
         method: MethodSnapshot,
     },
+    /// Whoever asked for them holds the new codes: undone by voiding them, which the
+    /// report does for every recovery code anyway.
+    RecoveryCodesReplaced,
 }
 
 impl Change {
@@ -112,6 +115,7 @@ impl Change {
                 },
                 None => AccountChangeView::AppRemoved,
             },
+            Change::RecoveryCodesReplaced => AccountChangeView::RecoveryCodesReplaced,
         }
     }
 }
@@ -244,6 +248,7 @@ pub async fn report(
         Change::AppAdded { .. } => "app_added",
         Change::PhoneChanged { .. } => "phone_changed",
         Change::MethodRemoved { .. } => "method_removed",
+        Change::RecoveryCodesReplaced => "recovery_codes_replaced",
     };
     let outcome_name = match outcome {
         UndoOutcome::Undone => "undone",
@@ -310,6 +315,8 @@ async fn undo(
             }
         }
         Change::MethodRemoved { method } => restore(c, server_secret, account_id, method, &methods).await,
+        // `report` voids every recovery code of the account, these with them.
+        Change::RecoveryCodesReplaced => Ok(UndoOutcome::Undone),
     }
 }
 

@@ -7,8 +7,9 @@
 
 use crate::couriers::Notice;
 use crate::domain::accounts::{self, audit};
+use crate::domain::change_reports::{self, Change};
 use crate::domain::codes::{finish, Passed, Verdict};
-use crate::domain::{change_reports, deliveries, sessions};
+use crate::domain::{deliveries, sessions};
 use crate::error::{AppError, AppResult};
 use crate::http::extract::Session;
 use crate::i18n;
@@ -65,8 +66,10 @@ pub async fn regenerate(state: &AppState, session: Session, ip: &str) -> AppResu
             change_reports::require_changes_allowed(tx, session.account_id, true, now).await?;
             let codes = issue(tx, secret, session.account_id, now).await?;
             audit(tx, Some(session.account_id), "recovery_codes_issued", "", ip, now).await?;
-            let mail = i18n::recovery_codes_issued_email(session.language, &state.config.support_email());
-            email_account(tx, &session, mail, now).await?;
+            let origin = state.config.public_origin();
+            let notice =
+                change_reports::notice(tx, &session, &Change::RecoveryCodesReplaced, &origin, now).await?;
+            deliveries::queue(tx, &notice, now).await?;
             let session_view =
                 accounts::session_view(tx, session.account_id, session.stage, session.last_factor_at, now)
                     .await?;

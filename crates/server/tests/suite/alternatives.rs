@@ -303,6 +303,43 @@ async fn a6_an_app_added_by_someone_else_is_removed_by_the_e_mails_link() {
     );
 }
 
+/// "This wasn't me" on new recovery codes someone else asked for: theirs stop working.
+#[tokio::test]
+async fn a6_recovery_codes_someone_else_made_stop_working_by_the_e_mails_link() {
+    let s = server().await;
+    let c = s.signed_up("fb@example.com").await;
+    first_phone(&s, &c).await;
+    let r = c.post(paths::RECOVERY_CODES, json!({})).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let theirs: Vec<String> = serde_json::from_value(r.body["codes"].clone()).unwrap();
+    let mail = s.last_email_to("fb@example.com").await.unwrap();
+    assert!(mail.contains("no longer work"), "{mail}");
+    let token = report_token(&mail);
+    let r = s
+        .client()
+        .post(paths::CHANGE_REPORT, json!({ "token": token }))
+        .await;
+    assert_eq!(
+        r.body["change"]["kind"], "recovery_codes_replaced",
+        "{:?}",
+        r.body
+    );
+    let r = s
+        .client()
+        .post(paths::CHANGE_REPORT_UNDO, json!({ "token": token }))
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["change"]["kind"], "recovery_codes_replaced");
+    assert_eq!(r.body["outcome"], "undone");
+    // Their session has ended; a password alone and one of their codes gets nowhere.
+    assert_eq!(c.session().await.status, 401);
+    let after = s.password_only("fb@example.com").await;
+    let r = after
+        .post(paths::RECOVERY_SIGN_IN, json!({ "code": theirs[0] }))
+        .await;
+    assert_eq!(r.error(), "code_wrong", "{:?}", r.body);
+}
+
 fn report_token(mail: &str) -> String {
     let start = mail.find("/this-wasnt-me#token=").expect("a report link") + "/this-wasnt-me#token=".len();
     mail[start..]
