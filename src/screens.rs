@@ -6,9 +6,26 @@
 //! Loading:
 //! - `(eager)`: in the app's first download (the sign-in screen, and what must show
 //!   when a download fails);
-//! - `(lazy <chunk>)`: its own chunk, fetched when first opened;
-//! - `(preloaded <chunk>)`: its own chunk, also fetched in the background once there is
-//!   a session (`preload_later_screens`), so a step never waits for the next screen.
+//! - `(lazy <chunk>::<screen>)`: in `<chunk>`, fetched when one of its screens is first
+//!   opened;
+//! - `(preloaded <chunk>::<screen>)`: in `<chunk>`, also fetched in the background once
+//!   there is a session (`preload_later_screens`), so a step never waits for the next
+//!   screen.
+//!
+//! Screens share a chunk where they share most of their code: the split makes a file
+//! for each set of chunks that use a piece of code, so one chunk per screen cut the
+//! shared code into 126 files, 14 to 61 per screen. On slow 4G each file costs a round
+//! trip, six at a time: Lighthouse put a screen's LCP up by about 25 ms a file and 4 ms
+//! a KB (issue 21's note). With four chunks a screen needs about 8 files.
+//! - `signed_out`: opened without a session (create an account, a recovery code, "this
+//!   wasn't me"), so fetched only when opened;
+//! - `phone`: the number and its confirmation, kept apart so the phone screen stays
+//!   small (its size guard, xtask/src/bench.rs);
+//! - `methods`: choosing, adding and listing ways in (setup, the app, recovery codes,
+//!   the dashboard);
+//! - `codes`: entering a code, at sign-in or to confirm it's you, and troubleshooting.
+//!
+//! `<screen>` names the screen's own module in this file.
 //!
 //! Release builds made by xtask set `--cfg phone_mfa_split`: each chunk is then a
 //! wasm-split point, which `cargo xtask build` cuts out of the app's wasm into a file
@@ -103,10 +120,12 @@ macro_rules! screens {
     };
 
     (@view $screen:ident (eager)) => { $screen };
-    (@view $screen:ident ($load:ident $chunk:ident)) => { Lazy::<$chunk::Screen>::new() };
+    (@view $screen:ident ($load:ident $chunk:ident :: $name:ident)) => {
+        Lazy::<$name::Screen>::new()
+    };
 
-    (@preload (preloaded $chunk:ident)) => {
-        leptos::task::spawn_local(<$chunk::Screen as LazyRoute>::preload());
+    (@preload (preloaded $chunk:ident :: $name:ident)) => {
+        leptos::task::spawn_local(<$name::Screen as LazyRoute>::preload());
     };
     (@preload ($($other:tt)*)) => {};
 
@@ -114,8 +133,8 @@ macro_rules! screens {
     (@chunk $screen:ident (eager)) => {
         const _: fn() -> AnyView = || view! { <$screen /> }.into_any();
     };
-    (@chunk $screen:ident ($load:ident $chunk:ident)) => {
-        mod $chunk {
+    (@chunk $screen:ident ($load:ident $chunk:ident :: $name:ident)) => {
+        mod $name {
             use super::*;
 
             #[derive(Clone)]
@@ -126,8 +145,10 @@ macro_rules! screens {
                 use super::*;
                 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 
+                // Named after the screen: the functions of one chunk need names of
+                // their own.
                 #[wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, preload(preload), fallible)]
-                pub fn view() -> Result<AnyView, SplitLoaderError> {
+                pub fn $name() -> Result<AnyView, SplitLoaderError> {
                     Ok(view! { <$screen /> }.into_any())
                 }
             }
@@ -139,7 +160,7 @@ macro_rules! screens {
 
                 #[cfg(phone_mfa_split)]
                 async fn view(_this: Self) -> AnyView {
-                    split::view()
+                    split::$name()
                         .await
                         .unwrap_or_else(|_| view! { <ScreenUnavailable /> }.into_any())
                 }
@@ -167,21 +188,21 @@ screens! {
             "sign-in-refused" => sign_in_refused,
             "sign-in-signed-out" => sign_in_signed_out,
         ];
-    CreateAccount at ["/create-account"], (lazy create_account_chunk),
+    CreateAccount at ["/create-account"], (lazy signed_out::create_account),
         gallery create_account: [
             "create-account" => create_account_empty,
             "create-account-errors" => create_account_errors,
             "create-account-check-email" => create_account_check_email,
         ];
-    ContinueSignUp at ["/create-account/continue"], (lazy continue_sign_up_chunk),
+    ContinueSignUp at ["/create-account/continue"], (lazy signed_out::continue_sign_up),
         gallery create_account: ["create-account-link-expired" => create_account_link_expired];
-    ChooseMethod at ["/setup"], (preloaded choose_method_chunk),
+    ChooseMethod at ["/setup"], (preloaded methods::choose_method),
         gallery choose_method: [
             "choose-method" => choose_method_recommended,
             "choose-method-required" => choose_method_required,
             "choose-method-medical-provider" => choose_method_prescriber,
         ];
-    EnterPhone at ["/setup/phone"], (preloaded enter_phone_chunk),
+    EnterPhone at ["/setup/phone"], (preloaded phone::enter_phone),
         gallery phone: [
             "phone-empty" => phone_empty,
             "phone-invalid" => phone_invalid,
@@ -192,7 +213,7 @@ screens! {
             "phone-server-error" => phone_server_error,
             "phone-change" => phone_change,
         ];
-    EnterCode at ["/verify"], (preloaded enter_code_chunk),
+    EnterCode at ["/verify"], (preloaded codes::enter_code),
         gallery code: [
             "code-fresh" => code_fresh,
             "code-sign-in" => code_sign_in,
@@ -212,39 +233,39 @@ screens! {
             "code-blocked" => code_blocked,
             "code-call-not-answered" => code_call_not_answered,
         ];
-    SetUpApp at ["/setup/app"], (preloaded app_setup_chunk),
+    SetUpApp at ["/setup/app"], (preloaded methods::app_setup),
         gallery app_setup: [
             "app-setup" => app_setup_fresh,
             "app-setup-wrong-code" => app_setup_wrong_code,
             "app-setup-expired" => app_setup_expired,
         ];
     // Shown once, after the first method is set up or new codes are asked for.
-    SaveRecoveryCodes at ["/recovery-codes"], (preloaded recovery_codes_chunk),
+    SaveRecoveryCodes at ["/recovery-codes"], (preloaded methods::recovery_codes),
         gallery recovery_codes: [
             "recovery-codes" => recovery_codes_shown,
             "recovery-codes-gone" => recovery_codes_gone,
         ];
-    PhoneConfirmed at ["/setup/confirmed"], (preloaded phone_confirmed_chunk),
+    PhoneConfirmed at ["/setup/confirmed"], (preloaded phone::phone_confirmed),
         gallery confirmed: [
             "confirmed" => confirmed_setup,
             "confirmed-changed" => confirmed_changed,
         ];
-    AccountSecure at ["/setup/secure"], (preloaded account_secure_chunk),
+    AccountSecure at ["/setup/secure"], (preloaded methods::account_secure),
         gallery secure: ["secure" => secure_done];
-    SignInMethod at ["/sign-in/verify"], (preloaded sign_in_method_chunk),
+    SignInMethod at ["/sign-in/verify"], (preloaded codes::sign_in_method),
         gallery sign_in_method: [
             "sign-in-method" => sign_in_method_both,
             "sign-in-method-wrong-app-code" => sign_in_method_wrong_app_code,
         ];
     // "I do not have access to my phone": rare, so fetched only when opened.
-    UseRecoveryCode at ["/sign-in/recovery"], (lazy recovery_sign_in_chunk),
+    UseRecoveryCode at ["/sign-in/recovery"], (lazy signed_out::recovery_sign_in),
         gallery recovery_sign_in: [
             "recovery-sign-in" => recovery_sign_in_empty,
             "recovery-sign-in-wrong" => recovery_sign_in_wrong,
         ];
-    Reauthenticate at ["/account/confirm"], (preloaded reauthenticate_chunk),
+    Reauthenticate at ["/account/confirm"], (preloaded codes::reauthenticate),
         gallery confirm: ["confirm-its-you" => confirm_before_adding];
-    Dashboard at ["/account"], (preloaded dashboard_chunk),
+    Dashboard at ["/account"], (preloaded methods::dashboard),
         gallery dashboard: [
             "dashboard-no-mfa" => dashboard_no_mfa,
             "dashboard-one" => dashboard_one,
@@ -257,10 +278,10 @@ screens! {
             "dashboard-alternatives" => dashboard_alternatives,
             "dashboard-recovered" => dashboard_recovered,
         ];
-    NoCode at ["/help/no-code"], (preloaded no_code_chunk),
+    NoCode at ["/help/no-code"], (preloaded codes::no_code),
         gallery no_code: ["no-code" => no_code_nothing];
     // The link in every account-change e-mail: opened signed out, often on a phone.
-    ThisWasntMe at ["/this-wasnt-me"], (lazy this_wasnt_me_chunk),
+    ThisWasntMe at ["/this-wasnt-me"], (lazy signed_out::this_wasnt_me),
         gallery this_wasnt_me: [
             "this-wasnt-me" => this_wasnt_me_asking,
             "this-wasnt-me-done" => this_wasnt_me_done,
@@ -273,7 +294,7 @@ screens! {
     // Any address that is no screen (the router's fallback): no path of its own.
     NotFound at [], (eager),
         gallery not_found: ["not-found" => not_found_page];
-    GalleryRoute at ["/gallery", "/gallery/:state"], (lazy gallery_chunk),
+    GalleryRoute at ["/gallery", "/gallery/:state"], (lazy gallery::gallery),
         gallery gallery: [];
 }
 

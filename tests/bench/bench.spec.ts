@@ -144,6 +144,36 @@ async function throttled(page: import('@playwright/test').Page) {
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
 }
 
+// Where a deep link's seconds go (issue 21, item 4), from the page's own timings: each
+// kind of file from its first request to its last byte, and when the screen's field
+// was there. Runs in the page.
+function accountDeepLink() {
+  const kinds: Record<string, (p: string) => boolean> = {
+    page: (p) => p === '/setup/phone',
+    main_wasm: (p) => /^\/phone-mfa-[0-9a-f]+_bg\.wasm$/.test(p),
+    main_glue: (p) => /^\/(phone-mfa-[0-9a-f]+|__wasm_split-[0-9a-f]+)\.js$/.test(p),
+    screen_chunks: (p) => /^\/(split|chunk)_.*\.wasm$/.test(p),
+    validator: (p) => p.startsWith('/validator'),
+    api: (p) => p.startsWith('/api/'),
+  };
+  const entries = [
+    ...(performance.getEntriesByType('navigation') as PerformanceResourceTiming[]),
+    ...(performance.getEntriesByType('resource') as PerformanceResourceTiming[]),
+  ];
+  const out: Record<string, any> = {};
+  for (const [kind, test] of Object.entries(kinds)) {
+    const mine = entries.filter((e) => test(new URL(e.name).pathname));
+    if (mine.length === 0) continue;
+    out[kind] = {
+      files: mine.length,
+      first_request_ms: Math.round(Math.min(...mine.map((e) => e.startTime))),
+      last_byte_ms: Math.round(Math.max(...mine.map((e) => e.responseEnd))),
+      bytes: mine.reduce((n, e) => n + (e.encodedBodySize || 0), 0),
+    };
+  }
+  return out;
+}
+
 test('slow phone', async ({ browser }) => {
   const dist = path.resolve(__dirname, '../..', process.env.BENCH_DIST ?? 'dist');
   const page = await browser.newPage();
@@ -152,9 +182,12 @@ test('slow phone', async ({ browser }) => {
   await page.goto('/setup/phone', { waitUntil: 'commit' });
   const phone = page.locator('#phone');
   await phone.waitFor({ timeout: 60_000 });
+  const fieldShown = await page.evaluate(() => performance.now());
   await phone.fill('2015550123');
   await expect(page.locator('#phone-hint')).toContainText('(201) 555-0123', { timeout: 60_000 });
   const ours = await page.evaluate(() => performance.now());
+  const deepLink = await page.evaluate(accountDeepLink);
+  deepLink.field_shown_ms = fieldShown;
 
   // libphonenumber-js on a page of its own (the CSP allows only scripts from the server).
   const files: [string, string | Buffer][] = [
@@ -186,7 +219,7 @@ input.addEventListener('input', () => {
     await expect(theirs.locator('#hint')).toHaveText('(201) 555-0123', { timeout: 60_000 });
     const lib = await theirs.evaluate(() => performance.now());
     const bytes = zlib.brotliCompressSync(files[0][1]).length;
-    const result = { ours_ms: ours, theirs_ms: lib, theirs_library_brotli_bytes: bytes };
+    const result = { ours_ms: ours, theirs_ms: lib, theirs_library_brotli_bytes: bytes, deep_link: deepLink };
     fs.mkdirSync(out, { recursive: true });
     fs.writeFileSync(path.join(out, 'slow-phone.json'), JSON.stringify(result, null, 2));
     console.log(JSON.stringify(result));

@@ -109,6 +109,11 @@ try {
           onlyCategories: ['performance'],
           extraHeaders: cookie ? { Cookie: cookie } : undefined,
         });
+        // LIGHTHOUSE_SAVE=dir keeps each whole report, to see where a screen's seconds go.
+        if (process.env.LIGHTHOUSE_SAVE) {
+          fs.mkdirSync(process.env.LIGHTHOUSE_SAVE, { recursive: true });
+          fs.writeFileSync(path.join(process.env.LIGHTHOUSE_SAVE, `${name.replace(/\W+/g, '-')}-${i + 1}.json`), JSON.stringify(lhr));
+        }
         const a = lhr.audits;
         if (lhr.runtimeError) console.log(`${name}: Lighthouse could not measure it: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
         tries.push({

@@ -31,7 +31,7 @@ test('the sign-in screen loads neither the phone validator nor the later screens
   await page.getByLabel('Phone number').fill('(201) 555-0123');
   await expect(page.locator('#phone-hint')).toContainText('(201) 555-0123');
   expect(fetched).toContain('/validator_bg.wasm');
-  expect(chunks().some((p) => p.startsWith('/split_enter_phone_chunk-')), 'the phone screen comes as its own chunk').toBe(true);
+  expect(chunks().some((p) => p.startsWith('/split_phone-')), 'the phone screens come as a chunk of their own').toBe(true);
 });
 
 test('sign-up tells no one which addresses have accounts; its link works once', async ({ page, request }) => {

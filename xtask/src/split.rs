@@ -39,10 +39,12 @@ const WASM_OPT_ARGS: &[&str] = &[
     "--enable-reference-types",
 ];
 
-/// What the split produced, for `cargo xtask bench`: each split screen with the files
-/// it fetches when first opened (its own chunk and those it shares with others).
+/// What the split produced, for `cargo xtask bench`: each chunk of src/screens.rs with
+/// the files it fetches when first needed (its own and those it shares with others),
+/// and each address of a split screen with those of its screen's chunk.
 pub struct Split {
-    pub screens: Vec<(String, Vec<String>)>,
+    pub chunks: Vec<(String, Vec<String>)>,
+    pub addresses: BTreeMap<String, Vec<String>>,
 }
 
 /// Splits the app trunk compiled into `dist` (a release build with [`RUSTFLAGS`]).
@@ -171,40 +173,44 @@ pub fn split_app(dist: &Path) -> Result<Split> {
     let _ = std::fs::remove_file(dist.join("index.html.br"));
     let _ = std::fs::remove_file(dist.join("index.html.gz"));
 
-    let mut screens: Vec<(String, Vec<String>)> = split
+    let mut split_chunks: Vec<(String, Vec<String>)> = split
         .prefetch_map
         .into_iter()
-        .map(|(screen, files)| {
+        .map(|(chunk, files)| {
             let files = files.iter().map(|stem| format!("{stem}-{hash}.wasm")).collect();
-            (screen, files)
+            (chunk, files)
         })
         .collect();
-    screens.sort();
+    split_chunks.sort();
     // Per address of a split screen, index.html that also preloads its chunks.
+    let addresses = route_preloads(&read_text(Path::new(SCREENS_TABLE))?, &split_chunks)?;
     let mut pages = BTreeMap::new();
-    for (route, files) in route_preloads(&read_text(Path::new(SCREENS_TABLE))?, &screens)? {
+    for (route, files) in &addresses {
         let name = format!("index{}.html", route.replace('/', "-"));
-        write(&name, with_preloads(&index, &files)?.as_bytes())?;
+        write(&name, with_preloads(&index, files)?.as_bytes())?;
         pages.insert(route, name);
     }
     let manifest = serde_json::to_string_pretty(&pages).map_err(|e| e.to_string())?;
     write(ROUTE_PRELOADS_FILE, manifest.as_bytes())?;
     println!(
-        "split the app: main module, {} chunks for {} screens",
+        "split the app: main module, {} files for {} chunks",
         chunks.len(),
-        screens.len()
+        split_chunks.len()
     );
-    Ok(Split { screens })
+    Ok(Split {
+        chunks: split_chunks,
+        addresses,
+    })
 }
 
 /// The app's one list of screens, with each screen's addresses and chunk.
 const SCREENS_TABLE: &str = "src/screens.rs";
 
-/// For each address of a split screen (`Screen at ["/a", "/b"], (lazy chunk),` in
-/// [`SCREENS_TABLE`]), the files that screen fetches when opened: what the server
+/// For each address of a split screen (`Screen at ["/a", "/b"], (lazy chunk::screen),`
+/// in [`SCREENS_TABLE`]), the files its chunk fetches when opened: what the server
 /// preloads with index.html at that address. A chunk the split does not know fails the
 /// build, so the table and the split cannot drift apart unnoticed.
-fn route_preloads(table: &str, screens: &[(String, Vec<String>)]) -> Result<BTreeMap<String, Vec<String>>> {
+fn route_preloads(table: &str, chunks: &[(String, Vec<String>)]) -> Result<BTreeMap<String, Vec<String>>> {
     let mut preloads = BTreeMap::new();
     for line in table.lines().map(str::trim) {
         let Some((addresses, load)) = line
@@ -213,12 +219,16 @@ fn route_preloads(table: &str, screens: &[(String, Vec<String>)]) -> Result<BTre
         else {
             continue;
         };
-        let Some((_, chunk)) = load.split_once(')').and_then(|(l, _)| l.split_once(' ')) else {
+        let Some((chunk, _screen)) = load
+            .split_once(')')
+            .and_then(|(l, _)| l.split_once(' '))
+            .and_then(|(_, path)| path.split_once("::"))
+        else {
             continue; // (eager): in the main module
         };
-        let files = screens
+        let files = chunks
             .iter()
-            .find(|(screen, _)| screen == chunk)
+            .find(|(name, _)| name == chunk)
             .map(|(_, files)| files.clone())
             .ok_or_else(|| {
                 format!("{SCREENS_TABLE} splits out {chunk}, but the split made no such screen")
@@ -315,32 +325,31 @@ mod tests {
         let table = r#"
     SignIn at ["/", "/sign-in"], (eager),
         gallery sign_in: ["sign-in" => sign_in_empty];
-    EnterPhone at ["/setup/phone"], (preloaded enter_phone_chunk),
-    Dashboard at ["/account", "/account/x", "/account/:id"], (lazy dashboard_chunk),
+    EnterPhone at ["/setup/phone"], (preloaded setup::enter_phone),
+    EnterCode at ["/verify"], (preloaded setup::enter_code),
+    Dashboard at ["/account", "/account/x", "/account/:id"], (lazy account::dashboard),
 "#;
         let screens = vec![
+            ("account".to_owned(), vec!["split_account-1.wasm".to_owned()]),
             (
-                "dashboard_chunk".to_owned(),
-                vec!["split_dashboard-1.wasm".to_owned()],
-            ),
-            (
-                "enter_phone_chunk".to_owned(),
-                vec!["split_enter_phone-1.wasm".to_owned(), "chunk_3-1.wasm".to_owned()],
+                "setup".to_owned(),
+                vec!["split_setup-1.wasm".to_owned(), "chunk_3-1.wasm".to_owned()],
             ),
         ];
         let preloads = route_preloads(table, &screens).unwrap();
         assert_eq!(
             preloads.keys().collect::<Vec<_>>(),
-            ["/account", "/account/x", "/setup/phone"],
+            ["/account", "/account/x", "/setup/phone", "/verify"],
             "a page per fixed address of a split screen"
         );
+        assert_eq!(preloads["/setup/phone"], ["split_setup-1.wasm", "chunk_3-1.wasm"]);
         assert_eq!(
-            preloads["/setup/phone"],
-            ["split_enter_phone-1.wasm", "chunk_3-1.wasm"]
+            preloads["/verify"], preloads["/setup/phone"],
+            "one chunk, one set of files"
         );
-        assert_eq!(preloads["/account/x"], ["split_dashboard-1.wasm"]);
+        assert_eq!(preloads["/account/x"], ["split_account-1.wasm"]);
         let unknown = route_preloads(table, &screens[..1]).unwrap_err();
-        assert!(unknown.contains("enter_phone_chunk"), "{unknown}");
+        assert!(unknown.contains("splits out setup,"), "{unknown}");
         assert!(route_preloads("", &screens).is_err());
     }
 
@@ -364,13 +373,11 @@ mod tests {
             .lines()
             .filter_map(|l| l.split_once("(lazy ").or_else(|| l.split_once("(preloaded ")))
             .map(|(_, rest)| {
-                (
-                    rest.split(')').next().unwrap().to_owned(),
-                    vec!["f.wasm".to_owned()],
-                )
+                let (chunk, _screen) = rest.split(')').next().unwrap().split_once("::").unwrap();
+                (chunk.to_owned(), vec!["f.wasm".to_owned()])
             })
             .collect();
-        assert!(chunks.len() >= 10, "{chunks:?}");
+        assert!(chunks.len() >= 10, "a screen per line: {chunks:?}");
         let preloads = route_preloads(&table, &chunks).unwrap();
         assert!(preloads.contains_key("/setup/phone") && preloads.contains_key("/account"));
         assert!(!preloads.contains_key("/"), "sign-in is in the main module");
