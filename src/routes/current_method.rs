@@ -186,26 +186,28 @@ pub fn CurrentMethod(purpose: Purpose) -> impl IntoView {
             back=Signal::stored((!signing_in).then(|| StepBack::Cancel("/account".into())))>
             <ErrorSummary errors=summary focus=SummaryFocus::OnSubmit(submits.into()) />
             <p>{intro}</p>
-            <ul class="methods" id="methods" tabindex="-1">
-                {move || {
-                    if !known.get() {
-                        return None;
-                    }
-                    let methods = auth.session.get().map(|s| s.methods).unwrap_or_default();
-                    Some(methods
-                        .into_iter()
-                        .map(|m| match m.kind {
-                            MethodKind::Phone => phone_row(m).into_any(),
-                            MethodKind::AuthenticatorApp => app_row().into_any(),
-                        })
-                        .collect_view())
-                }}
-            </ul>
-            // Lost the phone: a recovery code instead (a sign-in only; changing methods
-            // needs a method the person has).
-            {signing_in.then(|| view! {
-                <p><a href="/sign-in/recovery" id="no-phone-access">{t!(i18n, current_method.no_phone_access)}</a></p>
-            })}
+            // Until the methods are known, a line that says so: what comes under it
+            // would otherwise jump down when they arrive (a layout shift).
+            <Show when=move || known.get()
+                fallback=move || view! { <p class="loading">{t!(i18n, methods.loading)}</p> }>
+                <ul class="methods" id="methods" tabindex="-1">
+                    {move || {
+                        let methods = auth.session.get().map(|s| s.methods).unwrap_or_default();
+                        methods
+                            .into_iter()
+                            .map(|m| match m.kind {
+                                MethodKind::Phone => phone_row(m).into_any(),
+                                MethodKind::AuthenticatorApp => app_row().into_any(),
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+                // Lost the phone: a recovery code instead (a sign-in only; changing
+                // methods needs a method the person has).
+                {signing_in.then(|| view! {
+                    <p><a href="/sign-in/recovery" id="no-phone-access">{t!(i18n, current_method.no_phone_access)}</a></p>
+                })}
+            </Show>
         </Page>
     }
 }

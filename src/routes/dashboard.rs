@@ -334,7 +334,7 @@ pub fn Dashboard() -> impl IntoView {
                 </button>
             </dialog>
             {move || (!known.get() || auth.session.with(Option::is_none)).then(|| view! {
-                <p class="loading">{t!(i18n, dashboard.loading)}</p>
+                <p class="loading">{t!(i18n, methods.loading)}</p>
             })}
             {move || {
                 if !known.get() {

@@ -1,6 +1,6 @@
 // What people on real devices meet: a dropped connection, a 320 px wide phone, 200 % zoom.
 import { test as plainTest } from '@playwright/test';
-import { createAccount, createAccountByApi, expectAccessible, fresh, latestCode, saveRecoveryCodes, watchConsole, test, expect } from './helpers';
+import { createAccount, createAccountByApi, expectAccessible, fresh, latestCode, saveRecoveryCodes, watchConsole, test, expect, PASSWORD } from './helpers';
 
 // Not the console-checking `test`: the chunk loader reports the failed download to the
 // console on purpose. What else reaches the console is checked below.
@@ -82,6 +82,44 @@ test('a screen opened directly keeps still while its content loads', async ({ pa
   await expect(page.locator('#setup-app')).toBeVisible();
   await expect(page.locator('.loading')).toHaveCount(0);
   await expect(page.locator('#sign-out')).toBeVisible();
+  expect(await page.evaluate(() => (window as any).__shift), 'layout shift on "Sign in & Security"').toBeLessThanOrEqual(0.02);
+
+  // Sign-in's second step lists the methods the session brings.
+  await page.context().clearCookies();
+  const signIn = await page.request.post('/api/auth/sign-in', { headers: { 'x-phone-mfa': '1' }, data: { email: 'secure@example.com', password: PASSWORD } });
+  expect(signIn.status()).toBe(200);
+  await page.goto('/sign-in/verify');
+  await expect(page.locator('.loading')).toBeVisible();
+  await expect(page.locator('#methods .method').first()).toBeVisible();
+  await expect(page.locator('#sign-out')).toBeVisible();
+  expect(await page.evaluate(() => (window as any).__shift), 'layout shift on "Complete your sign-in"').toBeLessThanOrEqual(0.02);
+});
+
+test('a screen opened directly keeps still while its code downloads', async ({ page }) => {
+  // A phone's screen, as Lighthouse's mobile run has it: the footer starts in view.
+  await page.setViewportSize({ width: 412, height: 823 });
+  await page.addInitScript(() => {
+    (window as any).__shift = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as any[]) if (!e.hadRecentInput) (window as any).__shift += e.value;
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
+  const { email } = fresh();
+  await createAccountByApi(page, email);
+  const skip = await page.request.post('/api/mfa/skip', { headers: { 'x-phone-mfa': '1' }, data: {} });
+  expect(skip.status()).toBe(200);
+  // The session is known long before the screen's chunks have come: the app is mounted
+  // with nothing in <main> for a while.
+  let delayed = 0;
+  await page.route(/\/(split|chunk)_[^/]*\.wasm$/, async (route) => {
+    delayed++;
+    await new Promise((r) => setTimeout(r, 1500));
+    await route.continue();
+  });
+  await page.goto('/account');
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in & Security' })).toBeVisible();
+  await expect(page.locator('.site-footer')).toBeVisible();
+  expect(delayed, 'the dashboard comes in chunks').toBeGreaterThan(0);
   expect(await page.evaluate(() => (window as any).__shift), 'layout shift on "Sign in & Security"').toBeLessThanOrEqual(0.02);
 });
 
