@@ -234,7 +234,10 @@ pub(crate) fn bench() -> Result {
         "n/a".into()
     };
     // The budget covers the phone screen loading and typing (the issue's wording).
-    let phone_longest = n("phone_screen_load_longest_task_ms").max(n("typing_longest_task_ms"));
+    // Issue 21 item 4: no task over 50 ms on any screen's load, sign-in included.
+    let longest_task = n("sign_in_longest_task_ms")
+        .max(n("phone_screen_load_longest_task_ms"))
+        .max(n("typing_longest_task_ms"));
     let rows = [
         (
             "navigation to an interactive sign-in screen",
@@ -371,32 +374,35 @@ pub(crate) fn bench() -> Result {
     step("Budgets");
     let budgets = [
         (
-            "critical path <= 190 KB brotli (guard)",
+            format!("critical path <= {} KB brotli (guard)", GUARD_CRITICAL_BR / 1024),
             critical <= GUARD_CRITICAL_BR,
             format!("{} KB", critical / 1024),
         ),
         (
-            "phone screen <= 330 KB brotli (guard)",
+            format!(
+                "phone screen <= {} KB brotli (guard)",
+                GUARD_PHONE_SCREEN_BR / 1024
+            ),
             phone_screen <= GUARD_PHONE_SCREEN_BR,
             format!("{} KB", phone_screen / 1024),
         ),
         (
-            "no main-thread task over 50 ms (phone screen, typing)",
-            phone_longest <= BUDGET_LONG_TASK_MS,
-            format!("{phone_longest:.0} ms"),
+            format!("no main-thread task over {BUDGET_LONG_TASK_MS} ms (sign-in, phone screen, typing)"),
+            longest_task <= BUDGET_LONG_TASK_MS,
+            format!("{longest_task:.0} ms"),
         ),
         (
-            "per-keystroke validation <= 1 ms median",
+            "per-keystroke validation <= 1 ms median".to_owned(),
             ours_median <= BUDGET_KEYSTROKE_MEDIAN_MS,
             format!("{ours_median:.2} ms"),
         ),
         (
-            "validation ready within 1 s",
+            "validation ready within 1 s".to_owned(),
             n("phone_validation_ready_ms") <= BUDGET_VALIDATION_READY_MS,
             format!("{:.0} ms", n("phone_validation_ready_ms")),
         ),
         (
-            "Lighthouse: every screen >= 0.95, LCP <= 2 s, TBT <= 150 ms, CLS <= 0.02",
+            "Lighthouse: every screen >= 0.95, LCP <= 2 s, TBT <= 150 ms, CLS <= 0.02".to_owned(),
             missed.is_empty(),
             if missed.is_empty() {
                 "all met".to_owned()
