@@ -40,7 +40,12 @@ pub fn Page(
     });
     Effect::new(move |_| {
         if let Some(h1) = heading.get() {
-            let _ = h1.focus();
+            // In the next frame, before it is painted: focusing now would make the
+            // browser lay the page out inside the render's task, which on a page's
+            // first load is long enough already (issue 21, item 4).
+            request_animation_frame(move || {
+                let _ = h1.focus();
+            });
         }
     });
     let back = move || {
