@@ -268,6 +268,9 @@ async fn a_page_sets_the_title_and_moves_focus_to_its_heading() {
     );
     tick().await;
     assert_eq!(document().title(), "Check your phone - Phone MFA");
+    // The heading takes focus in the next frame, before it is painted (not in the
+    // render's task, where it would force a layout).
+    next_frame().await;
     assert_eq!(*focused.borrow(), vec!["H1.".to_owned()]);
     let h1: HtmlElement = query(&root, "h1");
     assert_eq!(h1.text_content().as_deref(), Some("Check your phone"));
