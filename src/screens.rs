@@ -37,6 +37,11 @@
 //! there a chunk that fails to download (a flaky connection) panics, which ends the
 //! whole app; here the person sees [`ScreenUnavailable`] and can try again.
 //!
+//! First paint: `first paint [title <key>, …]` names the words a screen shows before the
+//! app's code has arrived, written into its addresses' pages by `cargo xtask build`
+//! (xtask/src/first_paint.rs says which parts there are). Only words the screen's first
+//! render shows whatever the session holds; the macro itself ignores them.
+//!
 //! Gallery states: `group: ["id" => state, …]`. `group` names the screen in the
 //! gallery's list (`gallery.screens.<group>`), `id` is the state's address
 //! (`/gallery/<id>`), and `state` both its label (`gallery.states.<state>`) and the
@@ -73,6 +78,7 @@ use leptos_router::{path, Lazy, LazyRoute};
 macro_rules! screens {
     ($(
         $screen:ident at [$($path:tt),*], $load:tt,
+            $(first paint [$($first_paint:tt)*],)?
             gallery $group:ident: [$($id:literal => $state:ident),* $(,)?];
     )*) => {
         $(screens!(@chunk $screen $load);)*
@@ -182,6 +188,7 @@ macro_rules! screens {
 
 screens! {
     SignIn at ["/", "/sign-in"], (eager),
+        first paint [title sign_in.title],
         gallery sign_in: [
             "sign-in" => sign_in_empty,
             "sign-in-missing" => sign_in_missing,
@@ -189,6 +196,7 @@ screens! {
             "sign-in-signed-out" => sign_in_signed_out,
         ];
     CreateAccount at ["/create-account"], (lazy signed_out::create_account),
+        first paint [title create_account.title],
         gallery create_account: [
             "create-account" => create_account_empty,
             "create-account-errors" => create_account_errors,
@@ -197,12 +205,14 @@ screens! {
     ContinueSignUp at ["/create-account/continue"], (lazy signed_out::continue_sign_up),
         gallery create_account: ["create-account-link-expired" => create_account_link_expired];
     ChooseMethod at ["/setup"], (preloaded methods::choose_method),
+        first paint [title choose_method.title, intro choose_method.intro],
         gallery choose_method: [
             "choose-method" => choose_method_recommended,
             "choose-method-required" => choose_method_required,
             "choose-method-medical-provider" => choose_method_prescriber,
         ];
     EnterPhone at ["/setup/phone"], (preloaded phone::enter_phone),
+        first paint [back app.back, title phone.title],
         gallery phone: [
             "phone-empty" => phone_empty,
             "phone-invalid" => phone_invalid,
@@ -234,6 +244,7 @@ screens! {
             "code-call-not-answered" => code_call_not_answered,
         ];
     SetUpApp at ["/setup/app"], (preloaded methods::app_setup),
+        first paint [back app.back, title app_setup.title, intro app_setup.intro],
         gallery app_setup: [
             "app-setup" => app_setup_fresh,
             "app-setup-wrong-code" => app_setup_wrong_code,
@@ -241,6 +252,7 @@ screens! {
         ];
     // Shown once, after the first method is set up or new codes are asked for.
     SaveRecoveryCodes at ["/recovery-codes"], (preloaded methods::recovery_codes),
+        first paint [title recovery_codes.title],
         gallery recovery_codes: [
             "recovery-codes" => recovery_codes_shown,
             "recovery-codes-gone" => recovery_codes_gone,
@@ -251,21 +263,26 @@ screens! {
             "confirmed-changed" => confirmed_changed,
         ];
     AccountSecure at ["/setup/secure"], (preloaded methods::account_secure),
+        first paint [title secure.title],
         gallery secure: ["secure" => secure_done];
     SignInMethod at ["/sign-in/verify"], (preloaded codes::sign_in_method),
+        first paint [title current_method.title_sign_in, intro current_method.intro_sign_in],
         gallery sign_in_method: [
             "sign-in-method" => sign_in_method_both,
             "sign-in-method-wrong-app-code" => sign_in_method_wrong_app_code,
         ];
     // "I do not have access to my phone": rare, so fetched only when opened.
     UseRecoveryCode at ["/sign-in/recovery"], (lazy signed_out::recovery_sign_in),
+        first paint [back app.back, title recovery_sign_in.title],
         gallery recovery_sign_in: [
             "recovery-sign-in" => recovery_sign_in_empty,
             "recovery-sign-in-wrong" => recovery_sign_in_wrong,
         ];
     Reauthenticate at ["/account/confirm"], (preloaded codes::reauthenticate),
+        first paint [back app.cancel, title current_method.title_reauth, intro current_method.intro_reauth],
         gallery confirm: ["confirm-its-you" => confirm_before_adding];
     Dashboard at ["/account"], (preloaded methods::dashboard),
+        first paint [title dashboard.title, wide],
         gallery dashboard: [
             "dashboard-no-mfa" => dashboard_no_mfa,
             "dashboard-one" => dashboard_one,
@@ -279,9 +296,11 @@ screens! {
             "dashboard-recovered" => dashboard_recovered,
         ];
     NoCode at ["/help/no-code"], (preloaded codes::no_code),
+        first paint [title no_code.title, intro no_code.intro],
         gallery no_code: ["no-code" => no_code_nothing];
     // The link in every account-change e-mail: opened signed out, often on a phone.
     ThisWasntMe at ["/this-wasnt-me"], (lazy signed_out::this_wasnt_me),
+        first paint [title this_wasnt_me.title],
         gallery this_wasnt_me: [
             "this-wasnt-me" => this_wasnt_me_asking,
             "this-wasnt-me-done" => this_wasnt_me_done,

@@ -18,6 +18,7 @@
 // The translation check runs as a test (`cargo test -p xtask`).
 mod bench;
 mod build;
+mod first_paint;
 #[cfg(test)]
 mod locales;
 mod phone_metadata;

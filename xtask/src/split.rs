@@ -10,7 +10,7 @@
 //! them, and the results replace trunk's app files in dist/, named by content hash so
 //! they can be cached for a year.
 
-use crate::{cmd, status, Result, WASM_TARGET};
+use crate::{cmd, first_paint, status, Result, WASM_TARGET};
 use base64::Engine;
 use phone_mfa_contract::ROUTE_PRELOADS_FILE;
 use sha2::{Digest, Sha256, Sha384};
@@ -182,12 +182,27 @@ pub fn split_app(dist: &Path) -> Result<Split> {
         })
         .collect();
     split_chunks.sort();
-    // Per address of a split screen, index.html that also preloads its chunks.
-    let addresses = route_preloads(&read_text(Path::new(SCREENS_TABLE))?, &split_chunks)?;
+    // Per address of the app, index.html with its screen's first words (first_paint.rs)
+    // and, for a split screen, preloads of its chunks.
+    let table = read_text(Path::new(SCREENS_TABLE))?;
+    let addresses = route_preloads(&table, &split_chunks)?;
+    let words = first_paint::read_words(Path::new("."))?;
     let mut pages = BTreeMap::new();
-    for (route, files) in &addresses {
-        let name = format!("index{}.html", route.replace('/', "-"));
-        write(&name, with_preloads(&index, files)?.as_bytes())?;
+    for (route, parts) in first_paint::addresses(&table)? {
+        let mut page = match parts.is_empty() {
+            true => index.clone(),
+            false => first_paint::with_cards(&index, &first_paint::cards(&parts, &words)?)?,
+        };
+        match addresses.get(&route) {
+            Some(files) => page = with_preloads(&page, files)?,
+            None if parts.is_empty() => continue, // index.html as it is
+            None => {}
+        }
+        let name = match route.as_str() {
+            "/" => "index-start.html".to_owned(),
+            _ => format!("index{}.html", route.replace('/', "-")),
+        };
+        write(&name, page.as_bytes())?;
         pages.insert(route, name);
     }
     let manifest = serde_json::to_string_pretty(&pages).map_err(|e| e.to_string())?;
