@@ -8,6 +8,7 @@
 pub mod api;
 pub mod browser;
 pub mod components;
+pub mod first_paint;
 pub mod flow;
 #[cfg(feature = "gallery")]
 pub mod gallery;
@@ -52,6 +53,7 @@ fn Screens() -> impl IntoView {
         }
     });
     let auth = flow::Auth::provide();
+    first_paint::provide();
     Effect::new(move |_| {
         if auth.session.with(Option::is_some) {
             flow::note_signed_in();
@@ -100,6 +102,7 @@ fn Screens() -> impl IntoView {
                 <language::LanguageSwitch />
             </header>
             <main id="main">
+                <first_paint::FirstPaintCard />
                 <screens::AppRoutes />
             </main>
             <Footer />

@@ -39,6 +39,7 @@ pub fn Page(
         document().set_title(&t_string!(i18n, app.title_suffix, title = title.get()).to_string());
     });
     Effect::new(move |_| {
+        crate::first_paint::screen_shown();
         if let Some(h1) = heading.get() {
             // In the next frame, before it is painted: focusing now would make the
             // browser lay the page out inside the render's task, which on a page's

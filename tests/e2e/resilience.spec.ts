@@ -32,7 +32,7 @@ plainTest('the page frame shows before the app arrives, and the app replaces it 
   await page.route(/\/phone-mfa-[0-9a-f]{16}_bg\.wasm$/, () => {}); // never answered: the app never runs
   await page.goto('/sign-in', { waitUntil: 'domcontentloaded' });
   await expect(page.locator('#boot .brand')).toHaveText('Phone MFA');
-  await expect(page.locator('#boot .card')).toBeVisible();
+  await expect(page.locator('#boot .card').filter({ visible: true })).toHaveCount(1);
   await page.unrouteAll({ behavior: 'ignoreErrors' });
 
   const app = await page.context().newPage();
