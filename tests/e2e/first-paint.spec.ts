@@ -47,6 +47,10 @@ async function paintsFirst(page: Page, address: string, title: string, intro?: s
   await page.goto(address);
   const firstTitle = page.locator('#boot .boot-card h1').filter({ visible: true });
   await expect(firstTitle).toHaveText(title);
+  // Styled by the CSS that came inside the page (allowed by the CSP's hashes): no other
+  // request was needed for this paint.
+  const card = await page.locator('#boot .boot-card:visible').evaluate((e) => getComputedStyle(e).boxShadow);
+  expect(card, 'the card has its style before any other file arrives').not.toBe('none');
   const before = [await box(page, '#boot .boot-card:visible h1')];
   if (intro) {
     await expect(page.locator('#boot .boot-card:visible p')).toHaveText(intro);

@@ -110,36 +110,51 @@ pub async fn no_store(req: Request, next: Next) -> Response {
 
 /// The CSP: scripts only from this origin, wasm allowed to compile, and the built
 /// index.html's inline bootstrap allowed by its hash: no 'unsafe-inline', no 'unsafe-eval'.
+/// Styles likewise: the stylesheets index.html carries inline (so the page paints without
+/// waiting for another request, issue 21) are allowed by their hashes, nothing else inline.
 pub fn content_security_policy(index_html: Option<&str>) -> String {
-    let hashes: String = index_html
-        .map(inline_script_hashes)
-        .unwrap_or_default()
-        .iter()
-        .map(|h| format!(" 'sha256-{h}'"))
-        .collect();
+    let sources =
+        |hashes: Vec<String>| -> String { hashes.iter().map(|h| format!(" 'sha256-{h}'")).collect() };
+    let scripts = sources(index_html.map(inline_script_hashes).unwrap_or_default());
+    let styles = sources(index_html.map(inline_style_hashes).unwrap_or_default());
     format!(
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self'; img-src 'self' data:; \
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{scripts}; style-src 'self'{styles}; img-src 'self' data:; \
          connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
     )
 }
 
 /// Base64 SHA-256 of every inline `<script>` body (those without `src`).
 pub fn inline_script_hashes(html: &str) -> Vec<String> {
+    inline_hashes(html, "script")
+}
+
+/// Base64 SHA-256 of every `<style>` body.
+pub fn inline_style_hashes(html: &str) -> Vec<String> {
+    inline_hashes(html, "style")
+}
+
+fn inline_hashes(html: &str, tag: &str) -> Vec<String> {
+    let (open, close) = (format!("<{tag}"), format!("</{tag}>"));
     let mut hashes = Vec::new();
     let mut rest = html;
-    while let Some(start) = rest.find("<script") {
+    while let Some(start) = rest.find(&open) {
         let after = &rest[start..];
         let Some(open_end) = after.find('>') else { break };
         let open_tag = &after[..open_end];
         let body_start = open_end + 1;
-        let Some(close) = after[body_start..].find("</script>") else {
+        let Some(end) = after[body_start..].find(&close) else {
             break;
         };
-        let body = &after[body_start..body_start + close];
-        if !open_tag.contains(" src=") && !body.trim().is_empty() {
+        let body = &after[body_start..body_start + end];
+        // `<scripts>` or `<style-x>` is not the tag; a script with `src` has no body to hash.
+        let is_tag = open_tag[open.len()..]
+            .chars()
+            .next()
+            .is_none_or(|c| c.is_whitespace());
+        if is_tag && !open_tag.contains(" src=") && !body.trim().is_empty() {
             hashes.push(base64::engine::general_purpose::STANDARD.encode(Sha256::digest(body.as_bytes())));
         }
-        rest = &after[body_start + close..];
+        rest = &after[body_start + end..];
     }
     hashes
 }
@@ -228,14 +243,16 @@ impl RoutePages {
 
     /// Each address and its page, from the manifest. An address must be one of the
     /// app's own (not the API's), a page a plain file name of the build whose inline
-    /// scripts are index.html's (so the CSP, made from index.html, lets them run).
+    /// scripts and styles are index.html's (so the CSP, made from index.html, lets them
+    /// apply).
     pub fn check(
         json: &str,
         index_html: &str,
         read: impl Fn(&str) -> Option<String>,
     ) -> Result<Vec<(String, String)>, String> {
         let routes: BTreeMap<String, String> = serde_json::from_str(json).map_err(|e| e.to_string())?;
-        let scripts = inline_script_hashes(index_html);
+        let inline = |html: &str| (inline_script_hashes(html), inline_style_hashes(html));
+        let index_inline = inline(index_html);
         let mut pages = Vec::new();
         for (route, file) in routes {
             // Never one of the server's own routes (a second route there would stop the
@@ -257,8 +274,10 @@ impl RoutePages {
                 return Err(format!("{file:?} is not a page of the build"));
             }
             let page = read(&file).ok_or_else(|| format!("{file} is missing"))?;
-            if inline_script_hashes(&page) != scripts {
-                return Err(format!("{file} runs other inline scripts than index.html"));
+            if inline(&page) != index_inline {
+                return Err(format!(
+                    "{file} has other inline scripts or styles than index.html"
+                ));
             }
             pages.push((route, file));
         }

@@ -100,6 +100,30 @@ fn the_csp_allows_the_inline_bootstrap_by_hash() {
     );
 }
 
+/// W3: index.html's stylesheets are inline (issue 21: the page paints without another
+/// request); the CSP allows exactly those by hash, never 'unsafe-inline'.
+#[test]
+fn w3_the_csp_allows_the_inline_styles_by_hash_and_nothing_else_inline() {
+    let html = "<html><head><style>body{margin:0}</style><link rel=stylesheet href=/x.css></head><body><styled-thing></styled-thing></body></html>";
+    let csp = phone_mfa_server::http::web::content_security_policy(Some(html));
+    // printf %s "body{margin:0}" | openssl dgst -sha256 -binary | base64
+    let style_src = csp
+        .split(';')
+        .find(|d| d.trim_start().starts_with("style-src"))
+        .unwrap();
+    assert_eq!(
+        style_src.trim(),
+        "style-src 'self' 'sha256-IAdwN3biDCQ3brrgp1m8kBEsPQYyqfREKOEfeoREopc='",
+        "exactly the inline style's hash"
+    );
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    let without = phone_mfa_server::http::web::content_security_policy(Some("<html></html>"));
+    assert!(
+        without.contains("style-src 'self';"),
+        "no inline style, no hash: {without}"
+    );
+}
+
 #[tokio::test]
 async fn hostile_json_gets_a_clear_4xx_never_a_5xx() {
     let s = server().await;
