@@ -29,6 +29,32 @@ pub fn take_frame() {
     CARDS.with(|c| *c.borrow_mut() = cards);
 }
 
+/// How many frames the mount waits, at most, for the page's first paint to be reported
+/// (about a third of a second): a page with nothing to paint yet does not hold it longer.
+const MOUNT_WAITS_FRAMES: u32 = 20;
+
+/// Runs `mount` in a task of its own once the page's words have reached the screen: once
+/// the browser has reported the first contentful paint (it does so when the frame has
+/// been presented). Removing the frame before that would make that paint never count:
+/// Chromium forgets a paint whose element is gone before the frame is presented, and
+/// Lighthouse then saw the app's heading, drawn later, as the page's largest paint. On a
+/// slow phone the page painted long before the app's code arrived, and this waits for
+/// nothing.
+pub fn after_first_paint(mount: fn()) {
+    wait_for_first_paint(mount, 0);
+}
+
+fn wait_for_first_paint(mount: fn(), frames: u32) {
+    let painted = window()
+        .performance()
+        .is_some_and(|p| p.get_entries_by_name("first-contentful-paint").length() > 0);
+    if painted || frames >= MOUNT_WAITS_FRAMES {
+        set_timeout(mount, std::time::Duration::ZERO);
+    } else {
+        request_animation_frame(move || wait_for_first_paint(mount, frames + 1));
+    }
+}
+
 /// Whether a screen has rendered yet (provided by the app around its screens).
 #[derive(Clone, Copy)]
 struct ScreenShown(RwSignal<bool>);

@@ -7,14 +7,10 @@ fn main() {
     // 50 ms that blocks input (issue 21, item 4). The frame in index.html stays on
     // screen between the two.
     //
-    // And not before the page's first paint: a frame callback runs just before the next
-    // paint, and a task it starts runs after it. On a slow phone the page painted long
-    // ago and this costs at most a frame; on a fast load, where the wasm can be ready
-    // before the first paint, the words that came with the page are painted first
-    // (first_paint.rs) instead of waiting for the mount.
-    leptos::prelude::request_animation_frame(|| {
-        leptos::prelude::set_timeout(mount, std::time::Duration::ZERO);
-    });
+    // And not before the page's first paint has been presented (first_paint.rs): on a
+    // fast load the wasm can be ready before it, and the words that came with the page
+    // are to reach the screen first. On a slow phone this waits for nothing.
+    phone_mfa::first_paint::after_first_paint(mount);
 }
 
 fn mount() {

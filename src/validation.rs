@@ -19,6 +19,8 @@ type Backend = Rc<dyn Fn(ValidationRequest)>;
 #[derive(Clone, Copy)]
 pub struct Validator {
     backend: StoredValue<Option<Backend>, LocalStorage>,
+    /// Gets the backend ready without asking anything (starts the worker).
+    warm_up: StoredValue<Option<Rc<dyn Fn()>>, LocalStorage>,
     /// Where answers land; the phone field reads it.
     pub verdict: RwSignal<Option<(u32, Verdict)>>,
     next_id: StoredValue<u32>,
@@ -35,19 +37,27 @@ impl Validator {
         v
     }
 
-    /// The app's validator: the worker at `script`, started on first use.
+    /// The app's validator: the worker at `script`, started by [`Validator::warm_up`] or
+    /// on first use, whichever comes first.
     pub fn web_worker(script: &'static str) -> Validator {
         let v = Validator::empty();
         let verdict = v.verdict;
         let worker: Rc<RefCell<Option<WorkerState>>> = Rc::default();
+        let start = Rc::new({
+            let worker = worker.clone();
+            move || {
+                if worker.borrow().is_none() {
+                    let started = start_worker(script, verdict, worker.clone());
+                    *worker.borrow_mut() = started;
+                }
+            }
+        });
+        v.warm_up.set_value(Some(start.clone()));
         v.backend.set_value(Some(Rc::new(move |req: ValidationRequest| {
             let Ok(json) = serde_json::to_string(&req) else {
                 return;
             };
-            if worker.borrow().is_none() {
-                let started = start_worker(script, verdict, worker.clone());
-                *worker.borrow_mut() = started;
-            }
+            start();
             if let Some(state) = worker.borrow_mut().as_mut() {
                 state.send(json);
             }
@@ -55,9 +65,20 @@ impl Validator {
         v
     }
 
+    /// Starts the worker now, so it is ready by the time a number needs it. The phone
+    /// field calls it once it is on screen: its screen's code has arrived by then, so
+    /// the worker's download competes with nothing the screen needs to show or be used,
+    /// and the first number typed does not wait for the download (issue 21, item 5).
+    pub fn warm_up(&self) {
+        if let Some(start) = self.warm_up.get_value() {
+            start();
+        }
+    }
+
     fn empty() -> Validator {
         Validator {
             backend: StoredValue::new_local(None),
+            warm_up: StoredValue::new_local(None),
             verdict: RwSignal::new(None),
             next_id: StoredValue::new(0),
         }

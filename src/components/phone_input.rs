@@ -74,6 +74,8 @@ pub fn PhoneInput(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let validator = Validator::get();
+    // The field is on screen: the validator can start downloading (after this render).
+    Effect::new(move |_| validator.warm_up());
     // Ask about every change; keep only the answer to the latest question.
     let asking = validator;
     Effect::new(move |_| {

@@ -123,6 +123,18 @@ test('a screen opened directly keeps still while its code downloads', async ({ p
   expect(await page.evaluate(() => (window as any).__shift), 'layout shift on "Sign in & Security"').toBeLessThanOrEqual(0.02);
 });
 
+// Issue 21, item 5: the validator's download starts once the phone field is on screen,
+// not at the first number typed, so the first number does not wait for it.
+test('the phone screen starts its validator as soon as its field is on screen, before anything is typed', async ({ page }) => {
+  const { email } = fresh();
+  await createAccountByApi(page, email);
+  const validator = page.waitForRequest(/\/validator[^/]*_bg\.wasm$/, { timeout: 10_000 });
+  await page.goto('/setup/phone');
+  await expect(page.getByLabel('Phone number')).toBeVisible();
+  await validator;
+  await expect(page.getByLabel('Phone number')).toHaveValue('');
+});
+
 test('a lost connection is explained, nothing typed is lost, and Continue retries', async ({ page, request }) => {
   const { email, national, last2 } = fresh();
   await createAccount(page, email);
